@@ -1,0 +1,30 @@
+import { NdjsonParser } from "./_ndjson_parser.ts";
+import { parserTransformer } from "./_parser_transformer.ts";
+import type { DecodeJsonLinesOptions } from "./decode_json_lines.ts";
+
+/** Options of {@linkcode JsonLinesDecoderStream}. */
+export type JsonLinesDecoderStreamOptions = Omit<DecodeJsonLinesOptions, "signal">;
+
+/**
+ * Decodes text into one JSON value per line (NDJSON): the composable stage
+ * behind {@linkcode decodeJsonLines}, for use after a `TextDecoderStream`.
+ * Empty lines are skipped; a line that is not JSON errors the stream with a
+ * `ParseError` carrying its line number.
+ *
+ * @example Compose it yourself
+ * ```ts
+ * import { JsonLinesDecoderStream } from "@sluice/sluice/streams";
+ * import assert from "node:assert/strict";
+ *
+ * const values = new Response('{"a":1}\n\n[2]\n').body!
+ *   .pipeThrough(new TextDecoderStream())
+ *   .pipeThrough(new JsonLinesDecoderStream());
+ * assert.deepEqual(await Array.fromAsync(values), [{ a: 1 }, [2]]);
+ * ```
+ */
+export class JsonLinesDecoderStream extends TransformStream<string, unknown> {
+  /** Creates an NDJSON decoder stage. */
+  constructor(options: JsonLinesDecoderStreamOptions = {}) {
+    super(parserTransformer<unknown>((emit) => new NdjsonParser(emit, options.maxLineLength)));
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The streams layer of sluice: web-standard stages that turn response bytes
+ * into lines, Server-Sent Events and JSON values, and back.
+ *
+ * The one-call functions {@linkcode decodeServerSentEvents} and
+ * {@linkcode decodeJsonLines} are the fast path (one fused stage); the
+ * `…Stream` classes are the same parsers as composable `TransformStream`s.
+ *
+ * @example Decode an SSE body
+ * ```ts
+ * import { decodeServerSentEvents } from "@sluice/sluice/streams";
+ *
+ * const body = new Response("data: hello\n\n").body!;
+ * for await (const event of decodeServerSentEvents(body)) console.log(event.data);
+ * ```
+ *
+ * @module
+ */
+export {
+  decodeServerSentEvents,
+  type DecodeServerSentEventsOptions,
+} from "./decode_server_sent_events.ts";
+export { decodeJsonLines, type DecodeJsonLinesOptions } from "./decode_json_lines.ts";
+export type { ServerSentEvent } from "./server_sent_event.ts";
+export { LineStream, type LineStreamOptions } from "./line_stream.ts";
+export {
+  ServerSentEventDecoderStream,
+  type ServerSentEventDecoderStreamOptions,
+} from "./server_sent_event_decoder_stream.ts";
+export {
+  JsonLinesDecoderStream,
+  type JsonLinesDecoderStreamOptions,
+} from "./json_lines_decoder_stream.ts";
+export { formatServerSentEvent, type ServerSentEventMessage } from "./format_server_sent_event.ts";
+export { ServerSentEventEncoderStream } from "./server_sent_event_encoder_stream.ts";
+export { JsonLinesEncoderStream } from "./json_lines_encoder_stream.ts";
+export { ParseError, type ParseErrorOptions } from "../errors/parse_error.ts";
