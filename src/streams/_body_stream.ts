@@ -2,16 +2,26 @@
 export interface TextParser {
   /** Feeds the next piece of text. */
   push(text: string): void;
-  /** Ends the input. */
+  /** Ends the input (at the end of the body, or once `done`). */
   end(): void;
+  /** True once the parser has seen its end marker: reading stops early. */
+  readonly done?: boolean;
 }
 
 /** Options of {@linkcode parseBody}. */
 export interface ParseBodyOptions {
   /** Aborting it errors the stream with the signal's reason and cancels the body. */
   signal?: AbortSignal | undefined;
+  /** Called before each read of the body. */
+  onRead?: (() => void) | undefined;
   /** Called with every chunk of bytes read, before it is decoded. */
   onBytes?: ((bytes: Uint8Array) => void) | undefined;
+  /** Called once with any error that ends the stream; returns the error to raise instead. */
+  onError?: ((error: unknown) => unknown) | undefined;
+  /** Called when the consumer cancels the stream, with the reason. */
+  onCancel?: ((reason: unknown) => void) | undefined;
+  /** Called once however the stream ends: closed, errored or cancelled. */
+  onFinally?: (() => void) | undefined;
 }
 
 const STREAM: TextDecodeOptions = { stream: true };
@@ -24,16 +34,18 @@ const noop = () => {};
  * that one read completed, at once. No `TransformStream` hop, no buffering
  * beyond one read: a slow consumer slows the reads.
  *
- * Items parsed before an error in the same read are delivered before the
- * error. Cancelling the returned stream cancels the body.
+ * `body` may still be a promise (a request whose headers have not arrived):
+ * it is awaited on the first read. Items parsed before an error in the same
+ * read are delivered before the error. Cancelling the returned stream cancels
+ * the body.
  */
 export function parseBody<T>(
-  body: ReadableStream<Uint8Array>,
+  body: ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>,
   createParser: (emit: (item: T) => void) => TextParser,
   options: ParseBodyOptions = {},
 ): ReadableStream<T> {
-  const { signal, onBytes } = options;
-  const reader = body.getReader();
+  const { signal, onRead, onBytes, onError, onCancel, onFinally } = options;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   // ignoreBOM: a U+FEFF on a chunk boundary must survive; the parsers drop the leading one.
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   const items: T[] = [];
@@ -47,6 +59,16 @@ export function parseBody<T>(
   const settle = () => {
     settled = true;
     if (onAbort) signal?.removeEventListener("abort", onAbort);
+    onFinally?.();
+  };
+  const release = (reason: unknown) => {
+    if (reader) reader.cancel(reason).catch(noop);
+    else Promise.resolve(body).then((stream) => stream.cancel(reason)).catch(noop);
+  };
+  const fail = (error: unknown): unknown => {
+    const raised = onError ? onError(error) : error;
+    settle();
+    return raised;
   };
 
   return new ReadableStream<T>({
@@ -54,51 +76,55 @@ export function parseBody<T>(
       if (!signal) return;
       onAbort = () => {
         if (settled) return;
-        settle();
-        controller.error(signal.reason);
-        reader.cancel(signal.reason).catch(noop);
+        controller.error(fail(signal.reason));
+        release(signal.reason);
       };
       if (signal.aborted) onAbort();
       else signal.addEventListener("abort", onAbort, { once: true });
     },
     async pull(controller) {
-      if (failure) {
-        settle();
-        throw failure.error;
-      }
-      let eof = false;
+      if (failure) throw fail(failure.error);
+      let end = false;
       try {
+        reader ??= (await body).getReader();
         while (items.length === 0) {
+          onRead?.();
           const result = await reader.read();
           if (settled) return;
           if (result.done) {
             parser.push(decoder.decode());
+            end = true;
+          } else {
+            onBytes?.(result.value);
+            parser.push(decoder.decode(result.value, STREAM));
+            if (parser.done) {
+              reader.cancel().catch(noop);
+              end = true;
+            }
+          }
+          if (end) {
             parser.end();
-            eof = true;
             break;
           }
-          onBytes?.(result.value);
-          parser.push(decoder.decode(result.value, STREAM));
         }
       } catch (error) {
         if (settled) return;
-        reader.cancel(error).catch(noop);
-        if (items.length === 0) {
-          settle();
-          throw error;
-        }
+        release(error);
+        if (items.length === 0) throw fail(error);
         failure = { error };
       }
       for (let i = 0; i < items.length; i++) controller.enqueue(items[i] as T);
       items.length = 0;
-      if (eof) {
+      if (end && !failure) {
         settle();
         controller.close();
       }
     },
     cancel(reason) {
+      if (settled) return;
+      onCancel?.(reason);
       settle();
-      return reader.cancel(reason);
+      release(reason);
     },
   }, { highWaterMark: 0 });
 }

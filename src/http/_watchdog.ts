@@ -1,0 +1,120 @@
+import { TimeoutError } from "../errors/timeout_error.ts";
+
+/** The timeouts a watchdog enforces, in milliseconds (`false`: off). */
+export interface WatchdogTimeouts {
+  timeout: number | false;
+  idleTimeout: number | false;
+  totalTimeout: number | false;
+}
+
+/**
+ * One request's abort controller and its three timers. Every way a request
+ * can be stopped — the caller's signal, the headers, idle and total timeouts,
+ * a consumer's cancel — aborts the same controller, whose signal went to
+ * `fetch`, so the server sees the disconnect. `dispose()` clears every timer
+ * and listener; it is called on every way out.
+ *
+ * The idle timer is not re-armed per chunk (a `setTimeout` per chunk costs
+ * more than parsing it): `touch()` records the time, and when the timer fires
+ * early it re-arms itself for what is left. Only time spent waiting on a read
+ * counts: a slow consumer does not make the server look idle.
+ */
+export class Watchdog {
+  /** Aborted, with the reason, by whatever stops the request. */
+  readonly controller: AbortController = new AbortController();
+  #timeouts: WatchdogTimeouts;
+  #caller: AbortSignal | undefined;
+  #onCallerAbort: (() => void) | undefined;
+  #headersTimer: ReturnType<typeof setTimeout> | undefined;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #totalTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastActivity = 0;
+  #reading = false;
+  #disposed = false;
+
+  constructor(timeouts: WatchdogTimeouts, caller: AbortSignal | undefined) {
+    this.#timeouts = timeouts;
+    this.#caller = caller;
+    if (caller) {
+      if (caller.aborted) {
+        this.controller.abort(caller.reason);
+        this.#disposed = true;
+        return;
+      }
+      this.#onCallerAbort = () => this.abort(caller.reason);
+      caller.addEventListener("abort", this.#onCallerAbort, { once: true });
+    }
+    const total = timeouts.totalTimeout;
+    if (total !== false) {
+      this.#totalTimer = setTimeout(
+        () => this.abort(new TimeoutError({ phase: "total", ms: total })),
+        total,
+      );
+    }
+  }
+
+  /** The signal to hand to `fetch`. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Starts waiting for response headers. */
+  awaitHeaders(): void {
+    const ms = this.#timeouts.timeout;
+    if (ms === false || this.#disposed) return;
+    clearTimeout(this.#headersTimer);
+    this.#headersTimer = setTimeout(
+      () => this.abort(new TimeoutError({ phase: "headers", ms })),
+      ms,
+    );
+  }
+
+  /** The headers arrived: the headers timer stops, the idle timer starts. */
+  headersArrived(): void {
+    clearTimeout(this.#headersTimer);
+    this.#headersTimer = undefined;
+    const ms = this.#timeouts.idleTimeout;
+    if (ms === false || this.#disposed) return;
+    this.#lastActivity = Date.now();
+    this.#reading = true;
+    this.#armIdle(ms, ms);
+  }
+
+  /** A read of the body starts: from now on, silence counts against the idle timeout. */
+  reading(): void {
+    this.#reading = true;
+    this.#lastActivity = Date.now();
+  }
+
+  /** Some body bytes arrived: the idle gap starts again. */
+  touch(): void {
+    this.#reading = false;
+    this.#lastActivity = Date.now();
+  }
+
+  /** Aborts the request with a reason, unless it already ended. */
+  abort(reason?: unknown): void {
+    if (this.#disposed) return;
+    this.dispose();
+    this.controller.abort(reason);
+  }
+
+  /** Clears every timer and listener. The request is left as it is. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    clearTimeout(this.#headersTimer);
+    clearTimeout(this.#idleTimer);
+    clearTimeout(this.#totalTimer);
+    if (this.#onCallerAbort) this.#caller?.removeEventListener("abort", this.#onCallerAbort);
+  }
+
+  #armIdle(ms: number, wait: number): void {
+    this.#idleTimer = setTimeout(() => {
+      // Time the consumer spends away (not reading) is not the server's silence.
+      const quiet = this.#reading ? Date.now() - this.#lastActivity : 0;
+      if (quiet >= ms) this.abort(new TimeoutError({ phase: "idle", ms }));
+      else this.#armIdle(ms, ms - quiet);
+    }, wait);
+  }
+}
