@@ -296,7 +296,6 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
     const assembler = this.#assembler;
     const stats = this.#stats;
     const { onChunk, onText } = this.#callbacks;
-    let frames: SseParser | NdjsonParser;
     const onFrame = (frame: unknown) => {
       let chunk: Chunk | undefined;
       try {
@@ -327,7 +326,7 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
       const item = select(chunk);
       if (item !== undefined) emit(item);
     };
-    frames = this.#protocol.framing === "sse"
+    const frames: SseParser | NdjsonParser = this.#protocol.framing === "sse"
       ? new SseParser(onFrame, this.#maxLineLength)
       : new NdjsonParser(onFrame, this.#maxLineLength);
     return {
@@ -395,7 +394,8 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
   #call<T>(callback: (value: T) => void, value: T): void {
     try {
       callback(value);
-    } catch (error) {
+    } catch (thrown) {
+      let error = thrown;
       const { onError } = this.#callbacks;
       if (onError && callback !== onError) {
         try {
