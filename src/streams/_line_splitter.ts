@@ -90,10 +90,12 @@ export class LineSplitter {
   #emit(start: number, end: number, text: string): void {
     let line: string;
     if (this.#parts.length === 0) {
-      if (end - start > this.#max) this.#tooLong(text.slice(start, start + 64));
+      if (end - start > this.#max) this.#tooLong(text.slice(start, Math.min(end, start + 41)));
       line = text.slice(start, end);
     } else {
-      if (this.#partsLength + end - start > this.#max) this.#tooLong(this.#parts[0] ?? "");
+      if (this.#partsLength + end - start > this.#max) {
+        this.#tooLong(text.slice(start, Math.min(end, start + 41)));
+      }
       this.#parts.push(text.slice(start, end));
       line = this.#parts.join("");
       this.#parts = [];
@@ -103,8 +105,16 @@ export class LineSplitter {
     this.#onLine(line);
   }
 
-  #tooLong(head: string): never {
+  /** Throws for the current line; `last` is its newest fragment, not yet in `#parts`. */
+  #tooLong(last: string): never {
     const line = this.lineNumber + 1;
+    // The start of the line, whatever the chunking: the fragments held so far, then `last`.
+    let head = "";
+    for (const part of this.#parts) {
+      if (head.length > 40) break;
+      head += part.slice(0, 41 - head.length);
+    }
+    if (head.length <= 40) head += last.slice(0, 41 - head.length);
     throw new ParseError(
       `Line ${line} is longer than the limit of ${this.#max} characters: ${snippet(head)}`,
       { line, snippet: head.slice(0, 40) },

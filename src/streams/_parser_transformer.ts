@@ -1,33 +1,69 @@
 import type { TextParser } from "./_body_stream.ts";
 
+const noop = () => {};
+
+/** A parse error travelling through the readable queue, behind the items before it. */
+class Failure {
+  constructor(readonly error: unknown) {}
+}
+
 /**
  * Builds the transformer behind the public decoder stages: text in, the push
- * parser's items out. A parse error is raised at the next write or at the
- * flush, so the items the same chunk completed before it are delivered first.
+ * parser's items out. A parse error is queued as a marker behind the items the
+ * same chunk completed; {@linkcode deliverErrorsInOrder} turns the marker into
+ * the stream's error once those items have been read. (Throwing from the
+ * transformer would error the readable side at once and discard every item
+ * still queued for a slow reader.)
  */
 export function parserTransformer<T>(
   createParser: (emit: (item: T) => void) => TextParser,
 ): Transformer<string, T> {
   let parser: TextParser;
-  let failure: { error: unknown } | undefined;
-  const run = (step: () => void) => {
-    if (failure) throw failure.error;
+  let failed = false;
+  const run = (controller: TransformStreamDefaultController<T>, step: () => void) => {
+    if (failed) return;
     try {
       step();
     } catch (error) {
-      failure = { error };
+      failed = true;
+      // Typed as T for the TransformStream; deliverErrorsInOrder takes it out.
+      controller.enqueue(new Failure(error) as T);
     }
   };
   return {
     start(controller) {
       parser = createParser((item) => controller.enqueue(item));
     },
-    transform(chunk) {
-      run(() => parser.push(chunk));
+    transform(chunk, controller) {
+      run(controller, () => parser.push(chunk));
     },
-    flush() {
-      run(() => parser.end());
-      if (failure) throw failure.error;
+    flush(controller) {
+      run(controller, () => parser.end());
     },
   };
+}
+
+/**
+ * Replaces a stage's `readable` (built on {@linkcode parserTransformer}) with a
+ * pull-driven view that delivers every item, then errors with the parse error
+ * and cancels the stage, so the error travels back up the pipe to the source.
+ */
+export function deliverErrorsInOrder<T>(stage: TransformStream<string, T>): void {
+  const reader = (stage.readable as ReadableStream<T | Failure>).getReader();
+  const readable = new ReadableStream<T>({
+    async pull(controller) {
+      const result = await reader.read();
+      if (result.done) return controller.close();
+      const value = result.value;
+      if (value instanceof Failure) {
+        reader.cancel(value.error).catch(noop);
+        return controller.error(value.error);
+      }
+      controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+  Object.defineProperty(stage, "readable", { value: readable, enumerable: true });
 }

@@ -1,5 +1,5 @@
 import { NdjsonParser } from "./_ndjson_parser.ts";
-import { parserTransformer } from "./_parser_transformer.ts";
+import { deliverErrorsInOrder, parserTransformer } from "./_parser_transformer.ts";
 import type { DecodeJsonLinesOptions } from "./decode_json_lines.ts";
 
 /** Options of {@linkcode JsonLinesDecoderStream}. */
@@ -10,6 +10,10 @@ export type JsonLinesDecoderStreamOptions = Omit<DecodeJsonLinesOptions, "signal
  * behind {@linkcode decodeJsonLines}, for use after a `TextDecoderStream`.
  * Empty lines are skipped; a line that is not JSON errors the stream with a
  * `ParseError` carrying its line number.
+ *
+ * Decode the bytes with `new TextDecoderStream("utf-8", { ignoreBOM: true })`:
+ * with the default `ignoreBOM: false`, some runtimes drop a U+FEFF that falls
+ * at the start of a chunk mid-stream (this stage drops the leading one itself).
  *
  * @example Compose it yourself
  * ```ts
@@ -26,5 +30,6 @@ export class JsonLinesDecoderStream extends TransformStream<string, unknown> {
   /** Creates an NDJSON decoder stage. */
   constructor(options: JsonLinesDecoderStreamOptions = {}) {
     super(parserTransformer<unknown>((emit) => new NdjsonParser(emit, options.maxLineLength)));
+    deliverErrorsInOrder(this);
   }
 }

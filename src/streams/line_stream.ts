@@ -1,5 +1,5 @@
 import { LineSplitter } from "./_line_splitter.ts";
-import { parserTransformer } from "./_parser_transformer.ts";
+import { deliverErrorsInOrder, parserTransformer } from "./_parser_transformer.ts";
 
 /** Options of {@linkcode LineStream}. */
 export interface LineStreamOptions {
@@ -17,6 +17,10 @@ export interface LineStreamOptions {
  * across two chunks); the line breaks are not included; the last unterminated
  * line is emitted at the end; one leading byte order mark is dropped. Linear
  * time whatever the chunking.
+ *
+ * Decode the bytes with `new TextDecoderStream("utf-8", { ignoreBOM: true })`:
+ * with the default `ignoreBOM: false`, some runtimes drop a U+FEFF that falls
+ * at the start of a chunk mid-stream (this stage drops the leading one itself).
  *
  * @example Split a response body into lines
  * ```ts
@@ -36,5 +40,6 @@ export class LineStream extends TransformStream<string, string> {
       const lines = new LineSplitter(emit, options.maxLineLength);
       return { push: (text) => lines.push(text), end: () => lines.end(true) };
     }));
+    deliverErrorsInOrder(this);
   }
 }

@@ -1,5 +1,5 @@
 import { SseParser } from "./_sse_parser.ts";
-import { parserTransformer } from "./_parser_transformer.ts";
+import { deliverErrorsInOrder, parserTransformer } from "./_parser_transformer.ts";
 import type { ServerSentEvent } from "./server_sent_event.ts";
 import type { DecodeServerSentEventsOptions } from "./decode_server_sent_events.ts";
 
@@ -11,6 +11,10 @@ export type ServerSentEventDecoderStreamOptions = Omit<DecodeServerSentEventsOpt
  * stage behind {@linkcode decodeServerSentEvents}, for use after a
  * `TextDecoderStream` in a pipeline of your own. (The one-call function is
  * faster: it fuses UTF-8 decoding and parsing into one stage.)
+ *
+ * Decode the bytes with `new TextDecoderStream("utf-8", { ignoreBOM: true })`:
+ * with the default `ignoreBOM: false`, some runtimes drop a U+FEFF that falls
+ * at the start of a chunk mid-stream (this stage drops the leading one itself).
  *
  * @example Compose it yourself
  * ```ts
@@ -32,5 +36,6 @@ export class ServerSentEventDecoderStream extends TransformStream<string, Server
         new SseParser(emit, options.maxLineLength, hooks)
       ),
     );
+    deliverErrorsInOrder(this);
   }
 }
