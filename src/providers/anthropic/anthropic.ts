@@ -1,0 +1,286 @@
+import type { RequestOptions } from "../../http/request_options.ts";
+import { resolveOptions } from "../../http/_resolve_options.ts";
+import type { RequestSpec } from "../../http/_open_request.ts";
+import { requestJson } from "../../http/_request_json.ts";
+import { ResponseStream } from "../../stream/response_stream.ts";
+import type { StreamOptions } from "../../stream/types.ts";
+import { callbacksOf } from "../../stream/_callbacks.ts";
+import { messagesProtocol } from "./_protocol.ts";
+import type { AnthropicResult } from "./anthropic_result.ts";
+import type { AnthropicMessage, AnthropicMessagesRequest, AnthropicStreamEvent } from "./types.ts";
+
+/** The default {@linkcode AnthropicOptions.baseUrl}. */
+const DEFAULT_BASE_URL = "https://api.anthropic.com";
+/** The default {@linkcode AnthropicOptions.version}. */
+const DEFAULT_VERSION = "2023-06-01";
+
+/** Options of an {@linkcode Anthropic} client; the request options apply to every call. */
+export interface AnthropicOptions extends RequestOptions {
+  /**
+   * The API's origin, without `/v1` (a trailing slash is fine). Point it at a
+   * proxy or gateway that speaks the Messages API.
+   *
+   * @default {"https://api.anthropic.com"}
+   */
+  baseUrl?: string;
+  /**
+   * The API key, sent as `x-api-key`. Leave it out when a proxy adds
+   * credentials. It never appears in an error message, even when a server
+   * echoes it.
+   */
+  apiKey?: string;
+  /**
+   * The `anthropic-version` header.
+   *
+   * @default {"2023-06-01"}
+   */
+  version?: string;
+}
+
+/** The options of one call: the request options and beta features. */
+export interface AnthropicRequestOptions extends RequestOptions {
+  /** Beta features to enable for this call, sent as the `anthropic-beta` header. */
+  beta?: readonly string[];
+}
+
+/** The options of one streaming call: request options, beta features and callbacks. */
+export interface AnthropicMessagesOptions
+  extends AnthropicRequestOptions, StreamOptions<AnthropicStreamEvent, AnthropicResult> {}
+
+/** A request that streams (`stream` left out or `true`). */
+export interface AnthropicStreamingRequest extends AnthropicMessagesRequest {
+  /**
+   * Stream the answer as typed events.
+   *
+   * @default {true}
+   */
+  stream?: true;
+}
+
+/** A request for one complete message (`stream: false`). */
+export interface AnthropicNonStreamingRequest extends AnthropicMessagesRequest {
+  /** Wait for the complete message. */
+  stream: false;
+}
+
+function betaHeader(existing: string | null, beta: readonly string[]): string {
+  const names = existing === null ? [] : existing.split(",").map((name) => name.trim());
+  for (const name of beta) if (!names.includes(name)) names.push(name);
+  return names.filter((name) => name !== "").join(",");
+}
+
+/**
+ * A client for Anthropic's Messages API that streams with web standards only.
+ * `messages()` returns a {@linkcode ResponseStream} of Anthropic's typed
+ * events at once (iterate it, read `textStream`, `await result()`, or hand it
+ * on with `toResponse()`), or with `stream: false` a promise of the complete
+ * {@linkcode AnthropicMessage}.
+ *
+ * @example Stream an answer
+ * ```ts
+ * import { Anthropic } from "@sluice/sluice/anthropic";
+ * import assert from "node:assert/strict";
+ *
+ * // A canned response stands in for the API here.
+ * const events = [
+ *   { type: "message_start", message: { id: "msg_1", type: "message", role: "assistant",
+ *     model: "claude-sonnet-4-6", content: [], stop_reason: null, stop_sequence: null,
+ *     usage: { input_tokens: 12, output_tokens: 1 } } },
+ *   { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+ *   { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Hello" } },
+ *   { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: " there" } },
+ *   { type: "content_block_stop", index: 0 },
+ *   { type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null },
+ *     usage: { output_tokens: 3 } },
+ *   { type: "message_stop" },
+ * ];
+ * const body = events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join("");
+ * const fetch = () => Promise.resolve(new Response(body));
+ *
+ * const anthropic = new Anthropic({ apiKey: "sk-ant-example", fetch });
+ * const stream = anthropic.messages({
+ *   model: "claude-sonnet-4-6",
+ *   max_tokens: 1024,
+ *   messages: [{ role: "user", content: "Say hello" }],
+ * });
+ * const pieces = [];
+ * for await (const text of stream.textStream) pieces.push(text);
+ * const result = await stream.result();
+ * assert.deepEqual(pieces, ["Hello", " there"]);
+ * assert.equal(result.finishReason, "end_turn");
+ * assert.equal(result.usage.outputTokens, 3);
+ * ```
+ */
+export class Anthropic {
+  #options: AnthropicOptions;
+  #url: string;
+  #apiKey: string | undefined;
+  #version: string;
+
+  /**
+   * Creates a client. Nothing is sent until a call.
+   *
+   * @throws {TypeError} A `baseUrl` that is not a URL.
+   */
+  constructor(options: AnthropicOptions = {}) {
+    this.#options = options;
+    const base = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+    try {
+      new URL(base);
+    } catch (cause) {
+      throw new TypeError(`baseUrl must be an absolute URL: received '${options.baseUrl}'`, {
+        cause,
+      });
+    }
+    this.#url = `${base}/v1/messages`;
+    this.#apiKey = options.apiKey;
+    this.#version = options.version ?? DEFAULT_VERSION;
+  }
+
+  /**
+   * Streams a reply as Anthropic's typed events: `message_start`,
+   * `content_block_start`/`_delta`/`_stop`, `message_delta`, `message_stop`
+   * and `ping`. `result()` assembles the message: text, thinking with its
+   * signature, tool calls with parsed input, stop reason and usage. An
+   * `event: error` fails the stream with a `ProviderError` (its `type` is
+   * Anthropic's, e.g. `"overloaded_error"`); a body that ends before
+   * `message_stop` with an `IncompleteStreamError`. Both carry the partial
+   * result.
+   *
+   * @example Run a tool call
+   * ```ts
+   * import { Anthropic } from "@sluice/sluice/anthropic";
+   * import assert from "node:assert/strict";
+   *
+   * const events = [
+   *   { type: "message_start", message: { id: "msg_2", type: "message", role: "assistant",
+   *     model: "claude-sonnet-4-6", content: [], stop_reason: null, stop_sequence: null,
+   *     usage: { input_tokens: 40, output_tokens: 1 } } },
+   *   { type: "content_block_start", index: 0,
+   *     content_block: { type: "tool_use", id: "toolu_1", name: "get_weather", input: {} } },
+   *   { type: "content_block_delta", index: 0,
+   *     delta: { type: "input_json_delta", partial_json: '{"city": "Lis' } },
+   *   { type: "content_block_delta", index: 0,
+   *     delta: { type: "input_json_delta", partial_json: 'bon"}' } },
+   *   { type: "content_block_stop", index: 0 },
+   *   { type: "message_delta", delta: { stop_reason: "tool_use", stop_sequence: null },
+   *     usage: { output_tokens: 20 } },
+   *   { type: "message_stop" },
+   * ];
+   * const body = events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join("");
+   * const anthropic = new Anthropic({ fetch: () => Promise.resolve(new Response(body)) });
+   *
+   * const result = await anthropic.messages({
+   *   model: "claude-sonnet-4-6",
+   *   max_tokens: 1024,
+   *   tools: [{
+   *     name: "get_weather",
+   *     input_schema: { type: "object", properties: { city: { type: "string" } } },
+   *   }],
+   *   messages: [{ role: "user", content: "Weather in Lisbon?" }],
+   * }).result();
+   * assert.equal(result.finishReason, "tool_use");
+   * assert.deepEqual(result.toolCalls, [
+   *   { id: "toolu_1", name: "get_weather", arguments: { city: "Lisbon" } },
+   * ]);
+   * ```
+   */
+  messages(
+    request: AnthropicStreamingRequest,
+    options?: AnthropicMessagesOptions,
+  ): ResponseStream<AnthropicStreamEvent, AnthropicResult>;
+  /**
+   * Sends a request with `stream: false` and resolves to the complete message.
+   *
+   * @example Wait for the whole message
+   * ```ts
+   * import { Anthropic } from "@sluice/sluice/anthropic";
+   * import assert from "node:assert/strict";
+   *
+   * const message = {
+   *   id: "msg_3", type: "message", role: "assistant", model: "claude-sonnet-4-6",
+   *   content: [{ type: "text", text: "Hi!" }], stop_reason: "end_turn", stop_sequence: null,
+   *   usage: { input_tokens: 9, output_tokens: 3 },
+   * };
+   * const anthropic = new Anthropic({ fetch: () => Promise.resolve(Response.json(message)) });
+   *
+   * const reply = await anthropic.messages({
+   *   model: "claude-sonnet-4-6",
+   *   max_tokens: 256,
+   *   stream: false,
+   *   messages: [{ role: "user", content: "Hi" }],
+   * });
+   * assert.equal(reply.content[0]?.type === "text" && reply.content[0].text, "Hi!");
+   * ```
+   */
+  messages(
+    request: AnthropicNonStreamingRequest,
+    options?: AnthropicRequestOptions,
+  ): Promise<AnthropicMessage>;
+  /**
+   * Streams, or with `stream: false` resolves to the complete message (for a
+   * `stream` flag only known at run time).
+   *
+   * @example Decide at run time
+   * ```ts ignore
+   * const reply = anthropic.messages({ ...request, stream: wantStream });
+   * ```
+   */
+  messages(
+    request: AnthropicMessagesRequest,
+    options?: AnthropicMessagesOptions,
+  ): ResponseStream<AnthropicStreamEvent, AnthropicResult> | Promise<AnthropicMessage>;
+  messages(
+    request: AnthropicMessagesRequest,
+    options: AnthropicMessagesOptions = {},
+  ): ResponseStream<AnthropicStreamEvent, AnthropicResult> | Promise<AnthropicMessage> {
+    if (request.stream === false) {
+      return Promise.resolve().then(() => {
+        const { spec, resolved } = this.#prepare(request, options, "application/json");
+        return requestJson(spec, resolved) as Promise<AnthropicMessage>;
+      });
+    }
+    const { spec, resolved } = this.#prepare(
+      { ...request, stream: true },
+      options,
+      "text/event-stream",
+    );
+    return new ResponseStream({
+      request: spec,
+      options: resolved,
+      protocol: messagesProtocol(spec.secrets ?? []),
+      callbacks: callbacksOf(options),
+    });
+  }
+
+  #prepare(body: AnthropicMessagesRequest, options: AnthropicRequestOptions, accept: string) {
+    const base: Record<string, string> = {
+      "anthropic-version": this.#version,
+      "content-type": "application/json",
+      accept,
+    };
+    if (this.#apiKey !== undefined) base["x-api-key"] = this.#apiKey;
+    const resolved = resolveOptions(this.#options, options, base);
+    const headers = resolved.headers;
+    if (options.beta !== undefined && options.beta.length > 0) {
+      headers.set("anthropic-beta", betaHeader(headers.get("anthropic-beta"), options.beta));
+    }
+    const secrets: string[] = [];
+    const key = headers.get("x-api-key");
+    if (key) secrets.push(key);
+    const authorization = headers.get("authorization");
+    if (authorization) secrets.push(authorization.replace(/^Bearer\s+/i, ""));
+    const url = this.#url;
+    const spec: RequestSpec = {
+      url,
+      method: "POST",
+      body,
+      secrets,
+      hint: ({ status }) =>
+        status === 404 && url.endsWith("/v1/v1/messages")
+          ? "baseUrl should not end with /v1: the client adds it"
+          : undefined,
+    };
+    return { spec, resolved };
+  }
+}
