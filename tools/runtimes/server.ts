@@ -1,0 +1,384 @@
+/**
+ * The one local test server every runtime in the matrix talks to.
+ *
+ * Routes (every response carries permissive CORS headers so a browser page on
+ * another origin can read it):
+ *
+ * - `GET /testdata/<file>`: a transcript from `tests/testdata/`, sent in random
+ *   pieces (1 to 256 bytes, seeded by `?seed=`) with short pauses between some
+ *   of them; `?whole` sends the file in one piece.
+ * - `GET /events?id=<id>&format=sse|ndjson&interval=<ms>`: an endless stream
+ *   (one event every `interval` ms, 3 by default, for at most 10 s). The server
+ *   records whether the client closed it. Sent with `Connection: close` unless
+ *   `?keepalive` is given (see the note in `serveEvents`).
+ * - `GET /stall?id=<id>&chunks=<n>&format=sse|ndjson`: sends `n` events, then
+ *   nothing until the client goes away (at most 10 s); `Connection: close` too.
+ * - `GET /observed/<id>?wait=closed&timeout=<ms>`: what the server saw of
+ *   request `<id>`: `{"state": "open" | "closed" | "completed" | "unknown"}`.
+ *   With `wait=closed` it answers as soon as the request is closed, or after
+ *   `timeout` (at most 5000 ms).
+ * - `GET /error/<status>`: that status with an Ollama-style JSON error body.
+ * - `GET /` and `GET /dist/<file>`: the page and bundles for the browser run.
+ *
+ * Run it alone with `deno run -A tools/runtimes/server.ts`; it prints its URL.
+ *
+ * @module
+ */
+
+const root = new URL("../../", import.meta.url);
+const testdata = new URL("tests/testdata/", root);
+const dist = new URL("dist/runtimes/", root);
+
+/** The longest a stream the server holds open lives, in milliseconds. */
+const MAX_STREAM_MS = 10_000;
+
+/** What the server saw of one tracked request. */
+export type Observation = "open" | "closed" | "completed";
+
+/** A running test server. */
+export interface TestServer {
+  /** The base URL, e.g. `http://127.0.0.1:41234/`. */
+  url: string;
+  /** The port it listens on (loopback only). */
+  port: number;
+  /** Stops the server and every stream it still holds open. */
+  close(): Promise<void>;
+}
+
+const corsHeaders: Record<string, string> = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, POST, OPTIONS",
+  "access-control-allow-headers": "*",
+  "access-control-expose-headers": "*",
+  "access-control-max-age": "600",
+};
+
+const contentTypes: Record<string, string> = {
+  ".sse": "text/event-stream; charset=utf-8",
+  ".ndjson": "application/x-ndjson",
+  ".json": "application/json",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".html": "text/html; charset=utf-8",
+};
+
+function contentType(path: string): string {
+  const dot = path.lastIndexOf(".");
+  return contentTypes[path.slice(dot)] ?? "application/octet-stream";
+}
+
+/** A small seeded generator (mulberry32), so a failing chunking can be replayed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function respond(
+  body: BodyInit | null,
+  init: ResponseInit & { type?: string } = {},
+): Response {
+  const headers = new Headers(init.headers);
+  for (const [name, value] of Object.entries(corsHeaders)) {
+    headers.set(name, value);
+  }
+  if (init.type !== undefined) headers.set("content-type", init.type);
+  headers.set("cache-control", "no-store");
+  return new Response(body, { status: init.status ?? 200, headers });
+}
+
+function json(value: unknown, status = 200): Response {
+  return respond(JSON.stringify(value), { status, type: "application/json" });
+}
+
+/** Resolves a request path below `base`, refusing anything that climbs out of it. */
+function resolveBelow(base: URL, path: string): URL | undefined {
+  const decoded = decodeURIComponent(path);
+  if (decoded.split("/").some((part) => part === ".." || part === "")) {
+    return undefined;
+  }
+  const url = new URL(decoded, base);
+  return url.href.startsWith(base.href) ? url : undefined;
+}
+
+function eventText(format: string, index: number): string {
+  const value = { index, text: `token ${index}` };
+  return format === "ndjson"
+    ? `${JSON.stringify(value)}\n`
+    : `id: ${index}\ndata: ${JSON.stringify(value)}\n\n`;
+}
+
+function streamType(format: string): string {
+  return format === "ndjson" ? contentTypes[".ndjson"]! : contentTypes[".sse"]!;
+}
+
+const page = `<!doctype html>
+<meta charset="utf-8">
+<title>sluice conformance</title>
+<script type="module" src="/dist/browser.mjs"></script>
+`;
+
+/** Starts the server on 127.0.0.1 and a free port. */
+export function startServer(
+  options: { quiet?: boolean } = {},
+): Promise<TestServer> {
+  const observations = new Map<string, Observation>();
+  const waiters = new Map<string, Set<() => void>>();
+  const shutdown = new AbortController();
+  const encoder = new TextEncoder();
+
+  function observe(id: string | null, state: Observation): void {
+    if (id === null) return;
+    const current = observations.get(id);
+    if (current === "closed" || current === "completed") return;
+    observations.set(id, state);
+    if (state !== "open") {
+      for (const wake of waiters.get(id) ?? []) wake();
+      waiters.delete(id);
+    }
+  }
+
+  /** Waits `ms`, or less if the server shuts down. */
+  function sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      signal.addEventListener("abort", done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        resolve();
+      }
+    });
+  }
+
+  /**
+   * A body that calls `next()` for each piece; `null` ends it. Closing by the
+   * client (its cancel, or the response failing to reach it) is recorded under `id`.
+   */
+  function trackedBody(
+    clientGone: AbortSignal,
+    id: string | null,
+    next: (signal: AbortSignal) => Promise<Uint8Array | null>,
+  ): ReadableStream<Uint8Array> {
+    const gone = AbortSignal.any([
+      clientGone,
+      shutdown.signal,
+      AbortSignal.timeout(MAX_STREAM_MS),
+    ]);
+    observe(id, "open");
+    const onGone = () => observe(id, "closed");
+    clientGone.addEventListener("abort", onGone, { once: true });
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const piece = await next(gone);
+        if (gone.aborted) {
+          clientGone.removeEventListener("abort", onGone);
+          if (clientGone.aborted) observe(id, "closed");
+          try {
+            controller.close();
+          } catch { /* already cancelled */ }
+          return;
+        }
+        if (piece === null) {
+          clientGone.removeEventListener("abort", onGone);
+          observe(id, "completed");
+          controller.close();
+          return;
+        }
+        controller.enqueue(piece);
+      },
+      cancel() {
+        clientGone.removeEventListener("abort", onGone);
+        observe(id, "closed");
+      },
+    }, { highWaterMark: 0 });
+  }
+
+  async function serveTestdata(
+    clientGone: AbortSignal,
+    url: URL,
+    path: string,
+  ): Promise<Response> {
+    const file = resolveBelow(testdata, path);
+    if (file === undefined) return json({ error: "bad path" }, 400);
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = await Deno.readFile(file);
+    } catch {
+      return json({ error: `no such file: ${path}` }, 404);
+    }
+    const type = contentType(path);
+    if (url.searchParams.has("whole")) return respond(bytes, { type });
+    const next = random(Number(url.searchParams.get("seed") ?? Date.now()));
+    let offset = 0;
+    const body = trackedBody(
+      clientGone,
+      url.searchParams.get("id"),
+      async (signal) => {
+        if (offset >= bytes.length) return null;
+        const size = 1 + Math.floor(next() * 256);
+        const piece = bytes.subarray(offset, offset + size);
+        offset += piece.length;
+        if (next() < 0.25) await sleep(1, signal);
+        return piece;
+      },
+    );
+    return respond(body, { type });
+  }
+
+  function serveEvents(
+    clientGone: AbortSignal,
+    url: URL,
+    stallAfter: number | undefined,
+  ): Response {
+    const format = url.searchParams.get("format") ?? "sse";
+    const interval = Math.min(
+      Math.max(Number(url.searchParams.get("interval") ?? 3) || 0, 0),
+      1000,
+    );
+    let index = 0;
+    const body = trackedBody(
+      clientGone,
+      url.searchParams.get("id"),
+      async (signal) => {
+        if (stallAfter !== undefined && index >= stallAfter) {
+          // Stall: nothing more until the client leaves (or the cap passes).
+          await new Promise<void>((resolve) => {
+            if (signal.aborted) return resolve();
+            signal.addEventListener("abort", () => resolve(), { once: true });
+          });
+          return null;
+        }
+        if (index > 0) await sleep(interval, signal);
+        return encoder.encode(eventText(format, index++));
+      },
+    );
+    const response = respond(body, { type: streamType(format) });
+    // Without this, Chromium answers a cancelled or aborted fetch whose body it
+    // had not read by draining the body (up to ~16 KB or ~5 s) to reuse the
+    // keep-alive connection, so the server sees the close late or not at all
+    // within a case's time. `?keepalive` shows that behaviour.
+    if (!url.searchParams.has("keepalive")) {
+      response.headers.set("connection", "close");
+    }
+    return response;
+  }
+
+  async function serveObserved(url: URL, id: string): Promise<Response> {
+    const timeout = Math.min(
+      Number(url.searchParams.get("timeout") ?? 0) || 0,
+      5000,
+    );
+    const settled = () => {
+      const state = observations.get(id);
+      return state === "closed" || state === "completed";
+    };
+    if (
+      url.searchParams.get("wait") === "closed" && !settled() && timeout > 0
+    ) {
+      await new Promise<void>((resolve) => {
+        const set = waiters.get(id) ?? new Set();
+        waiters.set(id, set);
+        const wake = () => {
+          clearTimeout(timer);
+          set.delete(wake);
+          shutdown.signal.removeEventListener("abort", wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, timeout);
+        set.add(wake);
+        shutdown.signal.addEventListener("abort", wake, { once: true });
+      });
+    }
+    return json({ id, state: observations.get(id) ?? "unknown" });
+  }
+
+  async function serveDist(path: string): Promise<Response> {
+    const file = resolveBelow(dist, path);
+    if (file === undefined) return json({ error: "bad path" }, 400);
+    try {
+      return respond(await Deno.readFile(file), { type: contentType(path) });
+    } catch {
+      return json({ error: `no such file: ${path}` }, 404);
+    }
+  }
+
+  function handle(
+    request: Request,
+    info: Deno.ServeHandlerInfo,
+  ): Response | Promise<Response> {
+    const url = new URL(request.url);
+    // The response could not be delivered in full: the client went away.
+    const client = new AbortController();
+    info.completed.catch(() => client.abort());
+    const clientGone = client.signal;
+    const path = url.pathname;
+    if (request.method === "OPTIONS") return respond(null, { status: 204 });
+    if (path === "/" || path === "/index.html") {
+      return respond(page, { type: contentTypes[".html"]! });
+    }
+    if (path.startsWith("/testdata/")) {
+      return serveTestdata(clientGone, url, path.slice("/testdata/".length));
+    }
+    if (path === "/events") return serveEvents(clientGone, url, undefined);
+    if (path === "/stall") {
+      return serveEvents(
+        clientGone,
+        url,
+        Math.max(0, Number(url.searchParams.get("chunks") ?? 1)),
+      );
+    }
+    if (path.startsWith("/observed/")) {
+      return serveObserved(
+        url,
+        decodeURIComponent(path.slice("/observed/".length)),
+      );
+    }
+    const error = path.match(/^\/error\/(\d{3})$/);
+    if (error !== null) {
+      const status = Number(error[1]);
+      const model = url.searchParams.get("model") ?? "x";
+      return json({ error: `model '${model}' not found` }, status);
+    }
+    if (path.startsWith("/dist/")) {
+      return serveDist(path.slice("/dist/".length));
+    }
+    if (path === "/favicon.ico") return respond(null, { status: 204 });
+    return json({ error: `no route: ${path}` }, 404);
+  }
+
+  return new Promise((resolve) => {
+    const server = Deno.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      signal: shutdown.signal,
+      onListen({ port }) {
+        const url = `http://127.0.0.1:${port}/`;
+        if (!options.quiet) console.error(`test server listening on ${url}`);
+        resolve({
+          url,
+          port,
+          async close() {
+            shutdown.abort();
+            await server.finished;
+          },
+        });
+      },
+    }, handle);
+  });
+}
+
+if (import.meta.main) {
+  const server = await startServer({ quiet: true });
+  console.log(server.url);
+  Deno.addSignalListener(
+    "SIGINT",
+    () => server.close().then(() => Deno.exit(0)),
+  );
+}
