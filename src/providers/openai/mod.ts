@@ -1,0 +1,104 @@
+/**
+ * A streaming client for OpenAI's Chat Completions API and every
+ * OpenAI-compatible server (Ollama's `/v1`, llama.cpp, vLLM, LM Studio, Groq,
+ * OpenRouter, DeepSeek, Together): point `baseUrl` at the server's `/v1`.
+ *
+ * @example Stream an answer from a local Ollama through its OpenAI-compatible API
+ * ```ts ignore
+ * import { OpenAI } from "@sluice/sluice/openai";
+ *
+ * const ollama = new OpenAI({ baseUrl: "http://localhost:11434/v1" });
+ * const stream = ollama.chat({
+ *   model: "llama3.2",
+ *   messages: [{ role: "user", content: "Why is the sky blue?" }],
+ * });
+ * for await (const text of stream.textStream) console.log(text);
+ * console.log((await stream.result()).usage);
+ * ```
+ *
+ * @example Read a canned stream (runs anywhere)
+ * ```ts
+ * import { OpenAI } from "@sluice/sluice/openai";
+ * import assert from "node:assert/strict";
+ *
+ * const body = 'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m",' +
+ *   '"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
+ * const openai = new OpenAI({ fetch: () => Promise.resolve(new Response(body)) });
+ * const result = await openai.chat({ model: "m", messages: [{ role: "user", content: "Hi" }] })
+ *   .result();
+ * assert.equal(result.text, "Hi");
+ * assert.equal(result.done, true);
+ * ```
+ *
+ * @module
+ */
+export {
+  OpenAI,
+  OPENAI_BASE_URL,
+  type OpenAIChatCallOptions,
+  type OpenAIChatStream,
+  type OpenAICompletionCallOptions,
+  type OpenAICompletionStream,
+  type OpenAIOptions,
+} from "./openai.ts";
+export type {
+  OpenAIAssistantMessage,
+  OpenAIAudioPart,
+  OpenAIChatChoiceResult,
+  OpenAIChatChunk,
+  OpenAIChatChunkChoice,
+  OpenAIChatCompletion,
+  OpenAIChatCompletionChoice,
+  OpenAIChatCompletionMessage,
+  OpenAIChatDelta,
+  OpenAIChatMessage,
+  OpenAIChatRequest,
+  OpenAIChatResult,
+  OpenAICompletion,
+  OpenAICompletionChoice,
+  OpenAICompletionChoiceResult,
+  OpenAICompletionLogprobs,
+  OpenAICompletionRequest,
+  OpenAICompletionResult,
+  OpenAICustomTool,
+  OpenAIDeveloperMessage,
+  OpenAIFilePart,
+  OpenAIFinishReason,
+  OpenAIFunctionMessage,
+  OpenAIFunctionTool,
+  OpenAIGroqExtension,
+  OpenAIImagePart,
+  OpenAIJsonSchema,
+  OpenAILogprobs,
+  OpenAIMessageToolCall,
+  OpenAIModel,
+  OpenAIModelList,
+  OpenAIRefusalPart,
+  OpenAIResponseFormat,
+  OpenAIStreamOptions,
+  OpenAISystemMessage,
+  OpenAITextPart,
+  OpenAITimings,
+  OpenAITokenLogprob,
+  OpenAITool,
+  OpenAIToolCall,
+  OpenAIToolCallDelta,
+  OpenAIToolChoice,
+  OpenAIToolMessage,
+  OpenAIUsage,
+  OpenAIUserContentPart,
+  OpenAIUserMessage,
+} from "./types.ts";
+export type { RequestOptions } from "../../http/request_options.ts";
+export { ResponseStream } from "../../stream/response_stream.ts";
+export type { IterableReadableStream } from "../../stream/_async_iterable.ts";
+export type {
+  ResponseInfo,
+  StreamCallbacks,
+  StreamOptions,
+  StreamResult,
+  StreamStats,
+  ToolCall,
+  ToResponseOptions,
+  Usage,
+} from "../../stream/types.ts";

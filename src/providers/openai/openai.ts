@@ -1,0 +1,410 @@
+import type { RequestOptions } from "../../http/request_options.ts";
+import { type ResolvedOptions, resolveOptions } from "../../http/_resolve_options.ts";
+import type { RequestSpec } from "../../http/_open_request.ts";
+import { requestJson } from "../../http/_request_json.ts";
+import { ParseError } from "../../errors/parse_error.ts";
+import { snippet } from "../../errors/_snippet.ts";
+import { ResponseStream } from "../../stream/response_stream.ts";
+import type { StreamOptions } from "../../stream/types.ts";
+import { callbacksOf } from "../../stream/_callbacks.ts";
+import { chatProtocol } from "./_chat_protocol.ts";
+import { completionsProtocol } from "./_completions_protocol.ts";
+import { providerError } from "./_sse_assembler.ts";
+import type {
+  OpenAIChatChunk,
+  OpenAIChatCompletion,
+  OpenAIChatRequest,
+  OpenAIChatResult,
+  OpenAICompletion,
+  OpenAICompletionRequest,
+  OpenAICompletionResult,
+  OpenAIModelList,
+} from "./types.ts";
+
+/** The default {@linkcode OpenAIOptions.baseUrl}. */
+export const OPENAI_BASE_URL = "https://api.openai.com/v1";
+
+/** Options of an {@linkcode OpenAI} client; the request options apply to every call. */
+export interface OpenAIOptions extends RequestOptions {
+  /**
+   * The API's base URL, up to and including the version (`/v1`): OpenAI, or
+   * any compatible server — `http://localhost:11434/v1` (Ollama),
+   * `http://localhost:8080/v1` (llama.cpp), `http://localhost:8000/v1`
+   * (vLLM), `http://localhost:1234/v1` (LM Studio),
+   * `https://api.groq.com/openai/v1`, `https://openrouter.ai/api/v1`,
+   * `https://api.deepseek.com/v1`, `https://api.together.xyz/v1`. A trailing
+   * slash and a query string are kept where they belong.
+   *
+   * @default {"https://api.openai.com/v1"}
+   */
+  baseUrl?: string;
+  /**
+   * The API key, sent as `Authorization: Bearer <apiKey>` (nothing is sent
+   * when it is absent, as local servers want). It never appears in an error.
+   */
+  apiKey?: string;
+  /** Sent as `OpenAI-Organization`. */
+  organization?: string;
+  /** Sent as `OpenAI-Project`. */
+  project?: string;
+}
+
+/** The stream {@linkcode OpenAI.chat} returns. */
+export type OpenAIChatStream = ResponseStream<OpenAIChatChunk, OpenAIChatResult>;
+
+/** The stream {@linkcode OpenAI.completions} returns. */
+export type OpenAICompletionStream = ResponseStream<OpenAICompletion, OpenAICompletionResult>;
+
+/** The per-call options of a streamed {@linkcode OpenAI.chat}: request options and callbacks. */
+export type OpenAIChatCallOptions =
+  & RequestOptions
+  & StreamOptions<OpenAIChatChunk, OpenAIChatResult>;
+
+/** The per-call options of a streamed {@linkcode OpenAI.completions}. */
+export type OpenAICompletionCallOptions =
+  & RequestOptions
+  & StreamOptions<OpenAICompletion, OpenAICompletionResult>;
+
+/** A base path that ends with an API version (`/v1`, `/openai/v1/`, `/api/v3`). */
+const VERSIONED = /\/v\d+[a-z]*\/*$/;
+
+/** Headers whose values are credentials: redacted from every error. */
+const CREDENTIAL_HEADERS = ["authorization", "api-key", "x-api-key"];
+
+function endpoint(base: URL, path: string): string {
+  const url = new URL(base.href);
+  url.pathname = url.pathname.replace(/\/+$/, "") + path;
+  return url.href;
+}
+
+/**
+ * A client for OpenAI's Chat Completions API and every server that imitates
+ * it: Ollama's `/v1`, llama.cpp's `llama-server`, vLLM, LM Studio, Groq,
+ * OpenRouter, DeepSeek, Together. Each streaming call returns a
+ * {@linkcode ResponseStream} at once; `stream: false` returns a promise of
+ * the complete answer.
+ *
+ * The stream is decoded the way the compatible servers need: `[DONE]` ends
+ * it, SSE comments (keep-alives) are skipped, an error event or a chunk with
+ * a top-level `error` raises a `ProviderError` carrying the partial result,
+ * choices are routed by `index`, tool calls are assembled by `index` (or `id`)
+ * and parsed once complete, reasoning is read from `reasoning_content` or
+ * `reasoning`, and usage from wherever the server put it. A body that ends
+ * before every choice has a `finish_reason` raises an
+ * `IncompleteStreamError`.
+ *
+ * @example Stream a chat answer (here from a canned response)
+ * ```ts
+ * import { OpenAI } from "@sluice/sluice/openai";
+ * import assert from "node:assert/strict";
+ *
+ * const body = [
+ *   'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"},"finish_reason":null}]}',
+ *   'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":"stop"}]}',
+ *   "data: [DONE]",
+ * ].join("\n\n") + "\n\n";
+ * const openai = new OpenAI({
+ *   apiKey: "sk-test",
+ *   fetch: () => Promise.resolve(new Response(body)),
+ * });
+ *
+ * const stream = openai.chat({ model: "m", messages: [{ role: "user", content: "Hi" }] });
+ * let text = "";
+ * for await (const delta of stream.textStream) text += delta;
+ * assert.equal(text, "Hello");
+ * assert.equal((await stream.result()).finishReason, "stop");
+ * ```
+ */
+export class OpenAI {
+  /** The base URL every endpoint is resolved against. */
+  readonly baseUrl: string;
+  #options: OpenAIOptions;
+  #headers: Headers;
+  #apiKey: string | undefined;
+  #chatUrl: string;
+  #completionsUrl: string;
+  #modelsUrl: string;
+
+  /**
+   * Creates a client. Nothing is sent until a method is called.
+   *
+   * @throws {TypeError} A `baseUrl` that is not an absolute http or https URL.
+   */
+  constructor(options: OpenAIOptions = {}) {
+    const baseUrl = options.baseUrl ?? OPENAI_BASE_URL;
+    let base: URL | undefined;
+    try {
+      base = new URL(baseUrl);
+    } catch {
+      // Reported below.
+    }
+    if (base?.protocol !== "http:" && base?.protocol !== "https:") {
+      throw new TypeError(`baseUrl must be an absolute http or https URL: received '${baseUrl}'`);
+    }
+    this.baseUrl = baseUrl;
+    this.#options = { ...options };
+    this.#chatUrl = endpoint(base, "/chat/completions");
+    this.#completionsUrl = endpoint(base, "/completions");
+    this.#modelsUrl = endpoint(base, "/models");
+    this.#apiKey = options.apiKey || undefined;
+    const headers = new Headers();
+    if (this.#apiKey !== undefined) headers.set("authorization", `Bearer ${this.#apiKey}`);
+    if (options.organization) headers.set("openai-organization", options.organization);
+    if (options.project) headers.set("openai-project", options.project);
+    this.#headers = headers;
+  }
+
+  /**
+   * Asks for a chat completion and streams it: sends `stream: true` and,
+   * unless you set `stream_options`, asks for the token counts
+   * (`stream_options: { include_usage: true }`). The stream's result is
+   * choice 0's text, reasoning, tool calls and finish reason, with every
+   * choice in `choices`.
+   *
+   * @example Assemble a tool call (here from a canned response)
+   * ```ts
+   * import { OpenAI } from "@sluice/sluice/openai";
+   * import assert from "node:assert/strict";
+   *
+   * const chunk = (choice: object) =>
+   *   `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "m", choices: [choice] })}\n\n`;
+   * const body = chunk({
+   *   index: 0,
+   *   delta: { tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":' } }] },
+   *   finish_reason: null,
+   * }) + chunk({
+   *   index: 0,
+   *   delta: { tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] },
+   *   finish_reason: "tool_calls",
+   * }) + "data: [DONE]\n\n";
+   * const openai = new OpenAI({ fetch: () => Promise.resolve(new Response(body)) });
+   *
+   * const result = await openai.chat({
+   *   model: "m",
+   *   messages: [{ role: "user", content: "Weather in Paris?" }],
+   *   tools: [{ type: "function", function: { name: "get_weather" } }],
+   * }).result();
+   * assert.deepEqual(result.toolCalls[0]?.arguments, { city: "Paris" });
+   * assert.equal(result.toolCalls[0]?.argumentsText, '{"city":"Paris"}');
+   * ```
+   */
+  chat(
+    request: OpenAIChatRequest & { stream?: true | undefined },
+    options?: OpenAIChatCallOptions,
+  ): OpenAIChatStream;
+  /**
+   * Asks for a chat completion and resolves to the complete answer
+   * (`stream: false`).
+   *
+   * @example Get the complete answer at once
+   * ```ts
+   * import { OpenAI } from "@sluice/sluice/openai";
+   * import assert from "node:assert/strict";
+   *
+   * const completion = {
+   *   id: "c1",
+   *   object: "chat.completion",
+   *   created: 1,
+   *   model: "m",
+   *   choices: [{ index: 0, message: { role: "assistant", content: "Hi!" }, finish_reason: "stop" }],
+   * };
+   * const openai = new OpenAI({ fetch: () => Promise.resolve(Response.json(completion)) });
+   *
+   * const answer = await openai.chat({
+   *   model: "m",
+   *   messages: [{ role: "user", content: "Hi" }],
+   *   stream: false,
+   * });
+   * assert.equal(answer.choices[0]?.message.content, "Hi!");
+   * ```
+   */
+  chat(
+    request: OpenAIChatRequest & { stream: false },
+    options?: RequestOptions,
+  ): Promise<OpenAIChatCompletion>;
+  /**
+   * Asks for a chat completion: a stream, or the complete answer when
+   * `stream` is `false`.
+   */
+  chat(
+    request: OpenAIChatRequest,
+    options?: OpenAIChatCallOptions,
+  ): OpenAIChatStream | Promise<OpenAIChatCompletion>;
+  chat(
+    request: OpenAIChatRequest,
+    options: OpenAIChatCallOptions = {},
+  ): OpenAIChatStream | Promise<OpenAIChatCompletion> {
+    if (request.stream === false) {
+      return this.#json(this.#chatUrl, "POST", request, options) as Promise<OpenAIChatCompletion>;
+    }
+    const resolved = this.#resolve(options, true);
+    return new ResponseStream({
+      request: this.#spec(this.#chatUrl, "POST", streamingBody(request), resolved),
+      options: resolved,
+      protocol: chatProtocol,
+      callbacks: callbacksOf(options),
+    });
+  }
+
+  /**
+   * Asks the legacy `/completions` endpoint to continue a prompt. Streams
+   * unless `stream: false`, with the same defaults as
+   * {@linkcode OpenAI.chat}; the text is in `choices[].text`.
+   *
+   * @example Stream a completion (here from a canned response)
+   * ```ts
+   * import { OpenAI } from "@sluice/sluice/openai";
+   * import assert from "node:assert/strict";
+   *
+   * const chunk = (text: string, finish: string | null) =>
+   *   `data: ${JSON.stringify({ id: "c1", object: "text_completion", created: 1, model: "m", choices: [{ text, index: 0, logprobs: null, finish_reason: finish }] })}\n\n`;
+   * const body = chunk("This is", null) + chunk(" a test", "length") + "data: [DONE]\n\n";
+   * const openai = new OpenAI({ fetch: () => Promise.resolve(new Response(body)) });
+   *
+   * const stream = openai.completions({ model: "m", prompt: "Say this is a test" });
+   * assert.equal(await stream.text(), "This is a test");
+   * ```
+   */
+  completions(
+    request: OpenAICompletionRequest & { stream?: true | undefined },
+    options?: OpenAICompletionCallOptions,
+  ): OpenAICompletionStream;
+  /**
+   * Asks the legacy `/completions` endpoint for a complete answer
+   * (`stream: false`).
+   *
+   * @example Get the complete completion
+   * ```ts
+   * import { OpenAI } from "@sluice/sluice/openai";
+   * import assert from "node:assert/strict";
+   *
+   * const completion = {
+   *   id: "c1",
+   *   object: "text_completion",
+   *   created: 1,
+   *   model: "m",
+   *   choices: [{ text: "This is a test", index: 0, logprobs: null, finish_reason: "stop" }],
+   * };
+   * const openai = new OpenAI({ fetch: () => Promise.resolve(Response.json(completion)) });
+   *
+   * const answer = await openai.completions({ model: "m", prompt: "Say", stream: false });
+   * assert.equal(answer.choices[0]?.text, "This is a test");
+   * ```
+   */
+  completions(
+    request: OpenAICompletionRequest & { stream: false },
+    options?: RequestOptions,
+  ): Promise<OpenAICompletion>;
+  /**
+   * Asks the legacy `/completions` endpoint: a stream, or the complete answer
+   * when `stream` is `false`.
+   */
+  completions(
+    request: OpenAICompletionRequest,
+    options?: OpenAICompletionCallOptions,
+  ): OpenAICompletionStream | Promise<OpenAICompletion>;
+  completions(
+    request: OpenAICompletionRequest,
+    options: OpenAICompletionCallOptions = {},
+  ): OpenAICompletionStream | Promise<OpenAICompletion> {
+    if (request.stream === false) {
+      return this.#json(this.#completionsUrl, "POST", request, options) as Promise<
+        OpenAICompletion
+      >;
+    }
+    const resolved = this.#resolve(options, true);
+    return new ResponseStream({
+      request: this.#spec(this.#completionsUrl, "POST", streamingBody(request), resolved),
+      options: resolved,
+      protocol: completionsProtocol,
+      callbacks: callbacksOf(options),
+    });
+  }
+
+  /**
+   * Lists the models the server offers (`GET /models`).
+   *
+   * @example List model ids (here from a canned response)
+   * ```ts
+   * import { OpenAI } from "@sluice/sluice/openai";
+   * import assert from "node:assert/strict";
+   *
+   * const list = {
+   *   object: "list",
+   *   data: [{ id: "gpt-4.1-mini", object: "model", created: 1, owned_by: "system" }],
+   * };
+   * const openai = new OpenAI({ fetch: () => Promise.resolve(Response.json(list)) });
+   *
+   * const models = await openai.models();
+   * assert.deepEqual(models.data.map((model) => model.id), ["gpt-4.1-mini"]);
+   * ```
+   */
+  models(options: RequestOptions = {}): Promise<OpenAIModelList> {
+    return this.#json(this.#modelsUrl, "GET", undefined, options) as Promise<OpenAIModelList>;
+  }
+
+  #resolve(options: RequestOptions, stream: boolean): ResolvedOptions {
+    const headers = new Headers(this.#headers);
+    headers.set("accept", stream ? "text/event-stream" : "application/json");
+    return resolveOptions(this.#options, options, headers);
+  }
+
+  #spec(url: string, method: string, body: unknown, resolved: ResolvedOptions): RequestSpec {
+    const secrets: string[] = [];
+    if (this.#apiKey !== undefined) secrets.push(this.#apiKey);
+    for (const name of CREDENTIAL_HEADERS) {
+      const value = resolved.headers.get(name);
+      if (value) {
+        secrets.push(value);
+        const token = value.replace(/^bearer\s+/i, "");
+        if (token !== value) secrets.push(token);
+      }
+    }
+    const baseUrl = this.baseUrl;
+    const authorized = secrets.length > 0;
+    const spec: RequestSpec = {
+      url,
+      method,
+      secrets,
+      hint: ({ status, providerMessage }) => {
+        if (status === 404 && providerMessage === undefined) {
+          // A plain 404 means no such route: most often a baseUrl without its /v1.
+          return VERSIONED.test(new URL(baseUrl).pathname)
+            ? `check baseUrl '${baseUrl}'`
+            : `check baseUrl '${baseUrl}': it usually ends with the API version, like /v1`;
+        }
+        if (status === 401 && !authorized) return "no apiKey was given";
+        return undefined;
+      },
+    };
+    if (body !== undefined) spec.body = body;
+    return spec;
+  }
+
+  async #json(
+    url: string,
+    method: string,
+    body: unknown,
+    options: RequestOptions,
+  ): Promise<unknown> {
+    const resolved = this.#resolve(options, false);
+    const value = await requestJson(this.#spec(url, method, body, resolved), resolved);
+    if (typeof value !== "object" || value === null) {
+      const text = value === undefined ? "" : JSON.stringify(value);
+      throw new ParseError(`Expected a JSON object in the response body: ${snippet(text)}`, {
+        line: 1,
+        snippet: text.slice(0, 40),
+      });
+    }
+    // Some compatible servers answer a failure with 200 and an error object.
+    const error = (value as { error?: unknown }).error;
+    if (error != null) throw providerError(error);
+    return value;
+  }
+}
+
+function streamingBody<T extends { stream_options?: unknown }>(request: T): T {
+  const body = { ...request, stream: true };
+  if (request.stream_options === undefined) body.stream_options = { include_usage: true };
+  return body;
+}
