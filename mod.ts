@@ -28,6 +28,7 @@ export { ProviderError, type ProviderErrorOptions } from "./src/errors/provider_
 export { IncompleteStreamError } from "./src/errors/incomplete_stream_error.ts";
 export { ResponseStream } from "./src/stream/response_stream.ts";
 export type { IterableReadableStream } from "./src/stream/_async_iterable.ts";
+export { fetchEventStream, type FetchEventStreamOptions } from "./src/http/fetch_event_stream.ts";
 export type {
   ResponseInfo,
   StreamCallbacks,

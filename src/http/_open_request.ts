@@ -1,6 +1,6 @@
 import type { ResolvedOptions } from "./_resolve_options.ts";
 import { Watchdog } from "./_watchdog.ts";
-import { readHttpError } from "./_read_http_error.ts";
+import { readHttpError, redactError } from "./_read_http_error.ts";
 import { backoff, isRetryableStatus, MAX_RETRY_AFTER, sleep } from "./_retry.ts";
 import type { HttpError } from "../errors/http_error.ts";
 
@@ -72,7 +72,8 @@ export async function openRequest(
         response = await options.fetch(spec.url, init);
       } catch (error) {
         signal.throwIfAborted();
-        if (attempt >= options.maxRetries) throw error;
+        if (attempt >= options.maxRetries) throw redactError(error, secrets);
+        watchdog.betweenAttempts();
         await sleep(backoff(attempt, options.retryDelay), signal);
         continue;
       }
@@ -86,6 +87,7 @@ export async function openRequest(
       if (attempt >= options.maxRetries || !isRetryableError(error) || wait > MAX_RETRY_AFTER) {
         throw error;
       }
+      watchdog.betweenAttempts();
       await sleep(wait, signal);
     }
   } catch (error) {

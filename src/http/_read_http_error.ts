@@ -14,6 +14,35 @@ export function redact(text: string, secrets: readonly string[]): string {
   return text;
 }
 
+function mentions(error: Error, secrets: readonly string[]): boolean {
+  const text = `${error.message}\n${error.stack ?? ""}`;
+  if (secrets.some((secret) => secret.length >= 4 && text.includes(secret))) return true;
+  return error.cause instanceof Error && mentions(error.cause, secrets);
+}
+
+/**
+ * Returns `error` unchanged unless a credential in `secrets` appears in its
+ * message, stack or causes (Deno's `fetch` puts the whole URL, query included,
+ * into a connection error's cause); then a copy with the same class and name
+ * and every credential replaced with `[redacted]`, causes included.
+ */
+export function redactError(error: unknown, secrets: readonly string[]): unknown {
+  if (!(error instanceof Error) || !mentions(error, secrets)) return error;
+  const cause = redactError(error.cause, secrets);
+  const message = redact(error.message, secrets);
+  const options = cause === undefined ? undefined : { cause };
+  let copy: Error;
+  try {
+    copy = new (error.constructor as ErrorConstructor)(message, options);
+  } catch {
+    copy = new Error(message, options);
+  }
+  if (copy.message !== message) copy = new Error(message, options);
+  copy.name = error.name;
+  if (error.stack !== undefined) copy.stack = redact(error.stack, secrets);
+  return copy;
+}
+
 async function readBounded(response: Response): Promise<string> {
   if (!response.body) return "";
   const reader = response.body.getReader();

@@ -2,6 +2,7 @@ import type { ResolvedOptions } from "./_resolve_options.ts";
 import { openRequest, type RequestSpec } from "./_open_request.ts";
 import { ParseError } from "../errors/parse_error.ts";
 import { snippet } from "../errors/_snippet.ts";
+import { redactError } from "./_read_http_error.ts";
 
 /**
  * Makes a non-streaming request and resolves to its JSON body (or `undefined`
@@ -42,7 +43,7 @@ export async function requestJson(spec: RequestSpec, options: ResolvedOptions): 
       });
     }
   } catch (error) {
-    throw signal.aborted ? signal.reason : error;
+    throw signal.aborted ? signal.reason : redactError(error, spec.secrets ?? []);
   } finally {
     watchdog.dispose();
   }

@@ -69,6 +69,16 @@ export class Watchdog {
     );
   }
 
+  /**
+   * Between two attempts: the headers timer stops, so the wait before a retry
+   * does not count against the headers timeout (the next attempt re-arms it).
+   * The total timeout keeps running.
+   */
+  betweenAttempts(): void {
+    clearTimeout(this.#headersTimer);
+    this.#headersTimer = undefined;
+  }
+
   /** The headers arrived: the headers timer stops, the idle timer starts. */
   headersArrived(): void {
     clearTimeout(this.#headersTimer);

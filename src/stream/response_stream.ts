@@ -5,6 +5,7 @@ import { formatServerSentEvent } from "../streams/format_server_sent_event.ts";
 import { openRequest, type RequestSpec, type Transfer } from "../http/_open_request.ts";
 import type { ResolvedOptions } from "../http/_resolve_options.ts";
 import { Watchdog } from "../http/_watchdog.ts";
+import { redactError } from "../http/_read_http_error.ts";
 import { SluiceError } from "../errors/sluice_error.ts";
 import { ParseError } from "../errors/parse_error.ts";
 import { IncompleteStreamError } from "../errors/incomplete_stream_error.ts";
@@ -39,6 +40,10 @@ const CONTENT_TYPES = {
   ndjson: "application/x-ndjson; charset=utf-8",
   text: "text/plain; charset=utf-8",
 } as const;
+
+function emptyBody(): ReadableStream<Uint8Array> {
+  return new ReadableStream({ start: (controller) => controller.close() });
+}
 
 function cancelled(): DOMException {
   return new DOMException("The stream was cancelled", "AbortError");
@@ -81,6 +86,7 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
   #watchdog: Watchdog;
   #opening: Promise<Transfer>;
   #callerSignal: AbortSignal | undefined;
+  #secrets: readonly string[];
   #cancelReason: unknown;
   #consumer: string | undefined;
   #settled = false;
@@ -107,8 +113,12 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
     this.#end.catch(noop);
     this.#watchdog = new Watchdog(init.options, init.options.signal);
     this.#callerSignal = init.options.signal;
+    this.#secrets = init.request.secrets ?? [];
     this.#opening = openRequest(init.request, init.options, this.#watchdog).then((transfer) => {
       this.#stats.timeToHeaders = transfer.timeToHeaders;
+      // Until a consumer reads, the silence is not the server's: the idle clock
+      // starts with the first read (parseBody's onRead), not with the headers.
+      transfer.watchdog.touch();
       return transfer;
     });
     this.#opening.catch(noop);
@@ -263,7 +273,9 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
     this.#consumer = by;
     const watchdog = this.#watchdog;
     return parseBody<T>(
-      this.#opening.then(({ response }) => response.body ?? new ReadableStream()),
+      // No body (204, 205): an empty stream that ends at once, so the protocol's
+      // finish() decides (a never-closing stream would hang until a timeout).
+      this.#opening.then(({ response }) => response.body ?? emptyBody()),
       (emit) => this.#parser(emit, select),
       {
         onRead: () => watchdog.reading(),
@@ -371,11 +383,12 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
       // A timeout, the caller's abort or a cancel: the reason as it was given.
     } else if (!(error instanceof SluiceError) && this.#stats.timeToHeaders !== undefined) {
       // The body broke off (connection reset, network error) before the end marker.
+      const cause = redactError(error, this.#secrets);
       error = new IncompleteStreamError(
         `The connection broke off before the end of the stream: ${
-          error instanceof Error ? error.message : String(error)
+          cause instanceof Error ? cause.message : String(cause)
         }`,
-        { cause: error },
+        { cause },
       );
     }
     if (

@@ -45,6 +45,9 @@ export function parseBody<T>(
   options: ParseBodyOptions = {},
 ): ReadableStream<T> {
   const { signal, onRead, onBytes, onError, onCancel, onFinally } = options;
+  // A request that fails before anyone reads must not become an unhandled
+  // rejection: the error is raised by the first read instead.
+  if (body instanceof Promise) body.catch(noop);
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   // ignoreBOM: a U+FEFF on a chunk boundary must survive; the parsers drop the leading one.
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true });

@@ -1,0 +1,113 @@
+/**
+ * A tiny test protocol for the response stream: chunks `{text?, think?, done?,
+ * error?, tokens?}`, framed as NDJSON lines or as SSE `data:` events.
+ */
+import { ResponseStream } from "../../src/stream/response_stream.ts";
+import { resolveOptions } from "../../src/http/_resolve_options.ts";
+import type { RequestOptions } from "../../src/http/request_options.ts";
+import type { StreamProtocol } from "../../src/stream/stream_protocol.ts";
+import type { StreamOptions, StreamResult } from "../../src/stream/types.ts";
+import { callbacksOf } from "../../src/stream/_callbacks.ts";
+import { IncompleteStreamError } from "../../src/errors/incomplete_stream_error.ts";
+import { ProviderError } from "../../src/errors/provider_error.ts";
+
+/** One chunk of the test protocol. */
+export interface TestChunk {
+  text?: string;
+  think?: string;
+  done?: boolean;
+  error?: string;
+  tokens?: number;
+}
+
+/** The test protocol's result. */
+export type TestResult = StreamResult<TestChunk>;
+
+function protocol(framing: "sse" | "ndjson"): StreamProtocol<TestChunk, TestResult> {
+  return {
+    framing,
+    sseTrailer: { data: "[DONE]" },
+    createAssembler() {
+      const texts: string[] = [];
+      const thoughts: string[] = [];
+      let done = false;
+      let tokens: number | undefined;
+      let last: TestChunk | undefined;
+      return {
+        push(frame) {
+          let chunk: TestChunk;
+          if (framing === "sse") {
+            const data = (frame as { data: string }).data;
+            if (data === "[DONE]") {
+              done = true;
+              return undefined;
+            }
+            chunk = JSON.parse(data);
+          } else {
+            chunk = frame as TestChunk;
+          }
+          if (chunk.error) {
+            throw new ProviderError(chunk.error, { type: "test_error", body: chunk });
+          }
+          if (chunk.text) texts.push(chunk.text);
+          if (chunk.think) thoughts.push(chunk.think);
+          if (chunk.tokens !== undefined) tokens = chunk.tokens;
+          if (chunk.done) done = true;
+          last = chunk;
+          return chunk;
+        },
+        text: (chunk) => chunk.text ?? "",
+        thinking: (chunk) => chunk.think ?? "",
+        get done() {
+          return done;
+        },
+        finish() {
+          if (!done) throw new IncompleteStreamError("The stream ended before done: true");
+        },
+        result: () => ({
+          text: texts.join(""),
+          thinking: thoughts.join(""),
+          toolCalls: [],
+          finishReason: done ? "stop" : undefined,
+          usage: { outputTokens: tokens },
+          lastChunk: last,
+        }),
+      };
+    },
+  };
+}
+
+/** The NDJSON-framed test protocol. */
+export const ndjson: StreamProtocol<TestChunk, TestResult> = protocol("ndjson");
+/** The SSE-framed test protocol. */
+export const sse: StreamProtocol<TestChunk, TestResult> = protocol("sse");
+
+/** NDJSON lines for chunks. */
+export function lines(...chunks: TestChunk[]): string[] {
+  return chunks.map((chunk) => JSON.stringify(chunk) + "\n");
+}
+
+/** SSE events for chunks. */
+export function events(...chunks: TestChunk[]): string[] {
+  return chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`);
+}
+
+/** Options of {@linkcode open}. */
+export type OpenOptions =
+  & RequestOptions
+  & StreamOptions<TestChunk, TestResult>
+  & { framing?: "sse" | "ndjson"; method?: string; secrets?: string[] };
+
+/** Opens a test stream the way a provider client would. */
+export function open(
+  url: string,
+  options: OpenOptions = {},
+): ResponseStream<TestChunk, TestResult> {
+  const { framing = "ndjson", method = "GET", secrets, ...rest } = options;
+  return new ResponseStream({
+    request: secrets ? { url, method, secrets } : { url, method },
+    options: resolveOptions({ retryDelay: 1 }, rest),
+    protocol: framing === "sse" ? sse : ndjson,
+    callbacks: callbacksOf(rest),
+  });
+}
