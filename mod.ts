@@ -67,6 +67,18 @@ export {
 } from "./src/streams/format_server_sent_event.ts";
 export { ServerSentEventEncoderStream } from "./src/streams/server_sent_event_encoder_stream.ts";
 export { JsonLinesEncoderStream } from "./src/streams/json_lines_encoder_stream.ts";
+export {
+  PartialJsonParser,
+  type PartialJsonParserOptions,
+} from "./src/streams/partial_json_parser.ts";
+export { PartialJsonStream } from "./src/streams/partial_json_stream.ts";
+export { parsePartialJson } from "./src/streams/parse_partial_json.ts";
+export { JsonArrayElementStream } from "./src/streams/json_array_element_stream.ts";
+export {
+  type SmoothTextChunking,
+  SmoothTextStream,
+  type SmoothTextStreamOptions,
+} from "./src/streams/smooth_text_stream.ts";
 export { Ollama, type OllamaOptions } from "./src/providers/ollama/ollama.ts";
 export type {
   OllamaChatChunk,

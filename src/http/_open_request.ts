@@ -53,6 +53,13 @@ export async function openRequest(
   watchdog: Watchdog = new Watchdog(options, options.signal),
 ): Promise<Transfer> {
   const { signal } = watchdog;
+  // A malformed URL is the caller's mistake: a TypeError at once, never retried.
+  try {
+    new URL(spec.url);
+  } catch (error) {
+    watchdog.dispose();
+    throw new TypeError(`Invalid URL: ${JSON.stringify(spec.url)}`, { cause: error });
+  }
   const startedAt = performance.now();
   const headers = new Headers(options.headers);
   let body: string | undefined;

@@ -51,7 +51,9 @@ export function resolveOptions(
   const fetchFn = call.fetch ?? client.fetch ?? globalThis.fetch;
   if (typeof fetchFn !== "function") throw new TypeError("No fetch function is available");
   return {
-    signal: call.signal ?? client.signal,
+    signal: call.signal && client.signal
+      ? AbortSignal.any([client.signal, call.signal])
+      : call.signal ?? client.signal,
     timeout: checkTimeout("timeout", call.timeout ?? client.timeout ?? DEFAULT_TIMEOUT),
     idleTimeout: checkTimeout(
       "idleTimeout",

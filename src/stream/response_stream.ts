@@ -88,6 +88,7 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
   #callerSignal: AbortSignal | undefined;
   #secrets: readonly string[];
   #cancelReason: unknown;
+  #ownError: unknown;
   #consumer: string | undefined;
   #settled = false;
   #end: Promise<Result>;
@@ -255,7 +256,8 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
     this.#cancelReason = reason;
     if (this.#consumer === undefined) this.#consumer = "cancel()";
     this.#watchdog.abort(error);
-    this.#fail(error);
+    // Like `break`: a cancel the caller asked for is not reported to onError.
+    this.#fail(error, false);
     return Promise.resolve();
   }
 
@@ -308,17 +310,26 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
     const assembler = this.#assembler;
     const stats = this.#stats;
     const { onChunk, onText } = this.#callbacks;
+    const sse = this.#protocol.framing === "sse";
     const onFrame = (frame: unknown) => {
+      // Whatever follows the provider's end marker in the same read is not part of the answer.
+      if (assembler.done) return;
       let chunk: Chunk | undefined;
       try {
         chunk = assembler.push(frame);
       } catch (error) {
-        if (!(error instanceof SyntaxError)) throw error;
+        if (!(error instanceof SyntaxError)) {
+          // An error of the assembler's own is not a broken connection: keep it as it is.
+          if (!(error instanceof SluiceError)) this.#ownError = error;
+          throw error;
+        }
         const line = frames.lineNumber;
-        const data = (frame as { data?: string }).data ?? "";
+        const text = sse ? (frame as { data?: string }).data ?? "" : JSON.stringify(frame);
         throw new ParseError(
-          `Cannot parse the event data ending at line ${line} as JSON: ${snippet(data)}`,
-          { line, snippet: data.slice(0, 40), cause: error },
+          sse
+            ? `Cannot parse the event data ending at line ${line} as JSON: ${snippet(text)}`
+            : `Cannot parse line ${line}: ${snippet(text)}`,
+          { line, snippet: text.slice(0, 40), cause: error },
         );
       }
       if (chunk === undefined) return;
@@ -338,7 +349,7 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
       const item = select(chunk);
       if (item !== undefined) emit(item);
     };
-    const frames: SseParser | NdjsonParser = this.#protocol.framing === "sse"
+    const frames: SseParser | NdjsonParser = sse
       ? new SseParser(onFrame, this.#maxLineLength)
       : new NdjsonParser(onFrame, this.#maxLineLength);
     return {
@@ -381,7 +392,10 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
     this.#settled = true;
     if (signal.aborted) {
       // A timeout, the caller's abort or a cancel: the reason as it was given.
-    } else if (!(error instanceof SluiceError) && this.#stats.timeToHeaders !== undefined) {
+    } else if (
+      !(error instanceof SluiceError) && error !== this.#ownError &&
+      this.#stats.timeToHeaders !== undefined
+    ) {
       // The body broke off (connection reset, network error) before the end marker.
       const cause = redactError(error, this.#secrets);
       error = new IncompleteStreamError(

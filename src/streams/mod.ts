@@ -35,3 +35,12 @@ export { formatServerSentEvent, type ServerSentEventMessage } from "./format_ser
 export { ServerSentEventEncoderStream } from "./server_sent_event_encoder_stream.ts";
 export { JsonLinesEncoderStream } from "./json_lines_encoder_stream.ts";
 export { ParseError, type ParseErrorOptions } from "../errors/parse_error.ts";
+export { PartialJsonParser, type PartialJsonParserOptions } from "./partial_json_parser.ts";
+export { PartialJsonStream } from "./partial_json_stream.ts";
+export { parsePartialJson } from "./parse_partial_json.ts";
+export { JsonArrayElementStream } from "./json_array_element_stream.ts";
+export {
+  type SmoothTextChunking,
+  SmoothTextStream,
+  type SmoothTextStreamOptions,
+} from "./smooth_text_stream.ts";

@@ -20,8 +20,10 @@ Deno.test("resolveOptions applies the defaults", () => {
 });
 
 Deno.test("resolveOptions lets the call win over the client, false included", () => {
-  const clientSignal = new AbortController().signal;
-  const callSignal = new AbortController().signal;
+  const clientController = new AbortController();
+  const callController = new AbortController();
+  const clientSignal = clientController.signal;
+  const callSignal = callController.signal;
   const clientFetch = () => Promise.resolve(new Response());
   const callFetch = () => Promise.resolve(new Response());
   const resolved = resolveOptions(
@@ -44,7 +46,11 @@ Deno.test("resolveOptions lets the call win over the client, false included", ()
       fetch: callFetch,
     },
   );
-  assert.equal(resolved.signal, callSignal);
+  // Both signals count: either one aborts the request, with its own reason.
+  assert.ok(resolved.signal && resolved.signal !== callSignal && resolved.signal !== clientSignal);
+  const reason = new Error("call aborted");
+  callController.abort(reason);
+  assert.equal(resolved.signal.reason, reason);
   assert.equal(resolved.timeout, false);
   assert.equal(resolved.idleTimeout, 200);
   assert.equal(resolved.totalTimeout, false);
