@@ -99,7 +99,16 @@ export function parseBody<T>(
             end = true;
           } else {
             onBytes?.(result.value);
-            parser.push(decoder.decode(result.value, STREAM));
+            const bytes = result.value;
+            // A chunk ending on an ASCII byte cannot end inside a character, so it can take
+            // the runtime's one-shot decode (much faster in Deno than the streaming path,
+            // which it otherwise keeps using once any chunk ended mid-character).
+            const last = bytes[bytes.length - 1];
+            parser.push(
+              last !== undefined && last < 0x80
+                ? decoder.decode(bytes)
+                : decoder.decode(bytes, STREAM),
+            );
             if (parser.done) {
               reader.cancel().catch(noop);
               end = true;
