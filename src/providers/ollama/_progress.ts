@@ -1,0 +1,174 @@
+import { IncompleteStreamError } from "../../errors/incomplete_stream_error.ts";
+import type { StreamAssembler, StreamProtocol } from "../../stream/stream_protocol.ts";
+import { checkLine } from "./_protocol.ts";
+import type {
+  OllamaLayerProgress,
+  OllamaProgress,
+  OllamaProgressChunk,
+  OllamaProgressLine,
+  OllamaProgressResult,
+} from "./types.ts";
+
+/** The default window for the transfer speed, in milliseconds. */
+export const DEFAULT_RATE_WINDOW = 5_000;
+
+/** How the tracker reads time and how far back it looks for the speed. */
+export interface ProgressClock {
+  /** The clock, in milliseconds. */
+  now?: (() => number) | undefined;
+  /** The speed window, in milliseconds. */
+  rateWindow?: number | undefined;
+}
+
+const defaultNow = () => performance.now();
+
+/**
+ * Aggregates the lines of a pull, push or create: bytes per layer (keyed by
+ * digest), the overall sum, and the speed over a sliding window of samples.
+ * Layers without a digest that still report bytes (create's quantization)
+ * are keyed by their status text.
+ */
+export class ProgressTracker {
+  #now: () => number;
+  #window: number;
+  #layers = new Map<string, OllamaLayerProgress>();
+  #completed = 0;
+  #total = 0;
+  #status = "";
+  #done = false;
+  #bytesPerSecond: number | undefined;
+  // The samples (time, bytes completed), oldest first from #head.
+  #times: number[] = [];
+  #bytes: number[] = [];
+  #head = 0;
+
+  constructor(clock: ProgressClock = {}) {
+    this.#now = clock.now ?? defaultNow;
+    const window = clock.rateWindow ?? DEFAULT_RATE_WINDOW;
+    if (!(window > 0)) {
+      throw new RangeError(
+        `rateWindow must be a positive number of milliseconds: received ${window}`,
+      );
+    }
+    this.#window = window;
+  }
+
+  /** Takes one line and returns the aggregated state after it (a fresh object). */
+  update(line: OllamaProgressLine): OllamaProgress {
+    this.#status = line.status;
+    const key = line.digest ?? (line.total !== undefined ? line.status : undefined);
+    if (key !== undefined) {
+      let layer = this.#layers.get(key);
+      if (layer === undefined) {
+        layer = { digest: key, total: 0, completed: 0, done: false };
+        this.#layers.set(key, layer);
+      }
+      const total = line.total ?? layer.total;
+      // `completed` is omitted while it is zero.
+      const completed = line.completed ?? 0;
+      this.#total += total - layer.total;
+      this.#completed += completed - layer.completed;
+      layer.total = total;
+      layer.completed = completed;
+      layer.done = total > 0 && completed >= total;
+    }
+    if (line.status === "success") this.#done = true;
+    this.#sample(this.#now());
+    return this.snapshot();
+  }
+
+  /** The aggregated state now. */
+  snapshot(): OllamaProgress {
+    const completed = this.#completed;
+    const total = this.#total;
+    const done = this.#done;
+    const layers: Record<string, OllamaLayerProgress> = {};
+    for (const [key, layer] of this.#layers) layers[key] = { ...layer };
+    const progress: OllamaProgress = {
+      status: this.#status,
+      completed,
+      total,
+      percent: done ? 100 : total > 0 ? Math.min(100, (completed / total) * 100) : 0,
+      layers,
+      done,
+    };
+    const rate = this.#bytesPerSecond;
+    if (rate !== undefined) progress.bytesPerSecond = rate;
+    if (done) progress.etaSeconds = 0;
+    else if (rate !== undefined && rate > 0) {
+      progress.etaSeconds = Math.max(0, total - completed) / rate;
+    } else if (total > 0 && completed >= total) progress.etaSeconds = 0;
+    return progress;
+  }
+
+  /** Records a sample and recomputes the speed over the window. */
+  #sample(now: number): void {
+    const times = this.#times;
+    const bytes = this.#bytes;
+    times.push(now);
+    bytes.push(this.#completed);
+    // Keep one sample at or before the window's start as the anchor, so the
+    // speed stays defined when lines are further apart than the window.
+    const start = now - this.#window;
+    while (this.#head < times.length - 2 && times[this.#head + 1]! <= start) this.#head++;
+    if (this.#head > 256) {
+      times.splice(0, this.#head);
+      bytes.splice(0, this.#head);
+      this.#head = 0;
+    }
+    const elapsed = now - times[this.#head]!;
+    if (elapsed > 0) {
+      const moved = this.#completed - bytes[this.#head]!;
+      this.#bytesPerSecond = Math.max(0, moved) / (elapsed / 1000);
+    }
+  }
+}
+
+function createProgressAssembler(
+  clock: ProgressClock,
+): StreamAssembler<OllamaProgressChunk, OllamaProgressResult> {
+  const tracker = new ProgressTracker(clock);
+  let last: OllamaProgressChunk | undefined;
+  let done = false;
+  return {
+    push(frame) {
+      if (done) return undefined;
+      const line = checkLine(frame) as unknown as OllamaProgressChunk;
+      line.progress = tracker.update(line);
+      if (line.status === "success") done = true;
+      last = line;
+      return line;
+    },
+    text: () => "",
+    get done() {
+      return done;
+    },
+    finish() {
+      if (!done) {
+        throw new IncompleteStreamError(
+          'The Ollama stream ended before its last line: no status "success" arrived',
+        );
+      }
+    },
+    result() {
+      const progress = last?.progress ?? tracker.snapshot();
+      const result: OllamaProgressResult = {
+        text: "",
+        thinking: "",
+        toolCalls: [],
+        usage: {},
+        status: progress.status,
+        progress,
+      };
+      if (last !== undefined) result.lastChunk = last;
+      return result;
+    },
+  };
+}
+
+/** `/api/pull`, `/api/push`, `/api/create`: NDJSON status lines, ending with `"success"`. */
+export function progressProtocol(
+  clock: ProgressClock,
+): StreamProtocol<OllamaProgressChunk, OllamaProgressResult> {
+  return { framing: "ndjson", createAssembler: () => createProgressAssembler(clock) };
+}

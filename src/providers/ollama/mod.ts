@@ -1,0 +1,85 @@
+/**
+ * The Ollama client of sluice: Ollama's native API (`/api/…`) with streaming
+ * by default, exact wire types, assembled results with the server's timings,
+ * and pull/push/create progress aggregated for a progress bar.
+ *
+ * @example Stream a chat answer from a local Ollama
+ * ```ts ignore
+ * import { Ollama } from "@sluice/sluice/ollama";
+ *
+ * const ollama = new Ollama(); // http://127.0.0.1:11434
+ * const stream = ollama.chat({
+ *   model: "llama3.2",
+ *   messages: [{ role: "user", content: "Why is the sky blue?" }],
+ * });
+ * for await (const text of stream.textStream) console.log(text);
+ * const { usage, timings } = await stream.result();
+ * console.log(usage.outputTokens, "tokens at", timings.tokensPerSecond, "tokens/s");
+ * ```
+ *
+ * @module
+ */
+export { Ollama, type OllamaOptions } from "./ollama.ts";
+export type {
+  OllamaChatChunk,
+  OllamaChatOptions,
+  OllamaChatRequest,
+  OllamaChatResponse,
+  OllamaChatResult,
+  OllamaCopyRequest,
+  OllamaCreateRequest,
+  OllamaDeleteRequest,
+  OllamaEmbedRequest,
+  OllamaEmbedResponse,
+  OllamaFormat,
+  OllamaGenerateChunk,
+  OllamaGenerateOptions,
+  OllamaGenerateRequest,
+  OllamaGenerateResponse,
+  OllamaGenerateResult,
+  OllamaGenerationRequest,
+  OllamaImage,
+  OllamaJsonSchema,
+  OllamaKeepAlive,
+  OllamaLayerProgress,
+  OllamaListResponse,
+  OllamaLogprob,
+  OllamaMessage,
+  OllamaMetrics,
+  OllamaModel,
+  OllamaModelDetails,
+  OllamaModelOptions,
+  OllamaProgress,
+  OllamaProgressChunk,
+  OllamaProgressLine,
+  OllamaProgressOptions,
+  OllamaProgressResult,
+  OllamaPsResponse,
+  OllamaPullRequest,
+  OllamaPushRequest,
+  OllamaResponseMessage,
+  OllamaResult,
+  OllamaResultToolCall,
+  OllamaRunningModel,
+  OllamaShowRequest,
+  OllamaShowResponse,
+  OllamaThink,
+  OllamaTimings,
+  OllamaTokenLogprob,
+  OllamaTool,
+  OllamaToolCall,
+  OllamaVersionResponse,
+} from "./types.ts";
+export type { RequestOptions } from "../../http/request_options.ts";
+export type { ResponseStream } from "../../stream/response_stream.ts";
+export type {
+  ResponseInfo,
+  StreamCallbacks,
+  StreamOptions,
+  StreamResult,
+  StreamStats,
+  ToolCall,
+  ToResponseOptions,
+  Usage,
+} from "../../stream/types.ts";
+export type { IterableReadableStream } from "../../stream/_async_iterable.ts";
