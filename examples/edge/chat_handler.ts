@@ -1,0 +1,88 @@
+/**
+ * The runtime-neutral heart of the edge examples: validates a chat request
+ * from the browser, asks the model, and streams the answer back as
+ * Server-Sent Events with `toResponse({ format: "sse" })`. Web standards
+ * only, so the Deno server (`app.ts`) and the Cloudflare Worker
+ * (`../worker/worker.ts`) share it.
+ *
+ * The browser receives one event per Ollama chat chunk (`data: {"message":
+ * {"content": "…"}, …}`); a failure after the headers arrives as an
+ * `event: error` with `{"error": {"type", "message"}}`.
+ *
+ * @module
+ */
+import type { Ollama, OllamaMessage } from "../../mod.ts";
+
+/** The largest request body accepted, in bytes. */
+const MAX_BODY_BYTES = 64 * 1024;
+/** The most messages a conversation may have. */
+const MAX_MESSAGES = 100;
+const ROLES = new Set(["system", "user", "assistant"]);
+
+/** What {@linkcode handleChat} needs. */
+export interface ChatHandlerOptions {
+  /** The client that talks to the model (a real Ollama or the mock). */
+  ollama: Ollama;
+  /** The model to ask. */
+  model: string;
+}
+
+/** Answers a JSON error the way the page expects one. */
+function badRequest(message: string, status = 400): Response {
+  return Response.json({ error: { type: "BadRequest", message } }, { status });
+}
+
+/**
+ * Turns the browser's body (`{ prompt }` or `{ messages }`) into Ollama
+ * messages, or returns why it cannot.
+ */
+export function parseChatBody(body: unknown): OllamaMessage[] | string {
+  if (typeof body !== "object" || body === null) return "The body must be a JSON object";
+  const { prompt, messages } = body as { prompt?: unknown; messages?: unknown };
+  if (typeof prompt === "string") {
+    return prompt.trim() === ""
+      ? "The prompt must not be empty"
+      : [{ role: "user", content: prompt }];
+  }
+  if (!Array.isArray(messages)) return "Send a 'prompt' string or a 'messages' array";
+  if (messages.length === 0 || messages.length > MAX_MESSAGES) {
+    return `The conversation must have 1 to ${MAX_MESSAGES} messages`;
+  }
+  const result: OllamaMessage[] = [];
+  for (const message of messages) {
+    const { role, content } = (message ?? {}) as { role?: unknown; content?: unknown };
+    if (typeof role !== "string" || !ROLES.has(role) || typeof content !== "string") {
+      return "Every message needs a role (system, user or assistant) and a string content";
+    }
+    result.push({ role: role as OllamaMessage["role"], content });
+  }
+  if (result.at(-1)?.role !== "user") return "The last message must be the user's";
+  return result;
+}
+
+/**
+ * Handles `POST /api/chat`: streams the model's answer as SSE. When the
+ * browser goes away (its Stop button aborts the fetch), the runtime cancels
+ * the response body, and `toResponse` aborts the request to the model.
+ */
+export async function handleChat(request: Request, options: ChatHandlerOptions): Promise<Response> {
+  if (request.method !== "POST") {
+    return new Response("Method not allowed", { status: 405, headers: { allow: "POST" } });
+  }
+  const length = Number(request.headers.get("content-length") ?? "0");
+  if (length > MAX_BODY_BYTES) return badRequest("The body is too large", 413);
+  const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) return badRequest("The body is too large", 413);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return badRequest("The body is not JSON");
+  }
+  const messages = parseChatBody(body);
+  if (typeof messages === "string") return badRequest(messages);
+  // No signal: under Deno.serve the request's own also fires after a completed
+  // response. When the client goes away, the runtime cancels the body instead.
+  const stream = options.ollama.chat({ model: options.model, messages });
+  return stream.toResponse({ format: "sse" });
+}
