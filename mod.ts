@@ -253,3 +253,61 @@ export type {
   AnthropicWebSearchResultLocationCitation,
   AnthropicWebSearchTool,
 } from "./src/providers/anthropic/types.ts";
+export { ollama, type OllamaProviderOptions } from "./src/unified/ollama.ts";
+export { openai, type OpenAIProviderOptions } from "./src/unified/openai.ts";
+export {
+  anthropic,
+  ANTHROPIC_DEFAULT_MAX_TOKENS,
+  type AnthropicProviderOptions,
+} from "./src/unified/anthropic.ts";
+export { streamText, UnifiedStream } from "./src/unified/stream_text.ts";
+export { generateText } from "./src/unified/generate_text.ts";
+export type {
+  AssistantMessage,
+  CallSettings,
+  CallWarning,
+  ErrorPart,
+  FinishPart,
+  FinishReason,
+  GenerateTextResult,
+  JsonSchema,
+  LanguageModel,
+  LanguageModelUsage,
+  Message,
+  Prompt,
+  ProviderId,
+  ProviderMetadata,
+  ReasoningDeltaPart,
+  ResponseMetadata,
+  StepFinishPart,
+  StepResult,
+  StepStartPart,
+  StreamPart,
+  StreamTextOptions,
+  SystemMessage,
+  TextDeltaPart,
+  Tool,
+  ToolCallDeltaPart,
+  ToolCallPart,
+  ToolCallResult,
+  ToolCallStartPart,
+  ToolCallStreamPart,
+  ToolChoice,
+  ToolExecutionOptions,
+  ToolMessage,
+  ToolResult,
+  ToolResultPart,
+  ToolSet,
+  UnifiedStreamStats,
+  UsagePart,
+  UserMessage,
+} from "./src/unified/types.ts";
+export {
+  ObjectStream,
+  streamObject,
+  type StreamObjectOptions,
+} from "./src/unified/stream_object.ts";
+export {
+  ObjectValidationError,
+  type ObjectValidationErrorOptions,
+} from "./src/unified/object_validation_error.ts";

@@ -1,0 +1,84 @@
+/**
+ * One API over every provider: `streamText`, `generateText` and
+ * `streamObject` take a model from `ollama()`, `openai()` or `anthropic()`
+ * and the same options, map each option onto the provider's own request
+ * field (reporting what a provider cannot honour in `warnings`), and give
+ * back the same normalized stream parts and result whichever provider
+ * answered. With tools that have `execute` and `maxSteps > 1`, sluice runs
+ * the tool loop itself.
+ *
+ * @example Stream text from any provider (here a canned Ollama answer)
+ * ```ts
+ * import { ollama, streamText } from "@sluice/sluice/unified";
+ * import assert from "node:assert/strict";
+ *
+ * const body = JSON.stringify({ model: "llama3.2", created_at: "", done: true, done_reason: "stop",
+ *   message: { role: "assistant", content: "Hello!" } }) + "\n";
+ * const model = ollama("llama3.2", { fetch: () => Promise.resolve(new Response(body)) });
+ *
+ * const stream = streamText({ model, system: "Be brief", prompt: "Hi", temperature: 0 });
+ * let text = "";
+ * for await (const delta of stream.textStream) text += delta;
+ * assert.equal(text, "Hello!");
+ * ```
+ *
+ * @module
+ */
+export { ollama, type OllamaProviderOptions } from "./ollama.ts";
+export { openai, type OpenAIProviderOptions } from "./openai.ts";
+export {
+  anthropic,
+  ANTHROPIC_DEFAULT_MAX_TOKENS,
+  type AnthropicProviderOptions,
+} from "./anthropic.ts";
+export { streamText, UnifiedStream } from "./stream_text.ts";
+export { generateText } from "./generate_text.ts";
+export type {
+  AssistantMessage,
+  CallSettings,
+  CallWarning,
+  ErrorPart,
+  FinishPart,
+  FinishReason,
+  GenerateTextResult,
+  JsonSchema,
+  LanguageModel,
+  LanguageModelUsage,
+  Message,
+  Prompt,
+  ProviderId,
+  ProviderMetadata,
+  ReasoningDeltaPart,
+  ResponseMetadata,
+  StepFinishPart,
+  StepResult,
+  StepStartPart,
+  StreamPart,
+  StreamTextOptions,
+  SystemMessage,
+  TextDeltaPart,
+  Tool,
+  ToolCallDeltaPart,
+  ToolCallPart,
+  ToolCallResult,
+  ToolCallStartPart,
+  ToolCallStreamPart,
+  ToolChoice,
+  ToolExecutionOptions,
+  ToolMessage,
+  ToolResult,
+  ToolResultPart,
+  ToolSet,
+  UnifiedStreamStats,
+  UsagePart,
+  UserMessage,
+} from "./types.ts";
+export type { RequestOptions } from "../http/request_options.ts";
+export type { IterableReadableStream } from "../stream/_async_iterable.ts";
+export type { ToResponseOptions } from "../stream/types.ts";
+export { ObjectStream, streamObject, type StreamObjectOptions } from "./stream_object.ts";
+export {
+  ObjectValidationError,
+  type ObjectValidationErrorOptions,
+} from "./object_validation_error.ts";
+export type { SluiceErrorOptions } from "../errors/sluice_error.ts";

@@ -1,0 +1,181 @@
+import { Ollama, type OllamaOptions } from "../providers/ollama/ollama.ts";
+import type {
+  OllamaChatChunk,
+  OllamaChatRequest,
+  OllamaChatResult,
+  OllamaMessage,
+  OllamaModelOptions,
+  OllamaTool,
+} from "../providers/ollama/types.ts";
+import type { RequestOptions } from "../http/request_options.ts";
+import type { StreamResult } from "../stream/types.ts";
+import {
+  type AdapterStep,
+  createModel,
+  idPrefix,
+  type ModelAdapter,
+  type ModelCall,
+  resultText,
+  toolCallsOf,
+  unsupported,
+  usageOf,
+} from "./_adapter.ts";
+import type { CallWarning, FinishReason, LanguageModel } from "./types.ts";
+
+/** Options of {@linkcode ollama}: a client's options, or a client to reuse. */
+export interface OllamaProviderOptions extends OllamaOptions {
+  /** An existing client to send the requests with (its options apply; the others here are ignored). */
+  client?: Ollama;
+}
+
+function finishOf(raw: string | undefined, toolCalls: number): FinishReason {
+  if (toolCalls > 0) return "tool-calls";
+  if (raw === "stop") return "stop";
+  if (raw === "length") return "length";
+  return "other";
+}
+
+function build(modelId: string, call: ModelCall): {
+  body: Record<string, unknown>;
+  warnings: CallWarning[];
+} {
+  const warnings: CallWarning[] = [];
+  const messages: OllamaMessage[] = [];
+  if (call.system) messages.push({ role: "system", content: call.system });
+  for (const message of call.messages) {
+    switch (message.role) {
+      case "system":
+      case "user":
+        messages.push({ role: message.role, content: message.content });
+        break;
+      case "assistant": {
+        const out: OllamaMessage = { role: "assistant", content: message.content };
+        if (message.toolCalls?.length) {
+          out.tool_calls = message.toolCalls.map((call) => ({
+            id: call.toolCallId,
+            function: { name: call.toolName, arguments: call.args as Record<string, unknown> },
+          }));
+        }
+        messages.push(out);
+        break;
+      }
+      case "tool":
+        messages.push({
+          role: "tool",
+          content: resultText(message.result),
+          tool_name: message.toolName,
+          tool_call_id: message.toolCallId,
+        });
+        break;
+    }
+  }
+  const s = call.settings;
+  const options: OllamaModelOptions = {};
+  if (s.maxTokens !== undefined) options.num_predict = s.maxTokens;
+  if (s.temperature !== undefined) options.temperature = s.temperature;
+  if (s.topP !== undefined) options.top_p = s.topP;
+  if (s.topK !== undefined) options.top_k = s.topK;
+  if (s.frequencyPenalty !== undefined) options.frequency_penalty = s.frequencyPenalty;
+  if (s.presencePenalty !== undefined) options.presence_penalty = s.presencePenalty;
+  if (s.stop !== undefined) options.stop = s.stop;
+  if (s.seed !== undefined) options.seed = s.seed;
+  const body: OllamaChatRequest = { model: modelId, messages };
+  if (Object.keys(options).length > 0) body.options = options;
+  const choice = call.toolChoice;
+  if (call.tools && choice !== "none") {
+    const tools: OllamaTool[] = Object.entries(call.tools).map(([name, tool]) => {
+      const fn: OllamaTool["function"] = { name, parameters: tool.parameters as never };
+      if (tool.description !== undefined) fn.description = tool.description;
+      return { type: "function", function: fn };
+    });
+    if (tools.length > 0) body.tools = tools;
+    if (choice !== undefined && choice !== "auto") {
+      warnings.push(
+        unsupported("toolChoice", "Ollama cannot force a tool call: the model decides"),
+      );
+    }
+  }
+  if (call.object) body.format = call.object.schema as never;
+  return { body: body as unknown as Record<string, unknown>, warnings };
+}
+
+/**
+ * A model served by Ollama's native chat API (`/api/chat`), for
+ * `streamText`, `generateText` and `streamObject`. Every setting maps onto
+ * Ollama's `options` (`maxTokens` → `num_predict`, `topK` → `top_k`, …);
+ * a forced `toolChoice` is reported as a warning (Ollama cannot force one).
+ *
+ * @example Stream text from a local model (here a canned answer)
+ * ```ts
+ * import { ollama, streamText } from "@sluice/sluice/unified";
+ * import assert from "node:assert/strict";
+ *
+ * const line = (message: object, extra: object = {}) =>
+ *   JSON.stringify({ model: "llama3.2", created_at: "", message, done: false, ...extra }) + "\n";
+ * const body = line({ role: "assistant", content: "Hi" }) +
+ *   line({ role: "assistant", content: "!" }, { done: true, done_reason: "stop" });
+ * const model = ollama("llama3.2", { fetch: () => Promise.resolve(new Response(body)) });
+ *
+ * const stream = streamText({ model, prompt: "Say hi", maxTokens: 20 });
+ * assert.equal(await stream.text(), "Hi!");
+ * assert.equal((await stream.result()).finishReason, "stop");
+ * ```
+ */
+export function ollama(modelId: string, options: OllamaProviderOptions = {}): LanguageModel {
+  const { client: given, ...clientOptions } = options;
+  const client = given ?? new Ollama(clientOptions);
+  const adapter: ModelAdapter = {
+    build: (call) => build(modelId, call),
+    start(call: ModelCall, requestOptions: RequestOptions): AdapterStep {
+      const { body, warnings } = build(modelId, call);
+      const stream = client.chat(
+        body as unknown as OllamaChatRequest & { stream?: true },
+        requestOptions,
+      );
+      const prefix = idPrefix();
+      const ids: string[] = [];
+      return {
+        stream,
+        warnings,
+        map(value, emit) {
+          const chunk = value as OllamaChatChunk;
+          const message = chunk.message;
+          if (!message) return;
+          if (message.thinking) emit({ type: "reasoning-delta", text: message.thinking });
+          if (message.content) emit({ type: "text-delta", text: message.content });
+          const calls = message.tool_calls;
+          if (calls) {
+            for (const call of calls) {
+              const toolCallId = call.id ?? `${prefix}_${ids.length}`;
+              const toolName = call.function.name;
+              ids.push(toolCallId);
+              emit({ type: "tool-call-start", toolCallId, toolName });
+              emit({
+                type: "tool-call-delta",
+                toolCallId,
+                toolName,
+                argsTextDelta: JSON.stringify(call.function.arguments ?? {}),
+              });
+            }
+          }
+        },
+        end(value: StreamResult) {
+          const result = value as OllamaChatResult;
+          const toolCalls = toolCallsOf(result, ids, prefix);
+          return {
+            text: result.text,
+            reasoning: result.thinking,
+            toolCalls,
+            finishReason: finishOf(result.finishReason, toolCalls.length),
+            rawFinishReason: result.finishReason,
+            usage: usageOf(result.usage.inputTokens, result.usage.outputTokens),
+            id: undefined,
+            model: result.model,
+            providerMetadata: { ollama: { timings: result.timings, metrics: result.metrics } },
+          };
+        },
+      };
+    },
+  };
+  return createModel("ollama", modelId, adapter);
+}
