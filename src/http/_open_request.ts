@@ -76,7 +76,10 @@ export async function openRequest(
       try {
         const init: RequestInit = { method: spec.method, headers, signal };
         if (body !== undefined) init.body = body;
-        response = await options.fetch(spec.url, init);
+        // Called detached: workerd and browsers reject a built-in fetch whose `this` is
+        // not the global ("Illegal invocation").
+        const fetchFn = options.fetch;
+        response = await fetchFn(spec.url, init);
       } catch (error) {
         signal.throwIfAborted();
         if (attempt >= options.maxRetries) throw redactError(error, secrets);

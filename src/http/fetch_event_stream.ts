@@ -315,7 +315,9 @@ export function fetchEventStream(
     watchdog.awaitHeaders();
     let response: Response;
     try {
-      response = await resolved.fetch(href, init);
+      // Detached: workerd and browsers reject a built-in fetch whose `this` is not the global.
+      const fetchFn = resolved.fetch;
+      response = await fetchFn(href, init);
     } catch (error) {
       watchdog.dispose();
       stopper.signal.throwIfAborted();

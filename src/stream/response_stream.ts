@@ -89,6 +89,7 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
   #secrets: readonly string[];
   #cancelReason: unknown;
   #ownError: unknown;
+  #cancelled = false;
   #consumer: string | undefined;
   #settled = false;
   #end: Promise<Result>;
@@ -255,8 +256,9 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
     const error = reason ?? cancelled();
     this.#cancelReason = reason;
     if (this.#consumer === undefined) this.#consumer = "cancel()";
-    this.#watchdog.abort(error);
     // Like `break`: a cancel the caller asked for is not reported to onError.
+    this.#cancelled = true;
+    this.#watchdog.abort(error);
     this.#fail(error, false);
     return Promise.resolve();
   }
@@ -280,12 +282,15 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
       this.#opening.then(({ response }) => response.body ?? emptyBody()),
       (emit) => this.#parser(emit, select),
       {
+        // An abort (caller, timeout, cancel()) errors the stream at once, like fetch's own
+        // body, instead of after the chunks an earlier read already parsed.
+        signal: watchdog.signal,
         onRead: () => watchdog.reading(),
         onBytes: (bytes) => {
           watchdog.touch();
           this.#stats.bytes += bytes.byteLength;
         },
-        onError: (error) => this.#fail(error),
+        onError: (error) => this.#fail(error, !this.#cancelled),
         onCancel: (reason) => {
           this.#cancelReason = reason;
           watchdog.abort(reason ?? cancelled());

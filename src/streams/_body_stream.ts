@@ -134,6 +134,8 @@ export function parseBody<T>(
     },
     cancel(reason) {
       if (settled) return;
+      // The listener goes first: a cancel must not come back as an abort error.
+      if (onAbort) signal?.removeEventListener("abort", onAbort);
       onCancel?.(reason);
       settle();
       release(reason);

@@ -174,6 +174,45 @@ export async function fetchBody(
 /** What the server saw of a tracked request. */
 export type Observed = "open" | "closed" | "completed" | "unknown";
 
+/** What the server recorded of a request to one of its provider routes. */
+export interface RecordedRequest {
+  /** The HTTP method. */
+  method: string;
+  /** The path, e.g. `/ollama/api/chat`. */
+  path: string;
+  /** The JSON body, parsed. */
+  body: unknown;
+  /** A few request headers (content-type, accept, credentials), by lower-case name. */
+  headers: Record<string, string>;
+}
+
+/** The server's whole view of a tracked request. */
+export interface Observation {
+  /** What became of the connection. */
+  state: Observed;
+  /** The last attempt's request, for a provider route. */
+  request?: RecordedRequest;
+  /** How many attempts reached the server, for a provider route. */
+  attempts?: number;
+}
+
+/**
+ * Asks the test server what it saw of request `id` (its connection, and for
+ * a provider route the request itself), waiting up to `waitMs` for the
+ * connection to be closed or completed.
+ */
+export async function observation(
+  baseUrl: string,
+  id: string,
+  waitMs = 1000,
+): Promise<Observation> {
+  const url = new URL(`observed/${encodeURIComponent(id)}`, baseUrl);
+  url.searchParams.set("wait", "closed");
+  url.searchParams.set("timeout", String(waitMs));
+  const response = await fetch(url);
+  return await response.json() as Observation;
+}
+
 /**
  * Asks the test server what became of request `id`, waiting up to `waitMs`
  * for it to be closed.
@@ -183,12 +222,7 @@ export async function observed(
   id: string,
   waitMs = 1000,
 ): Promise<Observed> {
-  const url = new URL(`observed/${encodeURIComponent(id)}`, baseUrl);
-  url.searchParams.set("wait", "closed");
-  url.searchParams.set("timeout", String(waitMs));
-  const response = await fetch(url);
-  const body = await response.json() as { state: Observed };
-  return body.state;
+  return (await observation(baseUrl, id, waitMs)).state;
 }
 
 /** Fails unless the server saw request `id` closed by the client. */

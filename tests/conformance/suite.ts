@@ -13,20 +13,17 @@
  * or connection behind; abort reasons compared by name and message (workerd
  * hands back a copy).
  *
- * TODO (add once `src/http` and the provider clients exist):
- * - provider clients (Ollama chat/generate/pull, OpenAI chat/completions,
- *   Anthropic messages) reconstruct each transcript's `expect` block from
- *   `tests/testdata/manifest.json`: text, thinking, tool calls, usage/stats,
- *   finish reason;
- * - an idle stall ends with the library's own idle timeout: a `TimeoutError`
- *   whose phase is "idle", and the server sees the close;
- * - an HTTP error status (`/error/404`) becomes an `HttpError` with the
- *   status and the provider's message ("model 'x' not found");
- * - an error inside a 200 stream (the `*midstream-error*` transcripts) becomes
- *   a `ProviderError` carrying the partial result received so far;
- * - a body cut off before the provider's end marker becomes an
- *   `IncompleteStreamError`;
- * - `stream.toResponse()` re-streams through the server and decodes the same.
+ * The provider cases (`provider_cases.ts`) run each client against the test
+ * server's emulation of its endpoints; the server is steered per request by
+ * `x-sluice-*` headers (see `tools/runtimes/server.ts`).
+ *
+ * TODO:
+ * - `toResponse()` re-streamed through the server (a request body that is a
+ *   stream): needs `duplex: "half"`, which Chromium allows over HTTP/2 only;
+ *   today the re-encoded `Response` is decoded locally;
+ * - `toResponse({ format: "ndjson" | "text" })`, `tee()`, callbacks
+ *   (`onText`, `onFinish`, `onError`) and `await using` across the runtimes;
+ * - the headers timeout (`timeout`) and `totalTimeout` through a client.
  *
  * @module
  */
@@ -34,6 +31,7 @@
 import "./streams_cases.ts";
 import "./fixture_cases.ts";
 import "./cancel_cases.ts";
+import "./provider_cases.ts";
 
 export {
   type Failure,

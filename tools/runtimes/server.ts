@@ -14,10 +14,18 @@
  * - `GET /stall?id=<id>&chunks=<n>&format=sse|ndjson`: sends `n` events, then
  *   nothing until the client goes away (at most 10 s); `Connection: close` too.
  * - `GET /observed/<id>?wait=closed&timeout=<ms>`: what the server saw of
- *   request `<id>`: `{"state": "open" | "closed" | "completed" | "unknown"}`.
+ *   request `<id>`: `{"state": "open" | "closed" | "completed" | "unknown"}`,
+ *   and for a provider route also `"request"` (the last attempt) and
+ *   `"attempts"`.
  *   With `wait=closed` it answers as soon as the request is closed, or after
  *   `timeout` (at most 5000 ms).
  * - `GET /error/<status>`: that status with an Ollama-style JSON error body.
+ * - `POST /ollama/api/<endpoint>`, `POST /openai/v1/<endpoint>`,
+ *   `POST /anthropic/v1/<endpoint>`: a provider's API, emulated from a
+ *   transcript (see `scenarioNames` for the `x-sluice-*` request
+ *   headers that pick the transcript and what to do with it). The request
+ *   (method, path, JSON body, a few headers) is recorded under its id, and
+ *   `/observed/<id>` reports it.
  * - `GET /` and `GET /dist/<file>`: the page and bundles for the browser run.
  *
  * Run it alone with `deno run -A tools/runtimes/server.ts`; it prints its URL.
@@ -85,7 +93,7 @@ function respond(
 ): Response {
   const headers = new Headers(init.headers);
   for (const [name, value] of Object.entries(corsHeaders)) {
-    headers.set(name, value);
+    if (!headers.has(name)) headers.set(name, value);
   }
   if (init.type !== undefined) headers.set("content-type", init.type);
   headers.set("cache-control", "no-store");
@@ -117,6 +125,114 @@ function streamType(format: string): string {
   return format === "ndjson" ? contentTypes[".ndjson"]! : contentTypes[".sse"]!;
 }
 
+/** Which API a provider route emulates, by path prefix. */
+type Api = "ollama" | "openai" | "anthropic";
+const providerPrefixes: readonly [string, Api][] = [
+  ["/ollama/api/", "ollama"],
+  ["/openai/v1/", "openai"],
+  ["/anthropic/v1/", "anthropic"],
+];
+
+/** The transcript a provider endpoint serves when the request does not name one. */
+const defaultTranscripts: Record<string, string> = {
+  "/ollama/api/chat": "ollama/chat-text.ndjson",
+  "/ollama/api/generate": "ollama/generate-stats.ndjson",
+  "/ollama/api/pull": "ollama/pull-progress.ndjson",
+  "/openai/v1/chat/completions": "openai/chat-parallel-tools-usage.sse",
+  "/openai/v1/completions": "openai/completions-legacy.sse",
+  "/anthropic/v1/messages": "anthropic/thinking-parallel-tools.sse",
+};
+
+/**
+ * How a request to a provider route asks for its answer: request headers
+ * `x-sluice-<name>` (or, where a client allows a query, `?<name>=`).
+ *
+ * | name | meaning |
+ * |---|---|
+ * | `fixture` | the transcript under `tests/testdata/` (default: by endpoint, see `defaultTranscripts`) |
+ * | `id` | records the request and its connection under this id (see `/observed/<id>`) |
+ * | `seed` | the seed of the random pieces the body is sent in |
+ * | `status` | answer this HTTP status with the provider's JSON error body instead |
+ * | `fail-first` | the first attempt under `id` gets this status (a 429 with `Retry-After: 0`), later ones the transcript |
+ * | `stall-after` | send the first `n` frames (NDJSON lines, SSE events), then nothing until the client leaves |
+ * | `end-after` | send the first `n` frames, then end the body (a cut-off stream) |
+ */
+const scenarioNames = [
+  "fixture",
+  "id",
+  "seed",
+  "status",
+  "fail-first",
+  "stall-after",
+  "end-after",
+] as const;
+type Scenario = Partial<Record<typeof scenarioNames[number], string>>;
+
+/** What the server recorded of a request to a provider route (its last attempt). */
+export interface RecordedRequest {
+  /** The HTTP method. */
+  method: string;
+  /** The path, e.g. `/ollama/api/chat`. */
+  path: string;
+  /** The JSON body, parsed. */
+  body: unknown;
+  /** A few request headers, by lower-case name, when present. */
+  headers: Record<string, string>;
+}
+
+const recordedHeaders = [
+  "content-type",
+  "accept",
+  "authorization",
+  "x-api-key",
+  "anthropic-version",
+];
+
+function errorMessage(api: Api, status: number, model: string): string {
+  if (status === 404) {
+    if (api === "openai") {
+      return `The model '${model}' does not exist or you do not have access to it.`;
+    }
+    return api === "anthropic" ? `model: ${model}` : `model '${model}' not found`;
+  }
+  if (status === 429) return "Rate limit reached";
+  if (status === 529) return "Overloaded";
+  return "Internal server error";
+}
+
+/** An error body in the provider's own shape. */
+function errorBody(api: Api, status: number, model: string): unknown {
+  const message = errorMessage(api, status, model);
+  if (api === "ollama") return { error: message };
+  if (api === "openai") {
+    const [type, code] = status === 404
+      ? ["invalid_request_error", "model_not_found"]
+      : status === 429
+      ? ["requests", "rate_limit_exceeded"]
+      : ["server_error", null];
+    return { error: { message, type, param: null, code } };
+  }
+  const type = ({
+    404: "not_found_error",
+    429: "rate_limit_error",
+    529: "overloaded_error",
+  } as Record<number, string>)[status] ?? "api_error";
+  return { type: "error", error: { type, message } };
+}
+
+/** The frames of a transcript: NDJSON lines or SSE events, each with its line end(s). */
+function framesOf(text: string, sse: boolean): string[] {
+  return text.split(sse ? /(?<=\n\n)/ : /(?<=\n)/).filter((frame) => frame !== "");
+}
+
+/** Resolves once `signal` aborts. */
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
 const page = `<!doctype html>
 <meta charset="utf-8">
 <title>sluice conformance</title>
@@ -128,6 +244,8 @@ export function startServer(
   options: { quiet?: boolean } = {},
 ): Promise<TestServer> {
   const observations = new Map<string, Observation>();
+  const requests = new Map<string, RecordedRequest>();
+  const attempts = new Map<string, number>();
   const waiters = new Map<string, Set<() => void>>();
   const shutdown = new AbortController();
   const encoder = new TextEncoder();
@@ -215,21 +333,130 @@ export function startServer(
     }
     const type = contentType(path);
     if (url.searchParams.has("whole")) return respond(bytes, { type });
-    const next = random(Number(url.searchParams.get("seed") ?? Date.now()));
-    let offset = 0;
-    const body = trackedBody(
+    const body = piecewise(
       clientGone,
       url.searchParams.get("id"),
-      async (signal) => {
-        if (offset >= bytes.length) return null;
-        const size = 1 + Math.floor(next() * 256);
-        const piece = bytes.subarray(offset, offset + size);
-        offset += piece.length;
-        if (next() < 0.25) await sleep(1, signal);
-        return piece;
-      },
+      bytes,
+      Number(url.searchParams.get("seed") ?? Date.now()),
+      false,
     );
     return respond(body, { type });
+  }
+
+  /**
+   * `bytes` in random pieces (1 to 256 bytes, seeded) with short pauses
+   * between some; then the end, or with `stall` nothing until the client leaves.
+   */
+  function piecewise(
+    clientGone: AbortSignal,
+    id: string | null,
+    bytes: Uint8Array,
+    seed: number,
+    stall: boolean,
+  ): ReadableStream<Uint8Array> {
+    const next = random(seed);
+    let offset = 0;
+    return trackedBody(clientGone, id, async (signal) => {
+      if (offset >= bytes.length) {
+        if (stall) await untilAborted(signal);
+        return null;
+      }
+      const size = 1 + Math.floor(next() * 256);
+      const piece = bytes.subarray(offset, offset + size);
+      offset += piece.length;
+      if (next() < 0.25) await sleep(1, signal);
+      return piece;
+    });
+  }
+
+  /** A provider's endpoint, emulated from a transcript (see `Scenario`). */
+  async function serveProvider(
+    request: Request,
+    clientGone: AbortSignal,
+    url: URL,
+    api: Api,
+  ): Promise<Response> {
+    if (request.method !== "POST") {
+      return json({
+        error: `${url.pathname} takes POST, not ${request.method}`,
+      }, 405);
+    }
+    const scenario: Scenario = {};
+    for (const name of scenarioNames) {
+      const value = request.headers.get(`x-sluice-${name}`) ??
+        url.searchParams.get(name);
+      if (value !== null) scenario[name] = value;
+    }
+    const text = await request.text();
+    let body: unknown;
+    try {
+      body = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      return json({ error: "the request body is not JSON" }, 400);
+    }
+    const id = scenario.id ?? null;
+    const attempt = id === null ? 1 : (attempts.get(id) ?? 0) + 1;
+    if (id !== null) {
+      attempts.set(id, attempt);
+      const headers: Record<string, string> = {};
+      for (const name of recordedHeaders) {
+        const value = request.headers.get(name);
+        if (value !== null) headers[name] = value;
+      }
+      requests.set(id, {
+        method: request.method,
+        path: url.pathname,
+        body,
+        headers,
+      });
+    }
+    const model = (body as { model?: unknown } | undefined)?.model;
+    const failFirst = Number(scenario["fail-first"] ?? 0);
+    const status = Number(scenario.status ?? 0) ||
+      (attempt === 1 ? failFirst : 0);
+    if (status !== 0) {
+      const response = json(
+        errorBody(api, status, typeof model === "string" ? model : "x"),
+        status,
+      );
+      if (status === 429) response.headers.set("retry-after", "0");
+      return response;
+    }
+    const fixture = scenario.fixture ?? defaultTranscripts[url.pathname];
+    const file = fixture === undefined ? undefined : resolveBelow(testdata, fixture);
+    if (file === undefined) {
+      return json(
+        errorBody(api, 404, `no transcript for ${url.pathname}`),
+        404,
+      );
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await Deno.readFile(file);
+    } catch {
+      return json({ error: `no such file: ${fixture}` }, 404);
+    }
+    const cut = scenario["stall-after"] ?? scenario["end-after"];
+    if (cut !== undefined) {
+      const frames = framesOf(
+        new TextDecoder().decode(bytes),
+        fixture!.endsWith(".sse"),
+      );
+      bytes = encoder.encode(frames.slice(0, Number(cut)).join(""));
+    }
+    const response = respond(
+      piecewise(
+        clientGone,
+        id,
+        bytes,
+        Number(scenario.seed ?? Date.now()),
+        scenario["stall-after"] !== undefined,
+      ),
+      { type: contentType(fixture!) },
+    );
+    // As in serveEvents: so that Chromium does not drain a cancelled body to reuse the connection.
+    response.headers.set("connection", "close");
+    return response;
   }
 
   function serveEvents(
@@ -249,10 +476,7 @@ export function startServer(
       async (signal) => {
         if (stallAfter !== undefined && index >= stallAfter) {
           // Stall: nothing more until the client leaves (or the cap passes).
-          await new Promise<void>((resolve) => {
-            if (signal.aborted) return resolve();
-            signal.addEventListener("abort", () => resolve(), { once: true });
-          });
+          await untilAborted(signal);
           return null;
         }
         if (index > 0) await sleep(interval, signal);
@@ -296,7 +520,12 @@ export function startServer(
         shutdown.signal.addEventListener("abort", wake, { once: true });
       });
     }
-    return json({ id, state: observations.get(id) ?? "unknown" });
+    const request = requests.get(id);
+    return json({
+      id,
+      state: observations.get(id) ?? "unknown",
+      ...(request === undefined ? {} : { request, attempts: attempts.get(id) }),
+    });
   }
 
   async function serveDist(path: string): Promise<Response> {
@@ -319,7 +548,14 @@ export function startServer(
     info.completed.catch(() => client.abort());
     const clientGone = client.signal;
     const path = url.pathname;
-    if (request.method === "OPTIONS") return respond(null, { status: 204 });
+    if (request.method === "OPTIONS") {
+      // A wildcard does not cover `Authorization`: allow exactly what the preflight asks for.
+      const asked = request.headers.get("access-control-request-headers");
+      return respond(null, {
+        status: 204,
+        headers: asked ? { "access-control-allow-headers": asked } : {},
+      });
+    }
     if (path === "/" || path === "/index.html") {
       return respond(page, { type: contentTypes[".html"]! });
     }
@@ -345,6 +581,11 @@ export function startServer(
       const status = Number(error[1]);
       const model = url.searchParams.get("model") ?? "x";
       return json({ error: `model '${model}' not found` }, status);
+    }
+    for (const [prefix, api] of providerPrefixes) {
+      if (path.startsWith(prefix)) {
+        return serveProvider(request, clientGone, url, api);
+      }
     }
     if (path.startsWith("/dist/")) {
       return serveDist(path.slice("/dist/".length));

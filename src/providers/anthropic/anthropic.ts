@@ -28,7 +28,7 @@ export interface AnthropicOptions extends RequestOptions {
    * credentials. It never appears in an error message, even when a server
    * echoes it.
    */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /**
    * The `anthropic-version` header.
    *

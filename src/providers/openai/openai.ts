@@ -42,7 +42,7 @@ export interface OpenAIOptions extends RequestOptions {
    * The API key, sent as `Authorization: Bearer <apiKey>` (nothing is sent
    * when it is absent, as local servers want). It never appears in an error.
    */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Sent as `OpenAI-Organization`. */
   organization?: string;
   /** Sent as `OpenAI-Project`. */
