@@ -98,8 +98,8 @@ export class Watchdog {
 
   /** Some body bytes arrived: the idle gap starts again. */
   touch(): void {
+    // No clock read: silence only counts while reading, and reading() stamps the time.
     this.#reading = false;
-    this.#lastActivity = Date.now();
   }
 
   /** Aborts the request with a reason, unless it already ended. */
