@@ -38,6 +38,36 @@ function shape(parts: StreamPart[]): string[] {
   return out;
 }
 
+/** A partial value is consistent with the final one: a prefix of it, container by container. */
+function consistent(partial: unknown, final: unknown): boolean {
+  if (typeof partial === "string") return typeof final === "string" && final.startsWith(partial);
+  if (Array.isArray(partial)) {
+    return Array.isArray(final) && partial.length <= final.length &&
+      partial.every((item, i) => consistent(item, final[i]));
+  }
+  if (partial !== null && typeof partial === "object") {
+    if (final === null || typeof final !== "object") return false;
+    const record = final as Record<string, unknown>;
+    return Object.entries(partial).every(([key, value]) => consistent(value, record[key]));
+  }
+  return partial === final;
+}
+
+Deno.test("the same request against the mock yields the same normalized parts from each provider", async () => {
+  const shapes: Record<string, string[]> = {};
+  for (const provider of PROVIDERS) {
+    const server = createMockServer();
+    const stream = streamText({ model: modelFor(provider, server.fetch), prompt: "Hello there" });
+    const parts: StreamPart[] = [];
+    for await (const part of stream.fullStream) parts.push(part);
+    shapes[provider] = shape(parts).filter((label) => label !== "usage");
+  }
+  assert.deepEqual(shapes.openai, shapes.ollama);
+  assert.deepEqual(shapes.anthropic, shapes.ollama);
+  assert.ok(shapes.ollama?.includes("text-delta"));
+  assert.equal(shapes.ollama?.at(-1), "finish:stop");
+});
+
 for (const provider of PROVIDERS) {
   Deno.test(`a two-step tool loop runs against the mock server's ${provider} API`, async () => {
     const server = createMockServer();
@@ -103,12 +133,21 @@ for (const provider of PROVIDERS) {
       schema,
       prompt: "A book",
     });
-    let partials = 0;
-    for await (const _ of stream.partialObjectStream) partials++;
+    const partials: unknown[] = [];
+    for await (const partial of stream.partialObjectStream) partials.push(partial);
     const object = await stream.object();
     assert.equal(typeof object.title, "string");
     assert.ok(Number.isInteger(object.year));
-    assert.ok(partials > 1);
+    // At least three increasingly complete partial objects, each consistent with the final one.
+    assert.ok(partials.length >= 3, `only ${partials.length} partial objects`);
+    let previous = -1;
+    for (const partial of partials) {
+      const size = JSON.stringify(partial).length;
+      assert.ok(size >= previous, "a partial object shrank");
+      previous = size;
+      assert.ok(consistent(partial, object), `inconsistent partial ${JSON.stringify(partial)}`);
+    }
+    assert.ok(new Set(partials.map((p) => JSON.stringify(p))).size >= 3);
   });
 
   Deno.test(`a mid-stream ${provider} error is the last part and carries the partial`, async () => {
