@@ -1,4 +1,5 @@
 import { parseBody, type TextParser } from "../streams/_body_stream.ts";
+import { callSafely } from "./_call_safely.ts";
 import { SseParser } from "../streams/_sse_parser.ts";
 import { NdjsonParser } from "../streams/_ndjson_parser.ts";
 import { formatServerSentEvent } from "../streams/format_server_sent_event.ts";
@@ -424,27 +425,6 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
   }
 
   #call<T>(callback: (value: T) => void, value: T): void {
-    try {
-      callback(value);
-    } catch (thrown) {
-      let error = thrown;
-      const { onError } = this.#callbacks;
-      if (onError && callback !== onError) {
-        try {
-          onError(error);
-          return;
-        } catch (inner) {
-          error = inner;
-        }
-      }
-      // Like an exception in an event listener: reported, never thrown into the stream.
-      const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-      if (report) report(error);
-      else {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    callSafely(callback, value, this.#callbacks.onError);
   }
 }

@@ -1,4 +1,5 @@
 import type { RequestOptions } from "../http/request_options.ts";
+import { callSafely } from "../stream/_call_safely.ts";
 import type { ToResponseOptions } from "../stream/types.ts";
 import { iterable, type IterableReadableStream, iterate } from "../stream/_async_iterable.ts";
 import { formatServerSentEvent } from "../streams/format_server_sent_event.ts";
@@ -513,27 +514,7 @@ export class UnifiedStream implements AsyncIterable<StreamPart>, AsyncDisposable
   }
 
   #call_<T>(callback: (value: T) => void, value: T): void {
-    try {
-      callback(value);
-    } catch (thrown) {
-      let error = thrown;
-      const { onError } = this.#options;
-      if (onError && callback !== onError) {
-        try {
-          onError(error);
-          return;
-        } catch (inner) {
-          error = inner;
-        }
-      }
-      const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-      if (report) report(error);
-      else {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    callSafely(callback, value, this.#options.onError);
   }
 }
 
