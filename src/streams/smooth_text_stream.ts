@@ -1,4 +1,4 @@
-import { delay as defaultDelay } from "./_smooth_delay.ts";
+import { sleep as defaultDelay } from "./_sleep.ts";
 
 /**
  * How {@linkcode SmoothTextStream} cuts text: one code point at a time, one

@@ -1,8 +1,9 @@
 /**
  * Waits `ms` milliseconds with `setTimeout`; once `signal` is aborted the timer
- * is cleared and the promise rejects with `signal.reason`.
+ * is cleared and the promise rejects with `signal.reason`. The one sleep of the
+ * library: retries, SSE reconnects and `SmoothTextStream` all wait with it.
  */
-export function delay(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const onAbort = () => {
