@@ -1,4 +1,3 @@
-// Copyright 2025 the sluice authors. MIT license.
 /**
  * Seeded, realistic streaming transcripts for the client bench, in each
  * provider's exact wire format, pre-encoded one `Uint8Array` per event, plus
@@ -6,46 +5,8 @@
  *
  * @module
  */
-
-const WORDS = [
-  "the",
-  "stream",
-  "of",
-  "tokens",
-  "flows",
-  "quickly",
-  "through",
-  "a",
-  "sluice",
-  "gate",
-  "and",
-  "into",
-  "model",
-  "output",
-  "café",
-  "über",
-  "naïve",
-  "Straße",
-  "—",
-  "日本",
-  "語",
-  "🚀",
-  "😀",
-  ",",
-  ".",
-];
-
-function seededRandom(seed: number): () => number {
-  // mulberry32
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom, WORDS } from "./_common.ts";
+export { bodyOf } from "./_common.ts";
 
 /** Tokens of one to four words, each with a leading space as tokenizers produce. */
 function tokens(count: number, seed: number): string[] {
@@ -259,16 +220,4 @@ export function sseLimit(bytes: Uint8Array, pick: Pick): number {
     start = end + 1;
   }
   return length;
-}
-
-/** A body that hands out one pre-encoded piece per pull, as a network read would. */
-export function bodyOf(pieces: readonly Uint8Array[]): ReadableStream<Uint8Array> {
-  let index = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const piece = pieces[index++];
-      if (piece === undefined) controller.close();
-      else controller.enqueue(piece);
-    },
-  });
 }

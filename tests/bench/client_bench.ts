@@ -46,6 +46,7 @@ import {
   sseLimit,
   type Transcript,
 } from "./_transcripts.ts";
+import { integer, median, parseArgs, table } from "./_common.ts";
 
 /** The goal of issues 4 and 5: client CPU time ≤ 1.6 × the in-memory limit's. */
 const GOAL = 1.6;
@@ -60,24 +61,11 @@ interface Settings {
 }
 
 function parseSettings(args: readonly string[]): Settings {
-  const quick = args.includes("--quick");
+  const { quick, reps } = parseArgs(args);
   const settings: Settings = quick
     ? { quick, events: 10_000, reps: 1 }
     : { quick, events: 100_000, reps: 7 };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === "--quick") continue;
-    const match = /^--reps(?:=(.*))?$/.exec(arg);
-    if (match === null) {
-      throw new TypeError(`Unknown argument: '${arg}' (usage: [--quick] [--reps N])`);
-    }
-    const value = match[1] ?? args[++i];
-    const reps = Number(value);
-    if (!Number.isInteger(reps) || reps < 1) {
-      throw new RangeError(`Cannot use --reps: '${value}' is not a positive integer`);
-    }
-    settings.reps = reps;
-  }
+  if (reps !== undefined) settings.reps = reps;
   return settings;
 }
 
@@ -322,12 +310,6 @@ async function timed<Chunk>(
   return timing;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 interface Row {
   candidate: Candidate;
   mbPerSecond: number;
@@ -368,18 +350,6 @@ async function measure<Chunk>(
 
 // ---------------------------------------------------------------------------
 // Output
-
-const integer = new Intl.NumberFormat("en-US");
-
-function table(head: string[], rows: string[][], rightAligned: boolean[]): string {
-  const widths = head.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => rightAligned[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))
-      .join("  ")
-      .trimEnd();
-  return [line(head), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
-}
 
 function printRows(rows: Row[]): void {
   const cells = rows.map((row) => {

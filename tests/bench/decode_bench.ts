@@ -25,6 +25,7 @@ import { Ollama } from "npm:ollama@0.6.4/browser";
 import { Stream as OpenAIStream } from "npm:openai@7.55.0/streaming";
 import { decodeJsonLines } from "../../src/streams/decode_json_lines.ts";
 import { decodeServerSentEvents } from "../../src/streams/decode_server_sent_events.ts";
+import { bodyOf, integer, median, parseArgs, seededRandom, table, WORDS } from "./_common.ts";
 
 // ---------------------------------------------------------------------------
 // Settings
@@ -39,7 +40,7 @@ interface Settings {
 }
 
 function parseSettings(args: readonly string[]): Settings {
-  const quick = args.includes("--quick");
+  const { quick, reps } = parseArgs(args);
   const settings: Settings = quick
     ? {
       quick,
@@ -57,65 +58,12 @@ function parseSettings(args: readonly string[]): Settings {
       longLineReps: 3,
       memoryEvents: 2_000_000,
     };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === "--quick") continue;
-    const match = /^--reps(?:=(.*))?$/.exec(arg);
-    if (match === null) {
-      throw new TypeError(`Unknown argument: '${arg}' (usage: [--quick] [--reps N])`);
-    }
-    const value = match[1] ?? args[++i];
-    const reps = Number(value);
-    if (!Number.isInteger(reps) || reps < 1) {
-      throw new RangeError(`Cannot use --reps: '${value}' is not a positive integer`);
-    }
-    settings.reps = reps;
-  }
+  if (reps !== undefined) settings.reps = reps;
   return settings;
 }
 
 // ---------------------------------------------------------------------------
 // Test data: seeded, so every run decodes the same bytes
-
-const WORDS = [
-  "the",
-  "stream",
-  "of",
-  "tokens",
-  "flows",
-  "quickly",
-  "through",
-  "a",
-  "sluice",
-  "gate",
-  "and",
-  "into",
-  "model",
-  "output",
-  "café",
-  "über",
-  "naïve",
-  "Straße",
-  "—",
-  "日本",
-  "語",
-  "🚀",
-  "😀",
-  ",",
-  ".",
-];
-
-function seededRandom(seed: number): () => number {
-  // mulberry32
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A token of one to four words, with a leading space as tokenizers produce. */
 function tokenMaker(seed: number): () => string {
@@ -258,18 +206,6 @@ const CHUNKINGS: Chunking[] = [
   { name: "64 B", split: fixedPieces(64) },
   { name: "1 event", split: eventPieces },
 ];
-
-/** A body that hands out one pre-split piece per pull, as a network read would. */
-function bodyOf(pieces: readonly Uint8Array[]): ReadableStream<Uint8Array> {
-  let index = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const piece = pieces[index++];
-      if (piece === undefined) controller.close();
-      else controller.enqueue(piece);
-    },
-  });
-}
 
 // ---------------------------------------------------------------------------
 // Candidates
@@ -451,12 +387,6 @@ async function timed(
   return elapsed;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 interface Row {
   chunking: string;
   pieces: number;
@@ -632,20 +562,8 @@ async function measureMemory(events: number): Promise<HeapSample[]> {
 // ---------------------------------------------------------------------------
 // Output
 
-const integer = new Intl.NumberFormat("en-US");
-
 function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-function table(head: string[], rows: string[][], rightAligned: boolean[]): string {
-  const widths = head.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => rightAligned[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))
-      .join("  ")
-      .trimEnd();
-  return [line(head), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
 }
 
 function printFormat(format: Format, corpus: Corpus, rows: Row[], settings: Settings): void {

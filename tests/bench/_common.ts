@@ -1,0 +1,100 @@
+/**
+ * What the decode and client benches share: the seeded word list and PRNG,
+ * the pull-based in-memory body, the `--quick` / `--reps N` arguments, and
+ * the table printing.
+ *
+ * @module
+ */
+
+/** Words for tokens: mostly ASCII, some 2-, 3- and 4-byte UTF-8. */
+export const WORDS = [
+  "the",
+  "stream",
+  "of",
+  "tokens",
+  "flows",
+  "quickly",
+  "through",
+  "a",
+  "sluice",
+  "gate",
+  "and",
+  "into",
+  "model",
+  "output",
+  "café",
+  "über",
+  "naïve",
+  "Straße",
+  "—",
+  "日本",
+  "語",
+  "🚀",
+  "😀",
+  ",",
+  ".",
+];
+
+/** mulberry32: the same numbers for the same seed, so every run decodes the same bytes. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A body that hands out one pre-split piece per pull, as a network read would. */
+export function bodyOf(pieces: readonly Uint8Array[]): ReadableStream<Uint8Array> {
+  let index = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const piece = pieces[index++];
+      if (piece === undefined) controller.close();
+      else controller.enqueue(piece);
+    },
+  });
+}
+
+/** `--quick` and `--reps N` (or `--reps=N`); `reps` is undefined when not given. */
+export function parseArgs(args: readonly string[]): { quick: boolean; reps: number | undefined } {
+  let reps: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--quick") continue;
+    const match = /^--reps(?:=(.*))?$/.exec(arg);
+    if (match === null) {
+      throw new TypeError(`Unknown argument: '${arg}' (usage: [--quick] [--reps N])`);
+    }
+    const value = match[1] ?? args[++i];
+    reps = Number(value);
+    if (!Number.isInteger(reps) || reps < 1) {
+      throw new RangeError(`Cannot use --reps: '${value}' is not a positive integer`);
+    }
+  }
+  return { quick: args.includes("--quick"), reps };
+}
+
+/** The median of some numbers. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Groups digits, e.g. 200,000. */
+export const integer = new Intl.NumberFormat("en-US");
+
+/** A plain-text table with a dashed rule under the header. */
+export function table(head: string[], rows: string[][], rightAligned: boolean[]): string {
+  const widths = head.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => rightAligned[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
+  return [line(head), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
+}
