@@ -1,3 +1,5 @@
+import { seededRandom } from "../_seeded_random.ts";
+export { seededRandom };
 /**
  * What the decode and client benches share: the seeded word list and PRNG,
  * the pull-based in-memory body, the `--quick` / `--reps N` arguments, and
@@ -34,18 +36,6 @@ export const WORDS = [
   ",",
   ".",
 ];
-
-/** mulberry32: the same numbers for the same seed, so every run decodes the same bytes. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A body that hands out one pre-split piece per pull, as a network read would. */
 export function bodyOf(pieces: readonly Uint8Array[]): ReadableStream<Uint8Array> {

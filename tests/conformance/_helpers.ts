@@ -7,18 +7,8 @@
  */
 
 import { assert, assertEquals } from "./harness.ts";
-
-/** A small seeded generator (mulberry32), so a failing chunking can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../_seeded_random.ts";
+export { seededRandom };
 
 /** Splits `bytes` into pieces of 1 to `max` bytes chosen by `seed`. */
 export function randomSplit(

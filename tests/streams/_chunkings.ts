@@ -8,18 +8,8 @@
  */
 
 import assert from "node:assert/strict";
-
-/** A seeded pseudo-random generator (mulberry32): numbers in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as mulberry32 } from "../_seeded_random.ts";
+export { mulberry32 };
 
 /** An integer in [min, max], drawn from `random`. */
 export function randomInt(random: () => number, min: number, max: number): number {

@@ -1,3 +1,4 @@
+import { seededRandom as random } from "../../tests/_seeded_random.ts";
 /**
  * The one local test server every runtime in the matrix talks to.
  *
@@ -73,18 +74,6 @@ const contentTypes: Record<string, string> = {
 function contentType(path: string): string {
   const dot = path.lastIndexOf(".");
   return contentTypes[path.slice(dot)] ?? "application/octet-stream";
-}
-
-/** A small seeded generator (mulberry32), so a failing chunking can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function respond(

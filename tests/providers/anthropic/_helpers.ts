@@ -1,3 +1,5 @@
+import { seededRandom } from "../../_seeded_random.ts";
+export { seededRandom };
 /**
  * Helpers for the Anthropic client tests: a seeded splitter, SSE text from
  * event objects, a body that hands out pieces with small gaps, a `fetch` that
@@ -5,18 +7,6 @@
  *
  * @module
  */
-
-/** A small seeded generator (mulberry32), so a failing split can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Splits bytes into pieces of 1 to `max` bytes chosen by `seed`. */
 export function randomSplit(bytes: Uint8Array, seed: number, max = 48): Uint8Array[] {

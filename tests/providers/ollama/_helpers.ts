@@ -1,3 +1,5 @@
+import { seededRandom } from "../../_seeded_random.ts";
+export { seededRandom };
 /**
  * Test helpers for the Ollama client: a local server that records requests,
  * bodies served in seeded random pieces, and the fixture manifest.
@@ -12,18 +14,6 @@ export interface Recorded {
   headers: Headers;
   /** The body parsed as JSON (`undefined` when empty). */
   body: unknown;
-}
-
-/** A small seeded generator (mulberry32), so a failing chunking can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Waits a macrotask (or `ms`). */
