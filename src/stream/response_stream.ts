@@ -150,9 +150,8 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
 
   /** The text deltas (empty ones skipped), async-iterable on every runtime. */
   get textStream(): IterableReadableStream<string> {
-    const assembler = this.#assembler;
     return iterable(
-      this.#take<string>("textStream", (chunk) => assembler.text(chunk) || undefined),
+      this.#take<string>("textStream", (_chunk, text) => text || undefined),
     );
   }
 
@@ -201,8 +200,7 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
     let source: ReadableStream<unknown>;
     let encode: (item: unknown) => string;
     if (format === "text") {
-      const assembler = this.#assembler;
-      source = this.#take("toResponse()", (chunk) => assembler.text(chunk) || undefined);
+      source = this.#take("toResponse()", (_chunk, text) => text || undefined);
       encode = (text) => text as string;
     } else {
       source = this.#take("toResponse()", (chunk) => chunk);
@@ -269,7 +267,10 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
     return this.#settled ? Promise.resolve() : this.cancel();
   }
 
-  #take<T>(by: string, select: (chunk: Chunk) => T | undefined): ReadableStream<T> {
+  #take<T>(
+    by: string,
+    select: (chunk: Chunk, text: string) => T | undefined,
+  ): ReadableStream<T> {
     if (this.#consumer !== undefined) {
       throw new TypeError(
         `The stream is already being read (by ${this.#consumer}): read it once, or use tee() for two readers`,
@@ -312,7 +313,10 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
     reader.read().then(() => reader.releaseLock(), noop);
   }
 
-  #parser<T>(emit: (item: T) => void, select: (chunk: Chunk) => T | undefined): TextParser {
+  #parser<T>(
+    emit: (item: T) => void,
+    select: (chunk: Chunk, text: string) => T | undefined,
+  ): TextParser {
     const assembler = this.#assembler;
     const stats = this.#stats;
     const { onChunk, onText } = this.#callbacks;
@@ -340,19 +344,15 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
       }
       if (chunk === undefined) return;
       stats.chunks++;
-      if (this.#firstTokenAt === undefined) {
-        const text = assembler.text(chunk) || assembler.thinking?.(chunk);
-        if (text) {
-          this.#firstTokenAt = performance.now();
-          stats.timeToFirstToken = this.#firstTokenAt - this.#startedAt;
-        }
+      // The text delta, read once per chunk for the first-token time, onText and textStream.
+      const text = assembler.text(chunk);
+      if (this.#firstTokenAt === undefined && (text || assembler.thinking?.(chunk))) {
+        this.#firstTokenAt = performance.now();
+        stats.timeToFirstToken = this.#firstTokenAt - this.#startedAt;
       }
       if (onChunk) this.#call(onChunk, chunk);
-      if (onText) {
-        const text = assembler.text(chunk);
-        if (text) this.#call(onText, text);
-      }
-      const item = select(chunk);
+      if (onText && text) this.#call(onText, text);
+      const item = select(chunk, text);
       if (item !== undefined) emit(item);
     };
     const frames: SseParser | NdjsonParser = sse
