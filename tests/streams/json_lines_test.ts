@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   decodeJsonLines,
   type DecodeJsonLinesOptions,
+  decodeServerSentEvents,
   JsonLinesDecoderStream,
   ParseError,
 } from "../../src/streams/mod.ts";
@@ -262,4 +263,25 @@ Deno.test("decodeJsonLines rejects a maxLineLength that is not positive", () => 
   const body = source([utf8("1\n")]).body;
   assert.throws(() => decodeJsonLines(body, { maxLineLength: 0 }), RangeError);
   assert.throws(() => new JsonLinesDecoderStream({ maxLineLength: -5 }), RangeError);
+});
+
+Deno.test("the default maxLineLength is 8 Mi characters: a line that long decodes, one more errors", async () => {
+  const limit = 8 * 1024 * 1024;
+  const value = "x".repeat(limit - 2); // with its quotes, the line is exactly the limit
+  const fits = JSON.stringify(value);
+  assert.equal(fits.length, limit);
+  const decoded = await Array.fromAsync(decodeJsonLines(new Response(fits + "\n").body!));
+  assert.equal((decoded[0] as string).length, limit - 2);
+  const over = JSON.stringify(value + "x");
+  await assert.rejects(
+    Array.fromAsync(decodeJsonLines(new Response(over + "\n").body!)),
+    (error) => error instanceof ParseError && error.line === 1,
+  );
+  const sse = "data: " + "y".repeat(limit - 6);
+  const events = await Array.fromAsync(decodeServerSentEvents(new Response(sse + "\n\n").body!));
+  assert.equal(events[0]?.data.length, limit - 6);
+  await assert.rejects(
+    Array.fromAsync(decodeServerSentEvents(new Response(sse + "y\n\n").body!)),
+    ParseError,
+  );
 });
