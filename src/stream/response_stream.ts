@@ -19,7 +19,7 @@ import type {
   StreamStats,
   ToResponseOptions,
 } from "./types.ts";
-import { iterable, type IterableReadableStream, iterate } from "./_async_iterable.ts";
+import { iterable, type IterableReadableStream } from "./_async_iterable.ts";
 
 /** What a provider hands to {@linkcode ResponseStream}'s constructor. */
 export interface ResponseStreamInit<Chunk, Result extends StreamResult> {
@@ -162,7 +162,7 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
 
   /** Iterates the typed chunks; leaving the loop early cancels the request. */
   [Symbol.asyncIterator](): AsyncIterator<Chunk> {
-    return iterate(this.#take("for await", (chunk) => chunk));
+    return this.#take("for await", (chunk) => chunk)[Symbol.asyncIterator]();
   }
 
   /**
@@ -270,7 +270,7 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
   #take<T>(
     by: string,
     select: (chunk: Chunk, text: string) => T | undefined,
-  ): ReadableStream<T> {
+  ): ReadableStream<T> & AsyncIterable<T> {
     if (this.#consumer !== undefined) {
       throw new TypeError(
         `The stream is already being read (by ${this.#consumer}): read it once, or use tee() for two readers`,

@@ -28,11 +28,187 @@ const STREAM: TextDecodeOptions = { stream: true };
 const noop = () => {};
 
 /**
+ * The state machine under {@linkcode parseBody}: reads the body, decodes it,
+ * feeds the parser and hands out the parsed items one `next()` at a time. The
+ * stream's reader and its async iterator both pull from it; the iterator does
+ * so directly, without a `ReadableStream` read per item.
+ */
+class BodyParser<T> {
+  /** Called when the stream ends: done, errored or cancelled (the iterator's lock goes). */
+  onEnd: (() => void) | undefined;
+  #body: ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  // ignoreBOM: a U+FEFF on a chunk boundary must survive; the parsers drop the leading one.
+  #decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  #parser: TextParser;
+  #items: T[] = [];
+  #index = 0;
+  #options: ParseBodyOptions;
+  /** The body ended (or the parser saw its end marker): done once the items are out. */
+  #ended = false;
+  /** An error to raise once the items parsed before it are out. */
+  #failure: { error: unknown } | undefined;
+  /** The error every read raises from now on (an abort: at once, before any item). */
+  #error: { error: unknown } | undefined;
+  #settled = false;
+  #onAbort: (() => void) | undefined;
+  /** A `next()` is under way: the next call waits for `#last`, the latest one, to settle. */
+  #busy = false;
+  #last: Promise<IteratorResult<T, undefined>> | undefined;
+
+  constructor(
+    body: ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>,
+    createParser: (emit: (item: T) => void) => TextParser,
+    options: ParseBodyOptions,
+    onAbort: (error: unknown) => void,
+  ) {
+    // A request that fails before anyone reads must not become an unhandled
+    // rejection: the error is raised by the first read instead.
+    if (body instanceof Promise) body.catch(noop);
+    this.#body = body;
+    this.#options = options;
+    const items = this.#items;
+    this.#parser = createParser((item) => {
+      items.push(item);
+    });
+    const { signal } = options;
+    if (!signal) return;
+    this.#onAbort = () => {
+      if (this.#settled) return;
+      const error = this.#fail(signal.reason);
+      this.#error = { error };
+      this.#release(signal.reason);
+      onAbort(error);
+    };
+    if (signal.aborted) this.#onAbort();
+    else signal.addEventListener("abort", this.#onAbort, { once: true });
+  }
+
+  /** True when an item is parsed and waiting. */
+  get buffered(): boolean {
+    return this.#index < this.#items.length && this.#error === undefined;
+  }
+
+  /** The next waiting item (only when `buffered`). */
+  shift(): T {
+    return this.#items[this.#index++] as T;
+  }
+
+  /**
+   * The next item, reading as much of the body as it takes. Rejects with the
+   * stream's error once every item parsed before it was handed out. Calls made
+   * before the previous one settled wait their turn.
+   */
+  next(): Promise<IteratorResult<T, undefined>> {
+    if (this.#busy) {
+      const next = () => this.next();
+      return this.#last = this.#last!.then(next, next);
+    }
+    return this.#last = this.#pull();
+  }
+
+  /** Stops reading: the body is cancelled with `reason`, the items parsed are dropped. */
+  cancel(reason: unknown): void {
+    if (this.#settled) return;
+    // The listener goes first: a cancel must not come back as an abort error.
+    if (this.#onAbort) this.#options.signal?.removeEventListener("abort", this.#onAbort);
+    this.#options.onCancel?.(reason);
+    this.#items.length = 0;
+    this.#index = 0;
+    this.#ended = true;
+    this.#settle();
+    this.#release(reason);
+  }
+
+  async #pull(): Promise<IteratorResult<T, undefined>> {
+    this.#busy = true;
+    const items = this.#items;
+    const parser = this.#parser;
+    const { onRead, onBytes } = this.#options;
+    try {
+      for (;;) {
+        if (this.#error) {
+          this.onEnd?.();
+          throw this.#error.error;
+        }
+        if (this.#index < items.length) return { value: items[this.#index++] as T, done: false };
+        items.length = 0;
+        this.#index = 0;
+        if (this.#failure) {
+          this.#error = { error: this.#fail(this.#failure.error) };
+          continue;
+        }
+        if (this.#ended) {
+          this.onEnd?.();
+          return { value: undefined, done: true };
+        }
+        // One read; a cancel or an abort while it waits leaves `#ended` or `#error` set.
+        try {
+          const reader = this.#reader ??= (await this.#body).getReader();
+          if (this.#settled) continue;
+          onRead?.();
+          const result = await reader.read();
+          if (this.#settled) continue;
+          if (result.done) {
+            parser.push(this.#decoder.decode());
+          } else {
+            const bytes = result.value;
+            onBytes?.(bytes);
+            // A chunk ending on an ASCII byte cannot end inside a character, so it can take
+            // the runtime's one-shot decode (much faster in Deno than the streaming path,
+            // which it otherwise keeps using once any chunk ended mid-character).
+            const last = bytes[bytes.length - 1];
+            parser.push(
+              last !== undefined && last < 0x80
+                ? this.#decoder.decode(bytes)
+                : this.#decoder.decode(bytes, STREAM),
+            );
+            if (!parser.done) continue;
+            reader.cancel().catch(noop);
+          }
+          parser.end();
+          this.#ended = true;
+          this.#settle();
+        } catch (error) {
+          if (this.#settled) continue;
+          this.#release(error);
+          this.#failure = { error };
+        }
+      }
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  #settle(): void {
+    this.#settled = true;
+    if (this.#onAbort) this.#options.signal?.removeEventListener("abort", this.#onAbort);
+    this.#options.onFinally?.();
+  }
+
+  #fail(error: unknown): unknown {
+    const { onError } = this.#options;
+    const raised = onError ? onError(error) : error;
+    this.#settle();
+    return raised;
+  }
+
+  #release(reason: unknown): void {
+    if (this.#reader) this.#reader.cancel(reason).catch(noop);
+    else Promise.resolve(this.#body).then((stream) => stream.cancel(reason)).catch(noop);
+  }
+}
+
+/**
  * The fused decoding stage: one pull-driven `ReadableStream` that reads the byte
  * stream, decodes UTF-8 with `TextDecoder.decode(chunk, { stream: true })`
  * (invalid bytes become U+FFFD), feeds a push parser and enqueues every item
  * that one read completed, at once. No `TransformStream` hop, no buffering
  * beyond one read: a slow consumer slows the reads.
+ *
+ * The stream's own async iterator (`for await`, `values()`) takes the items
+ * straight from the parser, without a stream read per item; it locks the
+ * stream like the standard one and honours `preventCancel`.
  *
  * `body` may still be a promise (a request whose headers have not arrived):
  * it is awaited on the first read. Items parsed before an error in the same
@@ -43,102 +219,48 @@ export function parseBody<T>(
   body: ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>,
   createParser: (emit: (item: T) => void) => TextParser,
   options: ParseBodyOptions = {},
-): ReadableStream<T> {
-  const { signal, onRead, onBytes, onError, onCancel, onFinally } = options;
-  // A request that fails before anyone reads must not become an unhandled
-  // rejection: the error is raised by the first read instead.
-  if (body instanceof Promise) body.catch(noop);
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  // ignoreBOM: a U+FEFF on a chunk boundary must survive; the parsers drop the leading one.
-  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-  const items: T[] = [];
-  const parser = createParser((item) => {
-    items.push(item);
-  });
-  let settled = false;
-  let failure: { error: unknown } | undefined;
-  let onAbort: (() => void) | undefined;
-
-  const settle = () => {
-    settled = true;
-    if (onAbort) signal?.removeEventListener("abort", onAbort);
-    onFinally?.();
-  };
-  const release = (reason: unknown) => {
-    if (reader) reader.cancel(reason).catch(noop);
-    else Promise.resolve(body).then((stream) => stream.cancel(reason)).catch(noop);
-  };
-  const fail = (error: unknown): unknown => {
-    const raised = onError ? onError(error) : error;
-    settle();
-    return raised;
-  };
-
-  return new ReadableStream<T>({
+): ReadableStream<T> & AsyncIterable<T> {
+  let core!: BodyParser<T>;
+  const stream = new ReadableStream<T>({
     start(controller) {
-      if (!signal) return;
-      onAbort = () => {
-        if (settled) return;
-        controller.error(fail(signal.reason));
-        release(signal.reason);
-      };
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
+      // An abort errors the stream at once, ahead of the items parsed already.
+      core = new BodyParser(body, createParser, options, (error) => controller.error(error));
     },
     async pull(controller) {
-      if (failure) throw fail(failure.error);
-      let end = false;
-      try {
-        reader ??= (await body).getReader();
-        while (items.length === 0) {
-          onRead?.();
-          const result = await reader.read();
-          if (settled) return;
-          if (result.done) {
-            parser.push(decoder.decode());
-            end = true;
-          } else {
-            onBytes?.(result.value);
-            const bytes = result.value;
-            // A chunk ending on an ASCII byte cannot end inside a character, so it can take
-            // the runtime's one-shot decode (much faster in Deno than the streaming path,
-            // which it otherwise keeps using once any chunk ended mid-character).
-            const last = bytes[bytes.length - 1];
-            parser.push(
-              last !== undefined && last < 0x80
-                ? decoder.decode(bytes)
-                : decoder.decode(bytes, STREAM),
-            );
-            if (parser.done) {
-              reader.cancel().catch(noop);
-              end = true;
-            }
-          }
-          if (end) {
-            parser.end();
-            break;
-          }
-        }
-      } catch (error) {
-        if (settled) return;
-        release(error);
-        if (items.length === 0) throw fail(error);
-        failure = { error };
-      }
-      for (let i = 0; i < items.length; i++) controller.enqueue(items[i] as T);
-      items.length = 0;
-      if (end && !failure) {
-        settle();
-        controller.close();
-      }
+      const result = await core.next();
+      if (result.done) return controller.close();
+      controller.enqueue(result.value);
+      while (core.buffered) controller.enqueue(core.shift());
     },
     cancel(reason) {
-      if (settled) return;
-      // The listener goes first: a cancel must not come back as an abort error.
-      if (onAbort) signal?.removeEventListener("abort", onAbort);
-      onCancel?.(reason);
-      settle();
-      release(reason);
+      core.cancel(reason);
     },
   }, { highWaterMark: 0 });
+  const values = (options?: { preventCancel?: boolean }): AsyncIterableIterator<T> => {
+    // Locks the stream as the standard iterator does (and throws if it is locked).
+    const lock = stream.getReader();
+    let locked = true;
+    const unlock = () => {
+      if (!locked) return;
+      locked = false;
+      core.onEnd = undefined;
+      lock.releaseLock();
+    };
+    core.onEnd = unlock;
+    return {
+      next: () => locked ? core.next() : Promise.resolve({ value: undefined, done: true }),
+      async return(value?: unknown) {
+        if (locked && !options?.preventCancel) await lock.cancel(value);
+        unlock();
+        return { value: value as T, done: true };
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  };
+  for (const key of [Symbol.asyncIterator, "values"]) {
+    Object.defineProperty(stream, key, { value: values, configurable: true, writable: true });
+  }
+  return stream as ReadableStream<T> & AsyncIterable<T>;
 }

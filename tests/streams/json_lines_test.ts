@@ -20,12 +20,21 @@ import {
 
 type Options = Omit<DecodeJsonLinesOptions, "signal">;
 
-/** The two ways to decode NDJSON bytes: the fused function and the composable stage. */
+/**
+ * The ways to decode NDJSON bytes: the fused function read with a reader, the
+ * same read with `for await` (its own iterator, which skips the stream's
+ * queue), and the composable stage.
+ */
 const decoders = [
   {
     name: "decodeJsonLines",
     decode: (body: ReadableStream<Uint8Array>, options: Options = {}) =>
       decodeJsonLines(body, options),
+  },
+  {
+    name: "decodeJsonLines, for await",
+    decode: (body: ReadableStream<Uint8Array>, options: Options = {}) =>
+      ReadableStream.from(decodeJsonLines(body, options)),
   },
   {
     name: "JsonLinesDecoderStream",
@@ -34,7 +43,7 @@ const decoders = [
   },
 ];
 
-/** Decodes `input` with both decoders under every chunking; asserts every value and the close. */
+/** Decodes `input` with every decoder under every chunking; asserts every value and the close. */
 async function assertDecodes(input: string | Uint8Array, expected: unknown[]): Promise<void> {
   for (const decoder of decoders) {
     for (const { label, pieces } of chunkings(input)) {

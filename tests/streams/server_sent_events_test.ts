@@ -20,12 +20,21 @@ import {
 
 type Options = Omit<DecodeServerSentEventsOptions, "signal">;
 
-/** The two ways to decode SSE bytes: the fused function and the composable stage. */
+/**
+ * The ways to decode SSE bytes: the fused function read with a reader, the
+ * same read with `for await` (its own iterator, which skips the stream's
+ * queue), and the composable stage.
+ */
 const decoders = [
   {
     name: "decodeServerSentEvents",
     decode: (body: ReadableStream<Uint8Array>, options: Options) =>
       decodeServerSentEvents(body, options),
+  },
+  {
+    name: "decodeServerSentEvents, for await",
+    decode: (body: ReadableStream<Uint8Array>, options: Options) =>
+      ReadableStream.from(decodeServerSentEvents(body, options)),
   },
   {
     name: "ServerSentEventDecoderStream",
@@ -48,7 +57,7 @@ function event(fields: Partial<ServerSentEvent>): ServerSentEvent {
 }
 
 /**
- * Decodes `input` with both decoders under every chunking and asserts the
+ * Decodes `input` with every decoder under every chunking and asserts the
  * entire output (events, comments, retries) and that the stream closed.
  */
 async function assertDecodes(
