@@ -8,26 +8,36 @@ const LF = 10;
 const BOM = "\uFEFF";
 
 /**
+ * Receives one line as the range `start` to `end` of `text`, line break
+ * excluded: the line is `text.slice(start, end)`, left to the receiver to
+ * slice (or not) as it needs.
+ */
+export type LineRangeHandler = (text: string, start: number, end: number) => void;
+
+/**
  * The push core under every line-based decoder: feed it text as it arrives and
  * it calls `onLine` for each complete line. LF, CR and CRLF all end a line,
  * also a CRLF split across two pushes.
  *
- * A line spread over many pushes is kept as a list of fragments and joined
- * once, so a 1 MB line fed in 16-byte pieces costs linear time. A line longer
- * than `maxLineLength` throws a {@linkcode ParseError}, so memory stays bounded.
- * One byte order mark at the very start is dropped.
+ * A line is handed over as a range of the pushed text rather than as a new
+ * string, so a parser that only needs part of a line (an SSE field's value) or
+ * none of it (a blank line) slices only that. A line spread over many pushes is
+ * kept as a list of fragments and joined once, so a 1 MB line fed in 16-byte
+ * pieces costs linear time; it is then handed over as the whole of the joined
+ * string. A line longer than `maxLineLength` throws a {@linkcode ParseError},
+ * so memory stays bounded. One byte order mark at the very start is dropped.
  */
-export class LineSplitter {
+export class LineScanner {
   /** The 1-based number of the last line handed to `onLine` (0 before the first). */
   lineNumber = 0;
-  #onLine: (line: string) => void;
+  #onLine: LineRangeHandler;
   #max: number;
   #parts: string[] = [];
   #partsLength = 0;
   #afterCR = false;
   #started = false;
 
-  constructor(onLine: (line: string) => void, maxLineLength: number = DEFAULT_MAX_LINE_LENGTH) {
+  constructor(onLine: LineRangeHandler, maxLineLength: number = DEFAULT_MAX_LINE_LENGTH) {
     if (!(maxLineLength > 0)) {
       throw new RangeError(`maxLineLength must be a positive number: received ${maxLineLength}`);
     }
@@ -64,6 +74,8 @@ export class LineSplitter {
       }
       this.#emit(start, end, text);
       start = next;
+      // A piece usually ends with its last line's break: no need to search past it.
+      if (start === length) break;
       if (lf !== -1 && lf < start) lf = text.indexOf("\n", start);
       if (cr !== -1 && cr < start) cr = text.indexOf("\r", start);
     }
@@ -83,26 +95,26 @@ export class LineSplitter {
     this.#partsLength = 0;
     if (emitLast) {
       this.lineNumber++;
-      this.#onLine(line);
+      this.#onLine(line, 0, line.length);
     }
   }
 
   #emit(start: number, end: number, text: string): void {
-    let line: string;
     if (this.#parts.length === 0) {
       if (end - start > this.#max) this.#tooLong(text.slice(start, Math.min(end, start + 41)));
-      line = text.slice(start, end);
-    } else {
-      if (this.#partsLength + end - start > this.#max) {
-        this.#tooLong(text.slice(start, Math.min(end, start + 41)));
-      }
-      this.#parts.push(text.slice(start, end));
-      line = this.#parts.join("");
-      this.#parts = [];
-      this.#partsLength = 0;
+      this.lineNumber++;
+      this.#onLine(text, start, end);
+      return;
     }
+    if (this.#partsLength + end - start > this.#max) {
+      this.#tooLong(text.slice(start, Math.min(end, start + 41)));
+    }
+    this.#parts.push(text.slice(start, end));
+    const line = this.#parts.join("");
+    this.#parts = [];
+    this.#partsLength = 0;
     this.lineNumber++;
-    this.#onLine(line);
+    this.#onLine(line, 0, line.length);
   }
 
   /** Throws for the current line; `last` is its newest fragment, not yet in `#parts`. */
@@ -119,5 +131,17 @@ export class LineSplitter {
       `Line ${line} is longer than the limit of ${this.#max} characters: ${snippet(head)}`,
       { line, snippet: head.slice(0, 40) },
     );
+  }
+}
+
+/**
+ * A {@linkcode LineScanner} that hands each line over as its own string, for
+ * callers that keep the lines (such as `LineStream`). A class of its own, not
+ * a mode: a one-argument `(line) => …` callback type-checks as a
+ * {@linkcode LineRangeHandler} too, and would then get whole pieces as lines.
+ */
+export class LineSplitter extends LineScanner {
+  constructor(onLine: (line: string) => void, maxLineLength?: number) {
+    super((text, start, end) => onLine(text.slice(start, end)), maxLineLength);
   }
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_LINE_LENGTH, LineSplitter } from "./_line_splitter.ts";
+import { DEFAULT_MAX_LINE_LENGTH, LineScanner } from "./_line_splitter.ts";
 import { ParseError } from "../errors/parse_error.ts";
 import { snippet } from "../errors/_snippet.ts";
 
@@ -9,12 +9,15 @@ import { snippet } from "../errors/_snippet.ts";
  * JSON throws a {@linkcode ParseError} with its 1-based line number.
  */
 export class NdjsonParser {
-  #lines: LineSplitter;
+  #lines: LineScanner;
   #onValue: (value: unknown) => void;
 
   constructor(onValue: (value: unknown) => void, maxLineLength: number = DEFAULT_MAX_LINE_LENGTH) {
     this.#onValue = onValue;
-    this.#lines = new LineSplitter((line) => this.#line(line), maxLineLength);
+    this.#lines = new LineScanner(
+      (text, start, end) => this.#line(text, start, end),
+      maxLineLength,
+    );
   }
 
   /** The 1-based number of the last complete line read. */
@@ -32,8 +35,10 @@ export class NdjsonParser {
     this.#lines.end(true);
   }
 
-  #line(line: string): void {
-    if (line.length === 0) return;
+  /** Reads the line `text.slice(start, end)`. */
+  #line(text: string, start: number, end: number): void {
+    if (start === end) return;
+    const line = text.slice(start, end);
     let value: unknown;
     try {
       value = JSON.parse(line);

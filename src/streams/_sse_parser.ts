@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_LINE_LENGTH, LineSplitter } from "./_line_splitter.ts";
+import { DEFAULT_MAX_LINE_LENGTH, LineScanner } from "./_line_splitter.ts";
 import { ParseError } from "../errors/parse_error.ts";
 import type { ServerSentEvent } from "./server_sent_event.ts";
 
@@ -11,6 +11,12 @@ export interface SseParserHooks {
 }
 
 const SPACE = 32;
+const COLON = 58;
+// The first letters of the field names that mean something.
+const D = 100; // "d"ata
+const E = 101; // "e"vent
+const I = 105; // "i"d
+const R = 114; // "r"etry
 const DIGITS = /^[0-9]+$/;
 
 /**
@@ -28,7 +34,7 @@ const DIGITS = /^[0-9]+$/;
 export class SseParser {
   /** The last event ID as of the last blank line (what a reconnect sends). */
   lastEventId = "";
-  #lines: LineSplitter;
+  #lines: LineScanner;
   #onEvent: (event: ServerSentEvent) => void;
   #hooks: SseParserHooks;
   #max: number;
@@ -45,7 +51,10 @@ export class SseParser {
     this.#onEvent = onEvent;
     this.#hooks = hooks;
     this.#max = maxLineLength;
-    this.#lines = new LineSplitter((line) => this.#line(line), maxLineLength);
+    this.#lines = new LineScanner(
+      (text, start, end) => this.#line(text, start, end),
+      maxLineLength,
+    );
   }
 
   /** The 1-based number of the last complete line read. */
@@ -66,45 +75,55 @@ export class SseParser {
     this.#type = "";
   }
 
-  #line(line: string): void {
-    const length = line.length;
-    if (length === 0) return this.#dispatch();
-    const colon = line.indexOf(":");
-    if (colon === 0) {
-      const onComment = this.#hooks.onComment;
-      if (onComment) onComment(line.charCodeAt(1) === SPACE ? line.slice(2) : line.slice(1));
-      return;
-    }
-    let field: string;
-    let value: string;
-    if (colon === -1) {
-      field = line;
-      value = "";
-    } else {
-      field = line.slice(0, colon);
-      value = line.slice(line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1);
-    }
-    switch (field) {
-      case "data":
+  /** Reads the line `text.slice(start, end)`. */
+  #line(text: string, start: number, end: number): void {
+    if (start === end) return this.#dispatch();
+    // A blank line needs no string at all, and a field's name none either: the
+    // name runs up to the first colon (or the end of the line) and only four
+    // names mean anything, so it is matched in place (a line is a `data` field
+    // when it starts with "data" and a colon or its end follows). Only a value
+    // that is used gets sliced; any other field is ignored, as the standard
+    // says, without slicing anything.
+    switch (text.charCodeAt(start)) {
+      case COLON: {
+        const onComment = this.#hooks.onComment;
+        if (onComment) onComment(text.slice(valueStart(text, start, end), end));
+        return;
+      }
+      case D: {
+        const after = nameEnd(text, start, end, "data");
+        if (after === -1) return;
+        const from = valueStart(text, after, end);
         if (this.#hasData) {
-          if (this.#data.length + value.length >= this.#max) this.#tooLarge();
-          this.#data += "\n" + value;
+          if (this.#data.length + (end - from) >= this.#max) this.#tooLarge();
+          this.#data += "\n" + text.slice(from, end);
         } else {
-          this.#data = value;
+          this.#data = text.slice(from, end);
           this.#hasData = true;
         }
-        break;
-      case "event":
-        this.#type = value;
-        break;
-      case "id":
+        return;
+      }
+      case E: {
+        const after = nameEnd(text, start, end, "event");
+        if (after === -1) return;
+        this.#type = text.slice(valueStart(text, after, end), end);
+        return;
+      }
+      case I: {
+        const after = nameEnd(text, start, end, "id");
+        if (after === -1) return;
+        const value = text.slice(valueStart(text, after, end), end);
         if (!value.includes("\0")) this.#id = value;
-        break;
-      case "retry":
+        return;
+      }
+      case R: {
+        const after = nameEnd(text, start, end, "retry");
+        if (after === -1) return;
+        const value = text.slice(valueStart(text, after, end), end);
         if (DIGITS.test(value)) this.#hooks.onRetry?.(Number.parseInt(value, 10));
-        break;
+        return;
+      }
     }
-    // Any other field is ignored, as the standard says.
   }
 
   #dispatch(): void {
@@ -131,4 +150,28 @@ export class SseParser {
       { line, snippet: this.#data.slice(0, 40) },
     );
   }
+}
+
+/**
+ * Where the name ends if the line `text.slice(start, end)` is a field named
+ * `name` (the line starts with `name`, then a colon or the line's end), else -1.
+ * Compared a character at a time: faster here than `startsWith` or a slice.
+ */
+function nameEnd(text: string, start: number, end: number, name: string): number {
+  const after = start + name.length;
+  if (after > end || (after < end && text.charCodeAt(after) !== COLON)) return -1;
+  for (let i = 0; i < name.length; i++) {
+    if (text.charCodeAt(start + i) !== name.charCodeAt(i)) return -1;
+  }
+  return after;
+}
+
+/**
+ * Where the value of the field or comment whose name ends at `after` starts:
+ * after the colon and one space, or at the end of a line without a colon.
+ */
+function valueStart(text: string, after: number, end: number): number {
+  if (after === end) return end;
+  const from = after + 1;
+  return from < end && text.charCodeAt(from) === SPACE ? from + 1 : from;
 }
