@@ -41,8 +41,11 @@ class BodyParser<T> {
   // ignoreBOM: a U+FEFF on a chunk boundary must survive; the parsers drop the leading one.
   #decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   #parser: TextParser;
-  #items: T[] = [];
+  // The items of the last read are `#items[#index..#count)`. The array is reused and never
+  // shrinks (`length = 0` would drop its storage each read); a slot handed out is cleared.
+  #items: (T | undefined)[] = [];
   #index = 0;
+  #count = 0;
   #options: ParseBodyOptions;
   /** The body ended (or the parser saw its end marker): done once the items are out. */
   #ended = false;
@@ -67,9 +70,8 @@ class BodyParser<T> {
     if (body instanceof Promise) body.catch(noop);
     this.#body = body;
     this.#options = options;
-    const items = this.#items;
     this.#parser = createParser((item) => {
-      items.push(item);
+      this.#items[this.#count++] = item;
     });
     const { signal } = options;
     if (!signal) return;
@@ -86,12 +88,15 @@ class BodyParser<T> {
 
   /** True when an item is parsed and waiting. */
   get buffered(): boolean {
-    return this.#index < this.#items.length && this.#error === undefined;
+    return this.#index < this.#count && this.#error === undefined;
   }
 
   /** The next waiting item (only when `buffered`). */
   shift(): T {
-    return this.#items[this.#index++] as T;
+    const index = this.#index++;
+    const item = this.#items[index] as T;
+    this.#items[index] = undefined;
+    return item;
   }
 
   /**
@@ -113,8 +118,9 @@ class BodyParser<T> {
     // The listener goes first: a cancel must not come back as an abort error.
     if (this.#onAbort) this.#options.signal?.removeEventListener("abort", this.#onAbort);
     this.#options.onCancel?.(reason);
-    this.#items.length = 0;
+    this.#items = [];
     this.#index = 0;
+    this.#count = 0;
     this.#ended = true;
     this.#settle();
     this.#release(reason);
@@ -122,7 +128,6 @@ class BodyParser<T> {
 
   async #pull(): Promise<IteratorResult<T, undefined>> {
     this.#busy = true;
-    const items = this.#items;
     const parser = this.#parser;
     const { onRead, onBytes } = this.#options;
     try {
@@ -131,9 +136,9 @@ class BodyParser<T> {
           this.onEnd?.();
           throw this.#error.error;
         }
-        if (this.#index < items.length) return { value: items[this.#index++] as T, done: false };
-        items.length = 0;
+        if (this.#index < this.#count) return { value: this.shift(), done: false };
         this.#index = 0;
+        this.#count = 0;
         if (this.#failure) {
           this.#error = { error: this.#fail(this.#failure.error) };
           continue;
