@@ -7,6 +7,8 @@
  * `JSON.parse` per data line, the text delta taken out). Then where the
  * client's time goes: the same bytes through cumulative stages of the path.
  *
+ * `deno task bench` runs it after the decode bench (see `main.ts`). Alone:
+ *
  * ```sh
  * deno run -A tests/bench/client_bench.ts            # full run
  * deno run -A tests/bench/client_bench.ts --quick    # smoke run: fewer events, one repetition

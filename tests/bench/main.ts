@@ -1,0 +1,35 @@
+// Copyright 2025 the sluice authors. MIT license.
+/**
+ * `deno task bench`: the decode bench, then the client bench, each in a process
+ * of its own (so neither pays for the other's heap), both with the arguments
+ * given (`--quick`, `--reps N`).
+ *
+ * Both run with V8's garbage collector on the main thread
+ * (`--single-threaded-gc`): the figures are process CPU time, and collector
+ * threads that start or not from one repetition to the next made them jump by
+ * ±30 % on a 2-core machine. The work measured is the same.
+ *
+ * ```sh
+ * deno task bench            # full run, about 3 minutes
+ * deno task bench --quick    # smoke run: fewer events, one repetition
+ * ```
+ *
+ * @module
+ */
+
+const BENCHES = ["decode_bench.ts", "client_bench.ts"];
+
+for (const bench of BENCHES) {
+  const { code } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--v8-flags=--single-threaded-gc",
+      new URL(bench, import.meta.url).pathname,
+      ...Deno.args,
+    ],
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (code !== 0) Deno.exit(code);
+}
