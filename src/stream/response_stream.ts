@@ -175,6 +175,27 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
     return this.#end;
   }
 
+  /**
+   * What {@linkcode ResponseStream.result} would return from the chunks read so
+   * far, at any moment. After a `break`, `cancel()` or the caller's abort (whose
+   * reason is the caller's own and never gets a `partial`), it is the answer up
+   * to the stop.
+   *
+   * @example Keep what arrived before the user stopped the answer
+   * ```ts ignore
+   * const stream = ollama.chat({ model: "llama3.2", messages, signal });
+   * try {
+   *   for await (const text of stream.textStream) ui.append(text);
+   * } catch (error) {
+   *   if (!signal.aborted) throw error;
+   *   history.push({ role: "assistant", content: stream.partial.text });
+   * }
+   * ```
+   */
+  get partial(): Result {
+    return this.#assembler.result();
+  }
+
   /** The whole answer text (see {@linkcode ResponseStream.result}). */
   async text(): Promise<string> {
     return (await this.result()).text;

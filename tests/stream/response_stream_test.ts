@@ -302,6 +302,7 @@ Deno.test("break out of for await aborts the request", async () => {
   await disconnect(server);
   const error = await rejection(stream.result());
   assert(error instanceof DOMException && error.name === "AbortError");
+  assert.equal(stream.partial.text, "a", "partial keeps what came before the break");
 });
 
 Deno.test("break out of textStream aborts the request", async () => {
@@ -382,6 +383,7 @@ Deno.test("the caller's abort rejects with its reason (no partial on it) and rea
   assert.equal(error, reason);
   assert.equal(reason.partial, undefined, "the caller's reason is not mutated");
   assert.deepEqual(chunks, [{ text: "a" }]);
+  assert.equal(stream.partial.text, "a", "the stream's partial has the answer so far");
   await disconnect(server);
 });
 
