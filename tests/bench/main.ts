@@ -7,7 +7,8 @@
  * Both run with V8's garbage collector on the main thread
  * (`--single-threaded-gc`): the figures are process CPU time, and collector
  * threads that start or not from one repetition to the next made them jump by
- * ±30 % on a 2-core machine. The work measured is the same.
+ * ±30 % on a 2-core machine. The work measured is the same. `gc()` is
+ * exposed so the memory check samples the live heap.
  *
  * ```sh
  * deno task bench            # full run, about 3 minutes
@@ -24,7 +25,7 @@ for (const bench of BENCHES) {
     args: [
       "run",
       "-A",
-      "--v8-flags=--single-threaded-gc",
+      "--v8-flags=--single-threaded-gc,--expose-gc",
       new URL(bench, import.meta.url).pathname,
       ...Deno.args,
     ],
