@@ -11,7 +11,7 @@
  * exposed so the memory check samples the live heap.
  *
  * ```sh
- * deno task bench            # full run, about 3 minutes
+ * deno task bench            # full run, about 2.5 minutes
  * deno task bench --quick    # smoke run: fewer events, one repetition
  * ```
  *
