@@ -145,14 +145,13 @@ export class ResponseStream<Chunk, Result extends StreamResult = StreamResult>
 
   /** The typed chunks, as a web-standard `ReadableStream`. */
   get readable(): IterableReadableStream<Chunk> {
-    return iterable(this.#take("readable", (chunk) => chunk));
+    // parseBody's streams carry their own async iterator: no iterable() wrapper needed.
+    return this.#take("readable", (chunk) => chunk);
   }
 
   /** The text deltas (empty ones skipped), async-iterable on every runtime. */
   get textStream(): IterableReadableStream<string> {
-    return iterable(
-      this.#take<string>("textStream", (_chunk, text) => text || undefined),
-    );
+    return this.#take<string>("textStream", (_chunk, text) => text || undefined);
   }
 
   /** Timings and counts so far (a snapshot). */
