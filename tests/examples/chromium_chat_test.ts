@@ -4,7 +4,9 @@
  * cancels the model's request (the mock sees it aborted).
  *
  * Needs Debian's chromium and playwright-core in tools/runtimes/node_modules
- * (`tools/runtimes/install.sh`); skipped with a message when they are missing.
+ * (`bash tools/runtimes/install.sh`, as root to install chromium); when they
+ * are missing the test is ignored, and its name and a warning say why and how
+ * to enable it.
  */
 import assert from "node:assert/strict";
 import { createApp } from "../../examples/edge/app.ts";
@@ -23,14 +25,14 @@ function exists(path: string | URL): boolean {
   }
 }
 
-const missing = !exists(chromiumPath)
-  ? `chromium not found at ${chromiumPath}`
+/** Why the test is skipped and the command that enables it, or "" when it runs. */
+const skipped = !exists(chromiumPath)
+  ? `skipped: no chromium at ${chromiumPath}; enable with: sudo bash tools/runtimes/install.sh`
   : !exists(playwrightPath)
-  ? "playwright-core not installed in tools/runtimes/node_modules"
-  : undefined;
-if (missing !== undefined) {
-  console.warn(`chromium_chat_test: skipped: ${missing} (run tools/runtimes/install.sh)`);
-}
+  ? "skipped: playwright-core is not in tools/runtimes/node_modules; " +
+    "enable with: bash tools/runtimes/install.sh"
+  : "";
+if (skipped !== "") console.warn(`chromium_chat_test: ${skipped}`);
 
 const LONG_STORY = Array.from(
   { length: 12 },
@@ -63,8 +65,9 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
 }
 
 Deno.test({
-  name: "edge chat page streams tokens and Stop cancels the model's request (Chromium)",
-  ignore: missing !== undefined,
+  name: "edge chat page streams tokens and Stop cancels the model's request (Chromium)" +
+    (skipped === "" ? "" : ` (${skipped})`),
+  ignore: skipped !== "",
   async fn() {
     const app = createApp({
       mock: {

@@ -5,7 +5,8 @@
  * several text deltas spread over time; then stops workerd.
  *
  * Needs esbuild and workerd in tools/runtimes/node_modules
- * (`tools/runtimes/install.sh`); skipped with a message when they are missing.
+ * (`bash tools/runtimes/install.sh`); when they are missing the test is
+ * ignored, and its name and a warning say why and how to enable it.
  */
 import assert from "node:assert/strict";
 import { decodeServerSentEvents } from "../../mod.ts";
@@ -27,12 +28,12 @@ function exists(path: string): boolean {
 }
 
 const missing = ["esbuild", "workerd"].find((name) => !exists(bin(name)));
-if (missing !== undefined) {
-  console.warn(
-    `worker_test: skipped: ${missing} not found in tools/runtimes/node_modules ` +
-      "(run tools/runtimes/install.sh)",
-  );
-}
+/** Why the test is skipped and the command that enables it, or "" when it runs. */
+const skipped = missing === undefined
+  ? ""
+  : `skipped: ${missing} is not in tools/runtimes/node_modules; ` +
+    "enable with: bash tools/runtimes/install.sh";
+if (skipped !== "") console.warn(`worker_test: ${skipped}`);
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -60,8 +61,9 @@ async function waitForPort(port: number, ms: number, exited: () => boolean): Pro
 }
 
 Deno.test({
-  name: "the Worker example streams an SSE answer incrementally inside workerd",
-  ignore: missing !== undefined,
+  name: "the Worker example streams an SSE answer incrementally inside workerd" +
+    (skipped === "" ? "" : ` (${skipped})`),
+  ignore: skipped !== "",
   async fn() {
     await Deno.mkdir(outDir, { recursive: true });
     const bundled = await new Deno.Command(bin("esbuild"), {
