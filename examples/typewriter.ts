@@ -1,15 +1,15 @@
 /**
  * A typewriter effect: however unevenly the tokens arrive, the answer is
  * written one character at a time at a steady pace, by piping the text
- * deltas through `SmoothTextStream`.
+ * deltas through `SmoothTextStream`. A character is what a reader sees as
+ * one: a flag or an emoji made of several code points is never cut apart.
  *
  *     deno run examples/typewriter.ts
  *
  * @module
  */
 import { Ollama } from "@sluice/sluice/ollama";
-// Not exported from "@sluice/sluice/streams" yet.
-import { SmoothTextStream } from "../mod.ts";
+import { SmoothTextStream } from "@sluice/sluice/streams";
 import { env, mock } from "./_mock.ts";
 
 const host = env("OLLAMA_HOST");

@@ -1,9 +1,9 @@
 import { sleep as defaultDelay } from "./_sleep.ts";
 
 /**
- * How {@linkcode SmoothTextStream} cuts text: one code point at a time, one
- * word with its trailing whitespace, one line with its `"\n"`, or up to the
- * end of each match of a regular expression.
+ * How {@linkcode SmoothTextStream} cuts text: one character as a reader sees
+ * it at a time, one word with its trailing whitespace, one line with its
+ * `"\n"`, or up to the end of each match of a regular expression.
  */
 export type SmoothTextChunking = "character" | "word" | "line" | RegExp;
 
@@ -12,7 +12,12 @@ export interface SmoothTextStreamOptions {
   /**
    * How to cut the text into pieces.
    *
-   * - `"character"`: one code point per piece (a surrogate pair is never split).
+   * - `"character"`: one grapheme per piece, what a reader sees as one
+   *   character: a flag, a family emoji joined with ZWJs, a letter with its
+   *   combining marks. Cut by `Intl.Segmenter` where the runtime has it, else
+   *   one code point per piece (a surrogate pair is never split). The last
+   *   grapheme so far is held until more text arrives or the input ends, since
+   *   the next delta may extend it (`"e"` then `"\u0301"`).
    * - `"word"`: a word with the whitespace after it, emitted as soon as that
    *   whitespace arrives (whitespace before the first word goes with it).
    * - `"line"`: everything up to and including a `"\n"`.
@@ -45,11 +50,12 @@ export interface SmoothTextStreamOptions {
 /**
  * Finds where the next piece of `text` from `start` ends, or -1 if it is not
  * complete. `from` (>= `start`) is where a piece's end may first be found: the
- * text before it was held because it completed nothing.
+ * text before it was held because it completed nothing. `final` says that no
+ * more text will come.
  */
-type Cutter = (text: string, start: number, from: number) => number;
+type Cutter = (text: string, start: number, from: number, final?: boolean) => number;
 
-function characterCutter(text: string, start: number): number {
+function codePointCutter(text: string, start: number): number {
   if (start >= text.length) return -1;
   const unit = text.charCodeAt(start);
   if (unit >= 0xd800 && unit <= 0xdbff) {
@@ -59,6 +65,39 @@ function characterCutter(text: string, start: number): number {
     return next >= 0xdc00 && next <= 0xdfff ? start + 2 : start + 1;
   }
   return start + 1;
+}
+
+/**
+ * Cuts one grapheme cluster at a time. A cluster that reaches the end of the
+ * text is incomplete: the next delta may extend it. Appending text moves no
+ * other boundary, so the clusters before the last one are final, except that
+ * a trailing high surrogate is not a character yet: the boundary before it
+ * waits for its pair too (the pair may be an emoji that a ZWJ joins on).
+ */
+function graphemeCutter(segmenter: Intl.Segmenter): Cutter {
+  let segmented = "";
+  let segments = segmenter.segment("");
+  return (text, start, _from, final) => {
+    if (text !== segmented) {
+      segmented = text;
+      segments = segmenter.segment(text);
+    }
+    const segment = segments.containing(start);
+    if (segment === undefined) return -1;
+    const end = segment.index + segment.segment.length;
+    if (final) return end;
+    const last = text.charCodeAt(text.length - 1);
+    const complete = last >= 0xd800 && last <= 0xdbff ? text.length - 1 : text.length;
+    return end < complete ? end : -1;
+  };
+}
+
+function characterCutter(): Cutter {
+  // Detected once per stream, not per chunk: runtimes without Intl.Segmenter
+  // (Firefox before 125) cut code points.
+  return typeof Intl === "object" && typeof Intl.Segmenter === "function"
+    ? graphemeCutter(new Intl.Segmenter(undefined, { granularity: "grapheme" }))
+    : codePointCutter;
 }
 
 function lineCutter(text: string, _start: number, from: number): number {
@@ -91,7 +130,7 @@ function cutterOf(chunking: SmoothTextChunking): Cutter {
   if (chunking instanceof RegExp) return regExpCutter(chunking);
   switch (chunking) {
     case "character":
-      return characterCutter;
+      return characterCutter();
     case "word":
       return wordCutter;
     case "line":
@@ -162,7 +201,18 @@ export class SmoothTextStream extends TransformStream<string, string> {
         held = start === 0 ? text : text.slice(start);
       },
       flush(controller) {
-        if (held.length > 0) controller.enqueue(held);
+        // Only characters can complete here (the end fixes the last boundary);
+        // the rest of the held text is one piece.
+        let start = 0;
+        for (
+          let end = cut(held, 0, held.length, true);
+          end > start && end < held.length;
+          end = cut(held, start, start, true)
+        ) {
+          controller.enqueue(held.slice(start, end));
+          start = end;
+        }
+        if (start < held.length) controller.enqueue(held.slice(start));
         held = "";
       },
       cancel(reason) {

@@ -185,14 +185,21 @@ Deno.test("typewriter writes the whole answer", async () => {
   includes(await run("typewriter.ts"), /^\S.{40,}\n$/);
 });
 
+/** What error_handling prints for its four cases, each failure after some of the answer. */
+const ERROR_HANDLING_OUTPUT = [
+  "HttpError 404: HTTP 404: model 'no-such-model' not found (pull it first: ollama pull no-such-model)",
+  /TimeoutError \(idle\): No data for 1000 ms: the idle timeout fired \(kept the partial answer: "\S[^"]*"\)/,
+  /ProviderError: .+ \(kept the partial answer: "\S[^"]*"\)/,
+  /Cancelled: .+ after "\S[^"]*"/,
+];
+
 Deno.test("error_handling names each failure clearly", async () => {
-  includes(
-    await run("error_handling.ts"),
-    "HttpError 404: HTTP 404: model 'no-such-model' not found (pull it first: ollama pull no-such-model)",
-    /TimeoutError \(idle\): No data for 300 ms: the idle timeout fired \(kept the partial answer: "\S[^"]*"\)/,
-    /ProviderError: .+ \(kept the partial answer: "\S[^"]*"\)/,
-    /Cancelled: .+ after "\S[^"]*"/,
-  );
+  includes(await run("error_handling.ts"), ...ERROR_HANDLING_OUTPUT);
+});
+
+Deno.test("error_handling shows the partial answers at a model's pace too", async () => {
+  // The mock's default pacing: the first token after 300 ms, then 30 per second.
+  includes(await run("error_handling.ts", { paced: true }), ...ERROR_HANDLING_OUTPUT);
 });
 
 Deno.test("time_to_first_token compares streaming with waiting for the whole answer", async () => {

@@ -52,7 +52,7 @@ Deno.test("SmoothTextStream emits a word as soon as its whitespace arrives", asy
   assert.deepEqual(await reader.read(), { value: undefined, done: true });
 });
 
-Deno.test("SmoothTextStream cuts lines and code points", async () => {
+Deno.test("SmoothTextStream cuts lines, characters and regular expression matches", async () => {
   const { delay } = instantDelay();
   assert.deepEqual(
     await smooth(["one\ntw", "o\n", "\nthree"], { chunking: "line", delay }),
@@ -87,11 +87,80 @@ Deno.test("SmoothTextStream output joins to its input for every chunking", async
         const paused = calls.length;
         assert.ok(paused <= Math.max(0, output.length - 1) && paused >= output.length - 2, label);
         if (chunking === "character") {
-          for (const piece of output) assert.ok([...piece].length === 1, JSON.stringify(piece));
+          for (const piece of output) {
+            assert.equal(graphemes(piece).length, 1, JSON.stringify(piece));
+          }
         }
       }
     }
   }
+});
+
+/** The grapheme clusters of `text`, as `Intl.Segmenter` cuts them. */
+function graphemes(text: string): string[] {
+  const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+  return Array.from(segmenter.segment(text), ({ segment }) => segment);
+}
+
+/** The output of `"character"` chunking for every cutting of `text`, which must be `expected`. */
+async function assertCharacters(text: string, expected: string[]): Promise<void> {
+  assert.equal(expected.join(""), text);
+  for (const { label, pieces } of textChunkings(text)) {
+    const { delay } = instantDelay();
+    assert.deepEqual(await smooth(pieces, { chunking: "character", delay }), expected, label);
+  }
+}
+
+Deno.test("SmoothTextStream keeps a flag in one piece, however its code units arrive", async () => {
+  // Two regional indicators each, four UTF-16 code units per flag.
+  await assertCharacters("🇯🇵🇫🇷!", ["🇯🇵", "🇫🇷", "!"]);
+});
+
+Deno.test("SmoothTextStream keeps a ZWJ family emoji in one piece", async () => {
+  const family = "👨\u200d👩\u200d👧\u200d👦";
+  const waving = "👋🏽"; // with a skin tone modifier
+  await assertCharacters(`a${family}${waving}b`, ["a", family, waving, "b"]);
+});
+
+Deno.test("SmoothTextStream keeps combining marks with their letter", async () => {
+  // e + acute; a + diaeresis + macron; a Hangul syllable from jamo; CRLF is one grapheme.
+  const text = "Cafe\u0301 a\u0308\u0304\u1100\u1161\u11a8\r\nz";
+  await assertCharacters(text, [
+    "C",
+    "a",
+    "f",
+    "e\u0301",
+    " ",
+    "a\u0308\u0304",
+    "\u1100\u1161\u11a8",
+    "\r\n",
+    "z",
+  ]);
+});
+
+Deno.test("SmoothTextStream holds the last character until the next delta or the end", async () => {
+  const { delay } = instantDelay();
+  const src = source(["ab", "\u0301c"]);
+  const reader = src.body.pipeThrough(new SmoothTextStream({ chunking: "character", delay }))
+    .getReader();
+  assert.deepEqual(await reader.read(), { value: "a", done: false });
+  assert.equal(src.pulls, 1, "b is held: a combining mark may follow");
+  assert.deepEqual(await reader.read(), { value: "b\u0301", done: false });
+  assert.deepEqual(await reader.read(), { value: "c", done: false });
+  assert.deepEqual(await reader.read(), { value: undefined, done: true });
+});
+
+Deno.test("SmoothTextStream cuts code points where the runtime has no Intl.Segmenter", async () => {
+  const descriptor = Object.getOwnPropertyDescriptor(Intl, "Segmenter")!;
+  Reflect.deleteProperty(Intl, "Segmenter");
+  let stream: SmoothTextStream;
+  try {
+    stream = new SmoothTextStream({ chunking: "character", delayMs: 0 });
+  } finally {
+    Object.defineProperty(Intl, "Segmenter", descriptor);
+  }
+  const output = await readAll(source(["🇯🇵e\u0301", "\ud83d", "\ude00"]).body.pipeThrough(stream));
+  assert.deepEqual(output, ["🇯", "🇵", "e", "\u0301", "😀"]);
 });
 
 Deno.test("SmoothTextStream pauses between pieces with real timers", async () => {
