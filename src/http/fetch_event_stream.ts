@@ -11,6 +11,9 @@ import { Watchdog } from "./_watchdog.ts";
 import { readHttpError, redactError } from "./_read_http_error.ts";
 import { isRetryableStatus, MAX_RETRY_AFTER, sleep } from "./_retry.ts";
 
+/** The values of {@linkcode FetchEventStreamOptions.reconnect}. */
+const RECONNECT_MODES: readonly string[] = ["always", "on-error", "never"];
+
 /** Options of {@linkcode fetchEventStream}. */
 export interface FetchEventStreamOptions {
   /**
@@ -61,6 +64,25 @@ export interface FetchEventStreamOptions {
    * @default {""}
    */
   lastEventId?: string;
+  /**
+   * When to connect again once a connection has ended:
+   *
+   * - `"always"`: after a failure (see
+   *   {@linkcode FetchEventStreamOptions.maxFailures}) and after the server
+   *   closes the stream, as `EventSource` does. For endpoints that stream a
+   *   feed and expect clients to come back.
+   * - `"on-error"`: after a failure only; the server closing the stream ends
+   *   it. For a resumable job whose server closes the stream when it is done.
+   * - `"never"`: not at all; the first failure ends the stream with its error,
+   *   and the server closing the stream ends it. For a POST to an LLM, where a
+   *   new request is a new (paid) answer.
+   *
+   * Every connection sends the same method, body and headers, so reconnecting
+   * is only safe when the request is. HTTP 204 always ends the stream.
+   *
+   * @default {"always" for GET and HEAD, "never" for any other method}
+   */
+  reconnect?: "always" | "on-error" | "never";
   /**
    * How long to wait before reconnecting, in milliseconds, until the server
    * sets it with a `retry` field. A `Retry-After` on a 429 or 5xx response
@@ -167,8 +189,13 @@ function emptyBody(): ReadableStream<Uint8Array> {
  * connection drops or the server closes it, the client waits
  * {@linkcode FetchEventStreamOptions.retry} (or what the server's last `retry`
  * field said) and reconnects, sending `Last-Event-ID` with the ID the stream
- * had reached. It stops:
+ * had reached. That is for GET: a POST (any other method) is not sent again
+ * unless {@linkcode FetchEventStreamOptions.reconnect} asks for it, so the
+ * stream of an LLM's answer ends with the answer, and a failure is an error at
+ * once. It stops:
  * - on HTTP 204: the stream closes normally;
+ * - when the server closes the stream and `reconnect` is not `"always"` (the
+ *   default for methods other than GET and HEAD): the stream closes normally;
  * - on a 2xx response that is not `text/event-stream`: a `SluiceError`;
  * - on any other 4xx but 408, 409 and 429: an `HttpError`, at once;
  * - after {@linkcode FetchEventStreamOptions.maxFailures} failures in a row:
@@ -211,6 +238,7 @@ function emptyBody(): ReadableStream<Uint8Array> {
  *   method: "POST",
  *   headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
  *   body: JSON.stringify({ follow: true }),
+ *   reconnect: "on-error", // resume after a drop; the server closes the stream when the job is done
  *   idleTimeout: 45_000, // the server pings every 30 s
  *   signal: AbortSignal.timeout(600_000),
  * });
@@ -238,6 +266,13 @@ export function fetchEventStream(
   if (options.headers !== undefined) request.headers = options.headers;
   const resolved = resolveOptions({}, request);
   const method = options.method ?? "GET";
+  const idempotent = /^(?:GET|HEAD)$/i.test(method);
+  const reconnect = options.reconnect ?? (idempotent ? "always" : "never");
+  if (!RECONNECT_MODES.includes(reconnect)) {
+    throw new TypeError(
+      `reconnect must be "always", "on-error" or "never": received ${snippet(String(reconnect))}`,
+    );
+  }
   const body = options.body ?? null;
   if (body instanceof ReadableStream) {
     throw new TypeError("The body cannot be a ReadableStream: it is sent again on every reconnect");
@@ -294,10 +329,13 @@ export function fetchEventStream(
     }
   };
 
-  /** Counts a failure; throws the error once there were `maxFailures` in a row. */
+  /**
+   * Counts a failure; throws the error once there were `maxFailures` in a row,
+   * or at once when the stream does not reconnect.
+   */
   const fail = (failure: Failure) => {
     failures++;
-    if (failures >= maxFailures) throw failure.error;
+    if (failures >= maxFailures || reconnect === "never") throw failure.error;
     pending = failure;
   };
 
@@ -463,6 +501,7 @@ export function fetchEventStream(
             if (hookFailed || !(error instanceof TypeError || error instanceof TimeoutError)) {
               throw error;
             }
+            if (reconnect === "never") throw error;
             if (connection.bytes > 0) {
               failures = 0;
               pending = { error };
@@ -472,6 +511,12 @@ export function fetchEventStream(
           if (finished) return;
           if (result.done) {
             release(connection);
+            if (reconnect !== "always") {
+              // The server ended the answer: the stream is complete.
+              stop(undefined);
+              controller.close();
+              return;
+            }
             if (connection.bytes > 0) {
               failures = 0;
               pending = { error: undefined };

@@ -33,6 +33,7 @@ Deno.test("fetchEventStream sends method, body and headers, and reads the events
     method: "POST",
     body: JSON.stringify({ follow: true }),
     headers: { "content-type": "application/json", authorization: "Bearer t0ken-abc" },
+    reconnect: "always",
     retry: 1,
     onOpen: (response) => opened.push(response.status),
     onComment: (text) => comments.push(text),
@@ -347,6 +348,95 @@ Deno.test("nothing is requested until the stream is read", async () => {
   assert.equal(server.requests.length, 0);
 });
 
+/** An LLM-style answer: a few events, then the server closes the stream. */
+const ANSWER = ["data: Hel\n\n", "data: lo\n\n", "data: [DONE]\n\n"];
+
+Deno.test("a POST ends when the server closes the answer: no second request after the retry", async () => {
+  await using server = serve((_, server) => sse(server.body(ANSWER)));
+  const reconnects: unknown[] = [];
+  const stream = fetchEventStream(server.url, {
+    method: "POST",
+    body: JSON.stringify({ model: "llama3.2", stream: true }),
+    retry: 1,
+    onReconnect: (info) => reconnects.push(info),
+  });
+  const events = await collect(stream);
+  assert.deepEqual(events.map((event) => event.data), ["Hel", "lo", "[DONE]"]);
+  // The stream closed: a stream that reconnects stays open, waiting the retry.
+  assert.equal(server.requests.length, 1);
+  assert.deepEqual(reconnects, []);
+});
+
+Deno.test("every method but GET and HEAD defaults to no reconnect; GET reconnects", async () => {
+  for (const method of ["POST", "PUT", "PATCH", "DELETE", "post", "GET", "get", "HEAD"]) {
+    await using server = serve((_, server, index) =>
+      index === 0 ? sse(server.body(["data: x\n\n"])) : new Response(null, { status: 204 })
+    );
+    const events = await collect(fetchEventStream(server.url, { method, retry: 1 }));
+    // HEAD gets no body, so no event; a GET's second request gets the 204.
+    const get = /^(get|head)$/i.test(method);
+    assert.equal(events.length, method === "HEAD" ? 0 : 1, method);
+    assert.equal(server.requests.length, get ? 2 : 1, method);
+  }
+});
+
+Deno.test('reconnect: "never" ends a GET on the server\'s close too', async () => {
+  await using server = serve((_, server) => sse(server.body(ANSWER)));
+  const events = await collect(fetchEventStream(server.url, { reconnect: "never", retry: 1 }));
+  assert.equal(events.length, 3);
+  assert.equal(server.requests.length, 1);
+});
+
+Deno.test("a POST reports a dropped connection at once, with the events before it", async () => {
+  await using server = serve((_, server) =>
+    sse(server.body(["id: 1\ndata: Hel\n\n", "data: lo\n\n"], { end: "drop" }))
+  );
+  const seen: string[] = [];
+  const error = await rejection((async () => {
+    for await (const event of fetchEventStream(server.url, { method: "POST", retry: 1 })) {
+      seen.push(event.data);
+    }
+  })());
+  assert(error instanceof TypeError, String(error));
+  assert.deepEqual(seen, ["Hel", "lo"]);
+  assert.equal(server.requests.length, 1);
+});
+
+Deno.test("a POST that gets a 503 fails at once with the HttpError, not after maxFailures", async () => {
+  await using server = serve(() => new Response("down", { status: 503 }));
+  const error = await rejection(
+    collect(fetchEventStream(server.url, { method: "POST", retry: 1, maxFailures: 5 })),
+  );
+  assert(error instanceof HttpError);
+  assert.equal(error.status, 503);
+  assert.equal(server.requests.length, 1);
+});
+
+Deno.test('reconnect: "on-error" resumes a POST after a drop and ends on the server\'s close', async () => {
+  await using server = serve((request, server, index) => {
+    if (index === 0) {
+      return sse(server.body(["retry: 5\n", "id: 1\ndata: a\n\n"], { end: "drop" }));
+    }
+    assert.equal(request.headers.get("last-event-id"), "1");
+    return sse(server.body(["id: 2\ndata: b\n\n"]));
+  });
+  const reconnects: { error: unknown }[] = [];
+  const events = await collect(fetchEventStream(server.url, {
+    method: "POST",
+    body: "{}",
+    reconnect: "on-error",
+    onReconnect: (info) => reconnects.push(info),
+  }));
+  assert.deepEqual(events, [
+    { event: "message", data: "a", id: "1" },
+    { event: "message", data: "b", id: "2" },
+  ]);
+  assert.equal(server.requests.length, 2, "no third request after the clean close");
+  assert.equal(server.requests[1]?.body, "{}");
+  assert.equal(reconnects.length, 1);
+  assert(reconnects[0]?.error instanceof TypeError);
+});
+
 Deno.test("fetchEventStream rejects impossible options at once", () => {
   const url = "http://127.0.0.1:9/";
   assert.throws(() => fetchEventStream(url, { retry: -1 }), /retry must be .*: received -1/);
@@ -354,6 +444,10 @@ Deno.test("fetchEventStream rejects impossible options at once", () => {
   assert.throws(() => fetchEventStream(url, { timeout: 0 }), RangeError);
   assert.throws(() => fetchEventStream(url, { idleTimeout: -5 }), RangeError);
   assert.throws(() => fetchEventStream(url, { lastEventId: "a\nb" }), TypeError);
+  assert.throws(
+    () => fetchEventStream(url, { reconnect: "sometimes" as "never" }),
+    /reconnect must be "always", "on-error" or "never": received 'sometimes'/,
+  );
   assert.throws(
     () => fetchEventStream(url, { method: "POST", body: new ReadableStream() }),
     /cannot be a ReadableStream/,
