@@ -43,8 +43,17 @@ export interface MockServerOptions {
    */
   reply?: string | ((request: MockReplyRequest) => string);
   /**
-   * The models listed by `/api/tags` and `/v1/models`. Any model name is
-   * accepted by the generation endpoints.
+   * The models the server has. They are listed by `/api/tags` and
+   * `/v1/models`, and, when this option is set, they are the only ones the
+   * model endpoints accept (Ollama `/api/chat`, `/api/generate`, `/api/embed`,
+   * `/api/show`; OpenAI `/v1/chat/completions`, `/v1/completions`; Anthropic
+   * `/v1/messages`): a request for another model gets that provider's 404, as
+   * the `404` fault sends it (Ollama `model 'x' not found`, OpenAI
+   * `model_not_found`, Anthropic `not_found_error`). A name without a tag is
+   * the same model as the name with `:latest`, as in Ollama.
+   *
+   * When it is not set, the default list is listed and any model name is
+   * accepted.
    *
    * @default {["llama3.2:latest", "qwen3:8b", "gpt-4.1-mini", "claude-sonnet-4-6"]}
    */
@@ -98,6 +107,22 @@ const INIT_KEYS = [
 const EXPOSED =
   "request-id, x-request-id, retry-after, openai-processing-ms, anthropic-organization-id";
 
+/** The POST endpoints that answer for a model, and so refuse one the server does not have. */
+const MODEL_PATHS: ReadonlySet<string> = new Set([
+  "/api/chat",
+  "/api/generate",
+  "/api/embed",
+  "/api/show",
+  "/v1/chat/completions",
+  "/v1/completions",
+  "/v1/messages",
+]);
+
+/** A model name with Ollama's default tag: `llama3.2` and `llama3.2:latest` are one model. */
+function withTag(model: string): string {
+  return model.includes(":") ? model : `${model}:latest`;
+}
+
 function providerOf(path: string): Provider | undefined {
   if (path === "/" || path.startsWith("/api/")) return ollama;
   if (path === "/v1/messages") return anthropic;
@@ -132,6 +157,8 @@ function providerOf(path: string): Provider | undefined {
  */
 export class MockServer {
   #settings: Settings;
+  /** The models accepted (with their tag), or `undefined` for any. */
+  #accepted: ReadonlySet<string> | undefined;
   #cors: boolean;
   #baseUrl: string;
   #onRequest: ((request: MockRequestRecord) => void) | undefined;
@@ -160,6 +187,9 @@ export class MockServer {
       now: options.now ?? Date.now,
       loaded: new Set(),
     };
+    this.#accepted = options.models === undefined
+      ? undefined
+      : new Set(options.models.map(withTag));
     this.#cors = options.cors ?? true;
     this.#baseUrl = options.baseUrl ?? "http://localhost";
     this.#onRequest = options.onRequest;
@@ -369,6 +399,12 @@ export class MockServer {
     if (invalidJson !== undefined) return provider.badRequest(call, invalidJson);
     const status = call.faults.status;
     if (status !== undefined) return provider.statusError(call, status.status, status.retryAfter);
+    if (
+      this.#accepted !== undefined && call.model !== "" && call.request.method === "POST" &&
+      MODEL_PATHS.has(call.url.pathname) && !this.#accepted.has(withTag(call.model))
+    ) {
+      return provider.statusError(call, 404);
+    }
     const response = provider.route(call);
     if (response !== undefined) return await response;
     return provider === ollama

@@ -18,6 +18,13 @@
  * - Anthropic: `POST /v1/messages` (`message_start` … `message_stop` with a
  *   `ping`; requires the `anthropic-version` header and `max_tokens`).
  *
+ * ## Models
+ *
+ * `/api/tags` and `/v1/models` list the `models` option. Unset, any model name
+ * is served; set, the model endpoints serve only those models (`llama3.2` is
+ * `llama3.2:latest`) and answer any other with the provider's 404, the body
+ * the `404` fault sends.
+ *
  * ## Replies
  *
  * The same model and conversation always get the same reply, streamed or not,
