@@ -26,19 +26,31 @@ export {
 } from "./src/errors/timeout_error.ts";
 export { ProviderError, type ProviderErrorOptions } from "./src/errors/provider_error.ts";
 export { IncompleteStreamError } from "./src/errors/incomplete_stream_error.ts";
-export { ResponseStream } from "./src/stream/response_stream.ts";
-export type { IterableReadableStream } from "./src/stream/_async_iterable.ts";
+export { ResponseStream, type Select } from "./src/response_stream/response_stream.ts";
+export type { IterableReadableStream } from "./src/shared/_async_iterable.ts";
 export { fetchEventStream, type FetchEventStreamOptions } from "./src/http/fetch_event_stream.ts";
 export type {
-  ResponseInfo,
   StreamCallbacks,
   StreamOptions,
-  StreamResult,
   StreamStats,
-  ToolCall,
   ToResponseOptions,
+} from "./src/response_stream/types.ts";
+export type {
+  ContentPart,
+  FinishPart,
+  FinishReason,
+  RawPart,
+  ReasoningDeltaPart,
+  ResponseInfo,
+  StreamResult,
+  TextDeltaPart,
+  ToolCall,
+  ToolCallDeltaPart,
+  ToolCallPart,
+  ToolCallStartPart,
   Usage,
-} from "./src/stream/types.ts";
+  UsagePart,
+} from "./src/shared/types.ts";
 export {
   DEFAULT_IDLE_TIMEOUT,
   DEFAULT_MAX_RETRIES,
@@ -119,7 +131,6 @@ export type {
   OllamaPushRequest,
   OllamaResponseMessage,
   OllamaResult,
-  OllamaResultToolCall,
   OllamaRunningModel,
   OllamaShowRequest,
   OllamaShowResponse,
@@ -133,9 +144,9 @@ export type {
 export {
   OpenAI,
   OPENAI_BASE_URL,
-  type OpenAIChatCallOptions,
+  type OpenAIChatOptions,
   type OpenAIChatStream,
-  type OpenAICompletionCallOptions,
+  type OpenAICompletionOptions,
   type OpenAICompletionStream,
   type OpenAIOptions,
 } from "./src/providers/openai/openai.ts";
@@ -267,17 +278,14 @@ export type {
   CallSettings,
   CallWarning,
   ErrorPart,
-  FinishPart,
-  FinishReason,
   GenerateTextResult,
+  GenerationFinishPart,
   JsonSchema,
   LanguageModel,
-  LanguageModelUsage,
   Message,
   Prompt,
   ProviderId,
   ProviderMetadata,
-  ReasoningDeltaPart,
   ResponseMetadata,
   StepFinishPart,
   StepResult,
@@ -285,13 +293,7 @@ export type {
   StreamPart,
   StreamTextOptions,
   SystemMessage,
-  TextDeltaPart,
   Tool,
-  ToolCallDeltaPart,
-  ToolCallPart,
-  ToolCallResult,
-  ToolCallStartPart,
-  ToolCallStreamPart,
   ToolChoice,
   ToolExecutionOptions,
   ToolMessage,
@@ -299,7 +301,6 @@ export type {
   ToolResultPart,
   ToolSet,
   UnifiedStreamStats,
-  UsagePart,
   UserMessage,
 } from "./src/unified/types.ts";
 export {

@@ -47,7 +47,7 @@ function backend(): { label: string; host: string | undefined; start: () => Gene
   const openaiKey = env("OPENAI_API_KEY");
   if (baseUrl || openaiKey) {
     const url = baseUrl ?? OPENAI_BASE_URL;
-    const openai = new OpenAI({ baseUrl: url, ...(openaiKey ? { apiKey: openaiKey } : {}) });
+    const openai = new OpenAI({ baseURL: url, ...(openaiKey ? { apiKey: openaiKey } : {}) });
     const name = model ?? "gpt-4.1-mini";
     return {
       label: `${url}, ${name}`,

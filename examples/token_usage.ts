@@ -26,8 +26,8 @@ const openaiUrl = env("OPENAI_BASE_URL");
 const openaiKey = env("OPENAI_API_KEY");
 const openai = new OpenAI(
   openaiUrl || openaiKey
-    ? { ...(openaiUrl ? { baseUrl: openaiUrl } : {}), ...(openaiKey ? { apiKey: openaiKey } : {}) }
-    : { ...offline, baseUrl: "http://mock/v1" },
+    ? { ...(openaiUrl ? { baseURL: openaiUrl } : {}), ...(openaiKey ? { apiKey: openaiKey } : {}) }
+    : { ...offline, baseURL: "http://mock/v1" },
 );
 const anthropicKey = env("ANTHROPIC_API_KEY");
 const anthropic = new Anthropic(anthropicKey ? { apiKey: anthropicKey } : offline);

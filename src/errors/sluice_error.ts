@@ -1,4 +1,4 @@
-import type { StreamResult } from "../stream/types.ts";
+import type { StreamResult } from "../response_stream/types.ts";
 
 /** Options shared by every sluice error. */
 export interface SluiceErrorOptions {

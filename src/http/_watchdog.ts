@@ -17,7 +17,8 @@ export interface WatchdogTimeouts {
  * The idle timer is not re-armed per chunk (a `setTimeout` per chunk costs
  * more than parsing it): `touch()` records the time, and when the timer fires
  * early it re-arms itself for what is left. Only time spent waiting on a read
- * counts: a slow consumer does not make the server look idle.
+ * counts: a slow consumer does not make the server look idle, and a consumer
+ * that stopped reading holds no timer.
  */
 export class Watchdog {
   /** Aborted, with the reason, by whatever stops the request. */
@@ -79,21 +80,22 @@ export class Watchdog {
     this.#headersTimer = undefined;
   }
 
-  /** The headers arrived: the headers timer stops, the idle timer starts. */
+  /**
+   * The headers arrived: the headers timer stops. The idle timer starts with
+   * the first read of the body: a response nobody reads holds no timer, so it
+   * keeps no process alive (an unread `fetch` body does not either).
+   */
   headersArrived(): void {
     clearTimeout(this.#headersTimer);
     this.#headersTimer = undefined;
-    const ms = this.#timeouts.idleTimeout;
-    if (ms === false || this.#disposed) return;
-    this.#lastActivity = Date.now();
-    this.#reading = true;
-    this.#armIdle(ms, ms);
   }
 
   /** A read of the body starts: from now on, silence counts against the idle timeout. */
   reading(): void {
     this.#reading = true;
     this.#lastActivity = Date.now();
+    const ms = this.#timeouts.idleTimeout;
+    if (this.#idleTimer === undefined && ms !== false && !this.#disposed) this.#armIdle(ms, ms);
   }
 
   /** Some body bytes arrived: the idle gap starts again. */
@@ -121,8 +123,11 @@ export class Watchdog {
 
   #armIdle(ms: number, wait: number): void {
     this.#idleTimer = setTimeout(() => {
-      // Time the consumer spends away (not reading) is not the server's silence.
-      const quiet = this.#reading ? Date.now() - this.#lastActivity : 0;
+      this.#idleTimer = undefined;
+      // Time the consumer spends away (not reading) is not the server's silence: with
+      // nobody reading, no timer is held; the next read arms it again.
+      if (!this.#reading) return;
+      const quiet = Date.now() - this.#lastActivity;
       if (quiet >= ms) this.abort(new TimeoutError({ phase: "idle", ms }));
       else this.#armIdle(ms, ms - quiet);
     }, wait);

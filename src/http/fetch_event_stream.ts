@@ -1,7 +1,7 @@
 import { parseBody, type TextParser } from "../streams/_body_stream.ts";
 import { SseParser } from "../streams/_sse_parser.ts";
 import type { ServerSentEvent } from "../streams/server_sent_event.ts";
-import { iterable, type IterableReadableStream } from "../stream/_async_iterable.ts";
+import { iterable, type IterableReadableStream } from "../shared/_async_iterable.ts";
 import { SluiceError } from "../errors/sluice_error.ts";
 import { TimeoutError } from "../errors/timeout_error.ts";
 import { snippet } from "../errors/_snippet.ts";

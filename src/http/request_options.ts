@@ -52,6 +52,13 @@ export interface RequestOptions {
   fetch?: typeof fetch;
   /** Extra request headers; they win over the client's own. */
   headers?: HeadersInit;
+  /**
+   * The longest line a streaming response may have, in characters; a longer
+   * one errors the stream with a `ParseError`.
+   *
+   * @default {8388608} (8 Mi characters: room for an Ollama final chunk with a large `context`)
+   */
+  maxLineLength?: number;
 }
 
 /** The default {@linkcode RequestOptions.timeout}: 10 minutes until headers. */

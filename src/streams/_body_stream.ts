@@ -1,3 +1,5 @@
+import { FLOW, type Flowing } from "../shared/_flow.ts";
+
 /** A push parser fed with decoded text. */
 export interface TextParser {
   /** Feeds the next piece of text. */
@@ -226,12 +228,17 @@ export function parseBody<T>(
   options: ParseBodyOptions = {},
 ): ReadableStream<T> & AsyncIterable<T> {
   let core!: BodyParser<T>;
+  let controller!: ReadableStreamDefaultController<T>;
+  let flowing = false;
   const stream = new ReadableStream<T>({
-    start(controller) {
+    start(c) {
+      controller = c;
       // An abort errors the stream at once, ahead of the items parsed already.
       core = new BodyParser(body, createParser, options, (error) => controller.error(error));
     },
     async pull(controller) {
+      // While flowing, the flow loop enqueues; a pending read is served from it.
+      if (flowing) return;
       const result = await core.next();
       if (result.done) return controller.close();
       controller.enqueue(result.value);
@@ -241,6 +248,24 @@ export function parseBody<T>(
       core.cancel(reason);
     },
   }, { highWaterMark: 0 });
+  (stream as Flowing)[FLOW] = () => {
+    if (flowing) return;
+    flowing = true;
+    (async () => {
+      for (;;) {
+        const result = await core.next();
+        if (result.done) return controller.close();
+        controller.enqueue(result.value);
+        while (core.buffered) controller.enqueue(core.shift());
+      }
+    })().catch((error) => {
+      try {
+        controller.error(error);
+      } catch {
+        // Already errored (an abort) or cancelled.
+      }
+    });
+  };
   const values = (options?: { preventCancel?: boolean }): AsyncIterableIterator<T> => {
     // Locks the stream as the standard iterator does (and throws if it is locked).
     const lock = stream.getReader();
@@ -251,9 +276,23 @@ export function parseBody<T>(
       core.onEnd = undefined;
       lock.releaseLock();
     };
-    core.onEnd = unlock;
+    // A flowing stream's reader ends with its queue, not with the parser.
+    if (!flowing) core.onEnd = unlock;
     return {
-      next: () => locked ? core.next() : Promise.resolve({ value: undefined, done: true }),
+      next: () => {
+        if (!locked) return Promise.resolve({ value: undefined, done: true });
+        // A flowing stream's items are in its queue: read them from there.
+        if (flowing) {
+          return lock.read().then((result) => {
+            if (result.done) unlock();
+            return result as IteratorResult<T, undefined>;
+          }, (error) => {
+            unlock();
+            throw error;
+          });
+        }
+        return core.next();
+      },
       async return(value?: unknown) {
         if (locked && !options?.preventCancel) await lock.cancel(value);
         unlock();

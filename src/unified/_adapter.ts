@@ -1,18 +1,14 @@
 import type { RequestOptions } from "../http/request_options.ts";
-import type { ResponseStream } from "../stream/response_stream.ts";
-import type { StreamResult } from "../stream/types.ts";
+import type { ResponseStream } from "../response_stream/response_stream.ts";
+import type { ContentPart, FinishReason, StreamResult, ToolCall, Usage } from "../shared/types.ts";
 import type {
   CallSettings,
   CallWarning,
-  FinishReason,
   JsonSchema,
   LanguageModel,
-  LanguageModelUsage,
   Message,
   ProviderId,
   ProviderMetadata,
-  StreamPart,
-  ToolCallResult,
   ToolChoice,
   ToolSet,
 } from "./types.ts";
@@ -41,24 +37,49 @@ export interface ModelCall {
 export interface StepEnd {
   text: string;
   reasoning: string;
-  toolCalls: ToolCallResult[];
+  toolCalls: ToolCall[];
   finishReason: FinishReason;
   rawFinishReason: string | undefined;
-  usage: LanguageModelUsage;
+  usage: Usage;
   id: string | undefined;
   model: string | undefined;
   providerMetadata: ProviderMetadata;
 }
 
-/** One started model call. */
+/**
+ * One started model call. The unified layer reads the provider stream's
+ * normalized parts (never its chunks): the provider protocol is the one
+ * reading of the wire.
+ */
 export interface AdapterStep {
   // deno-lint-ignore no-explicit-any
   stream: ResponseStream<any, any>;
   warnings: CallWarning[];
-  /** Maps one provider chunk to normalized parts. */
-  map(chunk: unknown, emit: (part: StreamPart) => void): void;
-  /** The normalized end of the step, from the stream's result. */
+  /** Rewrites a part before it is handed on (`undefined` drops it); object mode uses it. */
+  part?(part: ContentPart): ContentPart | undefined;
+  /** The end of the step, from the provider result (assembled from the same parts). */
   end(result: StreamResult): StepEnd;
+}
+
+/** A step's end from a provider result's shared fields, plus the provider's metadata. */
+export function stepEnd(
+  result: StreamResult,
+  id: string | undefined,
+  model: string | undefined,
+  providerMetadata: ProviderMetadata,
+): StepEnd {
+  return {
+    text: result.text,
+    reasoning: result.reasoning,
+    toolCalls: result.toolCalls,
+    finishReason: result.finishReason ?? "other",
+    rawFinishReason: result.rawFinishReason,
+    // The shared counts only: a provider's extras stay in its own result.
+    usage: addUsage({}, result.usage),
+    id,
+    model,
+    providerMetadata,
+  };
 }
 
 /** What a provider contributes to the unified API. */
@@ -102,24 +123,22 @@ export function unsupported(setting: string, details: string): CallWarning {
   return { type: "unsupported-setting", setting, details };
 }
 
-/** Sums two usages (undefined + undefined stays undefined). */
-export function addUsage(a: LanguageModelUsage, b: LanguageModelUsage): LanguageModelUsage {
-  const add = (x: number | undefined, y: number | undefined) =>
-    x === undefined && y === undefined ? undefined : (x ?? 0) + (y ?? 0);
-  return {
-    inputTokens: add(a.inputTokens, b.inputTokens),
-    outputTokens: add(a.outputTokens, b.outputTokens),
-    totalTokens: add(a.totalTokens, b.totalTokens),
-  };
-}
-
-/** A usage with `totalTokens` filled in. */
-export function usageOf(input: number | undefined, output: number | undefined): LanguageModelUsage {
-  return {
-    inputTokens: input,
-    outputTokens: output,
-    totalTokens: input !== undefined && output !== undefined ? input + output : undefined,
-  };
+/** Sums two usages (a count missing on both sides stays missing). */
+export function addUsage(a: Usage, b: Usage): Usage {
+  const sum: Usage = {};
+  const keys = [
+    "inputTokens",
+    "outputTokens",
+    "totalTokens",
+    "cachedInputTokens",
+    "reasoningTokens",
+  ] as const;
+  for (const key of keys) {
+    const x = a[key];
+    const y = b[key];
+    if (x !== undefined || y !== undefined) sum[key] = (x ?? 0) + (y ?? 0);
+  }
+  return sum;
 }
 
 /** A tool result as the text sent back to a model. */
@@ -134,27 +153,4 @@ export function systemText(call: ModelCall): string | undefined {
   if (call.system) parts.push(call.system);
   for (const message of call.messages) if (message.role === "system") parts.push(message.content);
   return parts.length > 0 ? parts.join("\n\n") : undefined;
-}
-
-/** Tool calls of a result, with ids filled in from the stream (or generated). */
-export function toolCallsOf(
-  result: StreamResult,
-  ids: readonly string[],
-  fallback: string,
-): ToolCallResult[] {
-  return result.toolCalls.map((call, i) => {
-    const out: ToolCallResult = {
-      toolCallId: call.id ?? ids[i] ?? `${fallback}_${i}`,
-      toolName: call.name,
-      args: call.arguments,
-    };
-    if (call.parseError !== undefined) out.parseError = call.parseError;
-    return out;
-  });
-}
-
-let counter = 0;
-/** A fresh prefix for generated tool call ids. */
-export function idPrefix(): string {
-  return `call_${(++counter).toString(36)}`;
 }

@@ -4,24 +4,24 @@ import type {
   AnthropicContentBlockParam,
   AnthropicMessageParam,
   AnthropicMessagesRequest,
-  AnthropicStreamEvent,
   AnthropicTool,
 } from "../providers/anthropic/types.ts";
 import type { RequestOptions } from "../http/request_options.ts";
-import type { StreamResult } from "../stream/types.ts";
 import {
   type AdapterStep,
   createModel,
-  idPrefix,
   type ModelAdapter,
   type ModelCall,
   resultText,
+  stepEnd,
   systemText,
-  toolCallsOf,
   unsupported,
-  usageOf,
 } from "./_adapter.ts";
-import type { CallWarning, FinishReason, LanguageModel } from "./types.ts";
+import type { CallWarning, LanguageModel } from "./types.ts";
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 /** The `max_tokens` sent when `maxTokens` is not given (Anthropic requires one). */
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
@@ -36,23 +36,6 @@ export interface AnthropicProviderOptions extends AnthropicOptions {
    * @default {4096}
    */
   defaultMaxTokens?: number;
-}
-
-function finishOf(raw: string | undefined): FinishReason {
-  switch (raw) {
-    case "end_turn":
-    case "stop_sequence":
-      return "stop";
-    case "max_tokens":
-    case "model_context_window_exceeded":
-      return "length";
-    case "tool_use":
-      return "tool-calls";
-    case "refusal":
-      return "content-filter";
-    default:
-      return "other";
-  }
 }
 
 function build(modelId: string, call: ModelCall, defaultMaxTokens: number): {
@@ -79,9 +62,11 @@ function build(modelId: string, call: ModelCall, defaultMaxTokens: number): {
         for (const call of message.toolCalls ?? []) {
           blocks.push({
             type: "tool_use",
-            id: call.toolCallId,
-            name: call.toolName,
-            input: call.args,
+            id: call.id,
+            name: call.name,
+            // Arguments that were not a JSON object (sent back as an error result) go as {}:
+            // Anthropic accepts only an object here.
+            input: isObject(call.arguments) ? call.arguments : {},
           });
         }
         add("assistant", blocks);
@@ -90,7 +75,7 @@ function build(modelId: string, call: ModelCall, defaultMaxTokens: number): {
       case "tool": {
         const block: AnthropicContentBlockParam = {
           type: "tool_result",
-          tool_use_id: message.toolCallId,
+          tool_use_id: message.id,
           content: resultText(message.result),
         };
         if (message.isError) block.is_error = true;
@@ -139,7 +124,7 @@ function build(modelId: string, call: ModelCall, defaultMaxTokens: number): {
     body.tool_choice = { type: "tool", name: call.object.name };
   } else if (choice !== undefined && tools.length > 0) {
     body.tool_choice = typeof choice !== "string"
-      ? { type: "tool", name: choice.toolName }
+      ? { type: "tool", name: choice.name }
       : choice === "required"
       ? { type: "any" }
       : { type: choice };
@@ -200,80 +185,40 @@ export function anthropic(modelId: string, options: AnthropicProviderOptions = {
         body as unknown as AnthropicMessagesRequest & { stream?: true },
         requestOptions,
       );
-      const prefix = idPrefix();
-      const ids: string[] = [];
-      const blocks = new Map<number, { id: string; name: string }>();
       const objectMode = call.object !== undefined;
-      return {
+      const step: AdapterStep = {
         stream,
         warnings,
-        map(value, emit) {
-          const event = value as AnthropicStreamEvent;
-          if (event.type === "content_block_start") {
-            const block = event.content_block;
-            if (block.type === "tool_use") {
-              const state = { id: block.id, name: block.name };
-              blocks.set(event.index, state);
-              ids.push(state.id);
-              if (!objectMode) {
-                emit({ type: "tool-call-start", toolCallId: state.id, toolName: state.name });
-              }
-            }
-          } else if (event.type === "content_block_delta") {
-            const delta = event.delta;
-            if (delta.type === "text_delta") {
-              if (delta.text) emit({ type: "text-delta", text: delta.text });
-            } else if (delta.type === "thinking_delta") {
-              if (delta.thinking) emit({ type: "reasoning-delta", text: delta.thinking });
-            } else if (delta.type === "input_json_delta") {
-              const state = blocks.get(event.index);
-              if (state && delta.partial_json) {
-                if (objectMode) emit({ type: "text-delta", text: delta.partial_json });
-                else {
-                  emit({
-                    type: "tool-call-delta",
-                    toolCallId: state.id,
-                    toolName: state.name,
-                    argsTextDelta: delta.partial_json,
-                  });
-                }
-              }
-            }
-          }
-        },
-        end(value: StreamResult) {
+        end(value) {
           const result = value as AnthropicResult;
-          const usage = result.usage;
-          let text = result.text;
-          let toolCalls = toolCallsOf(result, ids, prefix);
-          let rawFinishReason: string | undefined = result.finishReason;
-          let finishReason = finishOf(rawFinishReason);
-          if (objectMode) {
-            const forced = toolCalls[0];
-            text = forced === undefined ? "" : resultText(forced.args);
-            toolCalls = [];
-            if (rawFinishReason === "tool_use") finishReason = "stop";
-          }
-          rawFinishReason ??= undefined;
-          return {
-            text,
-            reasoning: result.thinking,
-            toolCalls,
-            finishReason,
-            rawFinishReason,
-            usage: usageOf(usage.totalInputTokens ?? usage.inputTokens, usage.outputTokens),
-            id: result.id,
-            model: result.model,
-            providerMetadata: {
-              anthropic: {
-                stopSequence: result.stopSequence,
-                cacheCreationInputTokens: usage.cacheCreationInputTokens,
-                cacheReadInputTokens: usage.cacheReadInputTokens,
-              },
+          const end = stepEnd(result, result.id, result.model, {
+            anthropic: {
+              stopSequence: result.stopSequence,
+              cacheCreationInputTokens: result.usage.cacheCreationInputTokens,
+              cacheReadInputTokens: result.usage.cacheReadInputTokens,
             },
-          };
+          });
+          if (objectMode) {
+            // The object is the forced tool's input: its text, not a tool call.
+            const forced = end.toolCalls[0];
+            end.text = forced === undefined ? "" : resultText(forced.arguments);
+            end.toolCalls = [];
+            if (end.finishReason === "tool-calls") end.finishReason = "stop";
+          }
+          return end;
         },
       };
+      if (objectMode) {
+        // The forced tool's input streams as the object's text.
+        step.part = (part) => {
+          if (part.type === "tool-call-delta") {
+            return { type: "text-delta", text: part.argumentsDelta };
+          }
+          if (part.type === "tool-call-start" || part.type === "tool-call") return undefined;
+          return part;
+        };
+      }
+      return step;
     },
   };
   return createModel("anthropic", modelId, adapter);

@@ -38,17 +38,14 @@ export type {
   CallSettings,
   CallWarning,
   ErrorPart,
-  FinishPart,
-  FinishReason,
   GenerateTextResult,
+  GenerationFinishPart,
   JsonSchema,
   LanguageModel,
-  LanguageModelUsage,
   Message,
   Prompt,
   ProviderId,
   ProviderMetadata,
-  ReasoningDeltaPart,
   ResponseMetadata,
   StepFinishPart,
   StepResult,
@@ -56,13 +53,7 @@ export type {
   StreamPart,
   StreamTextOptions,
   SystemMessage,
-  TextDeltaPart,
   Tool,
-  ToolCallDeltaPart,
-  ToolCallPart,
-  ToolCallResult,
-  ToolCallStartPart,
-  ToolCallStreamPart,
   ToolChoice,
   ToolExecutionOptions,
   ToolMessage,
@@ -70,12 +61,28 @@ export type {
   ToolResultPart,
   ToolSet,
   UnifiedStreamStats,
-  UsagePart,
   UserMessage,
 } from "./types.ts";
+export type {
+  ContentPart,
+  FinishPart,
+  FinishReason,
+  RawPart,
+  ReasoningDeltaPart,
+  StreamResult,
+  TextDeltaPart,
+  ToolCall,
+  ToolCallDeltaPart,
+  ToolCallPart,
+  ToolCallStartPart,
+  Usage,
+  UsagePart,
+} from "../shared/types.ts";
+export type { ResponseStream, Select } from "../response_stream/response_stream.ts";
+export type { StreamCallbacks, StreamOptions, StreamStats } from "../response_stream/types.ts";
 export type { RequestOptions } from "../http/request_options.ts";
-export type { IterableReadableStream } from "../stream/_async_iterable.ts";
-export type { ToResponseOptions } from "../stream/types.ts";
+export type { IterableReadableStream } from "../shared/_async_iterable.ts";
+export type { ToResponseOptions } from "../response_stream/types.ts";
 export { ObjectStream, streamObject, type StreamObjectOptions } from "./stream_object.ts";
 export {
   ObjectValidationError,

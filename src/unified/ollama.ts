@@ -1,6 +1,5 @@
 import { Ollama, type OllamaOptions } from "../providers/ollama/ollama.ts";
 import type {
-  OllamaChatChunk,
   OllamaChatRequest,
   OllamaChatResult,
   OllamaMessage,
@@ -8,31 +7,21 @@ import type {
   OllamaTool,
 } from "../providers/ollama/types.ts";
 import type { RequestOptions } from "../http/request_options.ts";
-import type { StreamResult } from "../stream/types.ts";
 import {
   type AdapterStep,
   createModel,
-  idPrefix,
   type ModelAdapter,
   type ModelCall,
   resultText,
-  toolCallsOf,
+  stepEnd,
   unsupported,
-  usageOf,
 } from "./_adapter.ts";
-import type { CallWarning, FinishReason, LanguageModel } from "./types.ts";
+import type { CallWarning, LanguageModel } from "./types.ts";
 
 /** Options of {@linkcode ollama}: a client's options, or a client to reuse. */
 export interface OllamaProviderOptions extends OllamaOptions {
   /** An existing client to send the requests with (its options apply; the others here are ignored). */
   client?: Ollama;
-}
-
-function finishOf(raw: string | undefined, toolCalls: number): FinishReason {
-  if (toolCalls > 0) return "tool-calls";
-  if (raw === "stop") return "stop";
-  if (raw === "length") return "length";
-  return "other";
 }
 
 function build(modelId: string, call: ModelCall): {
@@ -52,8 +41,15 @@ function build(modelId: string, call: ModelCall): {
         const out: OllamaMessage = { role: "assistant", content: message.content };
         if (message.toolCalls?.length) {
           out.tool_calls = message.toolCalls.map((call) => ({
-            id: call.toolCallId,
-            function: { name: call.toolName, arguments: call.args as Record<string, unknown> },
+            id: call.id,
+            function: {
+              name: call.name,
+              // Ollama takes an object; arguments that were not one were sent back as an error.
+              arguments: typeof call.arguments === "object" && call.arguments !== null &&
+                  !Array.isArray(call.arguments)
+                ? call.arguments as Record<string, unknown>
+                : {},
+            },
           }));
         }
         messages.push(out);
@@ -63,8 +59,8 @@ function build(modelId: string, call: ModelCall): {
         messages.push({
           role: "tool",
           content: resultText(message.result),
-          tool_name: message.toolName,
-          tool_call_id: message.toolCallId,
+          tool_name: message.name,
+          tool_call_id: message.id,
         });
         break;
     }
@@ -132,47 +128,14 @@ export function ollama(modelId: string, options: OllamaProviderOptions = {}): La
         body as unknown as OllamaChatRequest & { stream?: true },
         requestOptions,
       );
-      const prefix = idPrefix();
-      const ids: string[] = [];
       return {
         stream,
         warnings,
-        map(value, emit) {
-          const chunk = value as OllamaChatChunk;
-          const message = chunk.message;
-          if (!message) return;
-          if (message.thinking) emit({ type: "reasoning-delta", text: message.thinking });
-          if (message.content) emit({ type: "text-delta", text: message.content });
-          const calls = message.tool_calls;
-          if (calls) {
-            for (const call of calls) {
-              const toolCallId = call.id ?? `${prefix}_${ids.length}`;
-              const toolName = call.function.name;
-              ids.push(toolCallId);
-              emit({ type: "tool-call-start", toolCallId, toolName });
-              emit({
-                type: "tool-call-delta",
-                toolCallId,
-                toolName,
-                argsTextDelta: JSON.stringify(call.function.arguments ?? {}),
-              });
-            }
-          }
-        },
-        end(value: StreamResult) {
+        end(value) {
           const result = value as OllamaChatResult;
-          const toolCalls = toolCallsOf(result, ids, prefix);
-          return {
-            text: result.text,
-            reasoning: result.thinking,
-            toolCalls,
-            finishReason: finishOf(result.finishReason, toolCalls.length),
-            rawFinishReason: result.finishReason,
-            usage: usageOf(result.usage.inputTokens, result.usage.outputTokens),
-            id: undefined,
-            model: result.model,
-            providerMetadata: { ollama: { timings: result.timings, metrics: result.metrics } },
-          };
+          return stepEnd(result, undefined, result.model, {
+            ollama: { timings: result.timings, metrics: result.metrics },
+          });
         },
       };
     },

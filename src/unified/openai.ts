@@ -1,25 +1,21 @@
 import { OpenAI, type OpenAIOptions } from "../providers/openai/openai.ts";
 import type {
-  OpenAIChatChunk,
   OpenAIChatMessage,
   OpenAIChatRequest,
   OpenAIChatResult,
   OpenAITool,
 } from "../providers/openai/types.ts";
 import type { RequestOptions } from "../http/request_options.ts";
-import type { StreamResult } from "../stream/types.ts";
 import {
   type AdapterStep,
   createModel,
-  idPrefix,
   type ModelAdapter,
   type ModelCall,
   resultText,
-  toolCallsOf,
+  stepEnd,
   unsupported,
-  usageOf,
 } from "./_adapter.ts";
-import type { CallWarning, FinishReason, LanguageModel } from "./types.ts";
+import type { CallWarning, LanguageModel } from "./types.ts";
 
 /** Options of {@linkcode openai}: a client's options, or a client to reuse. */
 export interface OpenAIProviderOptions extends OpenAIOptions {
@@ -33,24 +29,6 @@ export interface OpenAIProviderOptions extends OpenAIOptions {
    * @default {"max_completion_tokens"}
    */
   maxTokensField?: "max_completion_tokens" | "max_tokens";
-}
-
-function finishOf(raw: string | undefined): FinishReason {
-  switch (raw) {
-    case "stop":
-      return "stop";
-    case "length":
-      return "length";
-    case "tool_calls":
-    case "function_call":
-      return "tool-calls";
-    case "content_filter":
-      return "content-filter";
-    case "error":
-      return "error";
-    default:
-      return "other";
-  }
 }
 
 function build(modelId: string, call: ModelCall, maxTokensField: string): {
@@ -72,9 +50,9 @@ function build(modelId: string, call: ModelCall, maxTokensField: string): {
             role: "assistant",
             content: message.content || null,
             tool_calls: message.toolCalls.map((call) => ({
-              id: call.toolCallId,
+              id: call.id,
               type: "function",
-              function: { name: call.toolName, arguments: resultText(call.args) },
+              function: { name: call.name, arguments: resultText(call.arguments) },
             })),
           });
         } else messages.push({ role: "assistant", content: message.content });
@@ -82,7 +60,7 @@ function build(modelId: string, call: ModelCall, maxTokensField: string): {
       case "tool":
         messages.push({
           role: "tool",
-          tool_call_id: message.toolCallId,
+          tool_call_id: message.id,
           content: resultText(message.result),
         });
         break;
@@ -115,7 +93,7 @@ function build(modelId: string, call: ModelCall, maxTokensField: string): {
   if (choice !== undefined && call.tools) {
     body.tool_choice = typeof choice === "string"
       ? choice
-      : { type: "function", function: { name: choice.toolName } };
+      : { type: "function", function: { name: choice.name } };
   }
   if (call.object) {
     const json_schema: Record<string, unknown> = {
@@ -165,72 +143,18 @@ export function openai(modelId: string, options: OpenAIProviderOptions = {}): La
         body as unknown as OpenAIChatRequest & { stream?: true },
         requestOptions,
       );
-      const prefix = idPrefix();
-      const ids: string[] = [];
-      const byIndex = new Map<number, { id: string; name: string }>();
       return {
         stream,
         warnings,
-        map(value, emit) {
-          const chunk = value as OpenAIChatChunk;
-          const choices = chunk.choices;
-          if (!Array.isArray(choices)) return;
-          for (const choice of choices) {
-            if (!choice || (choice.index ?? 0) !== 0) continue;
-            const delta = choice.delta;
-            if (!delta) continue;
-            const reasoning = delta.reasoning_content || delta.reasoning;
-            if (typeof reasoning === "string" && reasoning) {
-              emit({ type: "reasoning-delta", text: reasoning });
-            }
-            if (typeof delta.content === "string" && delta.content) {
-              emit({ type: "text-delta", text: delta.content });
-            }
-            const calls = delta.tool_calls;
-            if (!Array.isArray(calls)) continue;
-            for (const fragment of calls) {
-              const index = fragment.index ?? byIndex.size;
-              let state = byIndex.get(index);
-              if (!state) {
-                state = {
-                  id: fragment.id ?? `${prefix}_${ids.length}`,
-                  name: fragment.function?.name ?? "",
-                };
-                byIndex.set(index, state);
-                ids.push(state.id);
-                emit({ type: "tool-call-start", toolCallId: state.id, toolName: state.name });
-              }
-              const args = fragment.function?.arguments;
-              if (args) {
-                emit({
-                  type: "tool-call-delta",
-                  toolCallId: state.id,
-                  toolName: state.name,
-                  argsTextDelta: args,
-                });
-              }
-            }
-          }
-        },
-        end(value: StreamResult) {
+        end(value) {
           const result = value as OpenAIChatResult;
-          return {
-            text: result.text,
-            reasoning: result.thinking,
-            toolCalls: toolCallsOf(result, ids, prefix),
-            finishReason: finishOf(result.finishReason),
-            rawFinishReason: result.finishReason,
-            usage: usageOf(result.usage.inputTokens, result.usage.outputTokens),
-            id: result.id,
-            model: result.model,
-            providerMetadata: {
-              openai: {
-                systemFingerprint: result.systemFingerprint,
-                serviceTier: result.serviceTier,
-                rawUsage: result.rawUsage,
-              },
+          return stepEnd(result, result.id, result.model, {
+            openai: {
+              systemFingerprint: result.systemFingerprint,
+              serviceTier: result.serviceTier,
+              rawUsage: result.rawUsage,
             },
-          };
+          });
         },
       };
     },

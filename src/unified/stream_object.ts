@@ -1,5 +1,5 @@
 import { PartialJsonParser } from "../streams/partial_json_parser.ts";
-import { iterable, type IterableReadableStream } from "../stream/_async_iterable.ts";
+import { iterable, type IterableReadableStream } from "../shared/_async_iterable.ts";
 import type { ObjectMode } from "./_adapter.ts";
 import { validate } from "./_validate.ts";
 import { ObjectValidationError } from "./object_validation_error.ts";

@@ -1,8 +1,10 @@
 import type { RequestOptions } from "../http/request_options.ts";
-import { callSafely } from "../stream/_call_safely.ts";
-import type { ToResponseOptions } from "../stream/types.ts";
-import { iterable, type IterableReadableStream, iterate } from "../stream/_async_iterable.ts";
-import { formatServerSentEvent } from "../streams/format_server_sent_event.ts";
+import { ResponseStream, type Select } from "../response_stream/response_stream.ts";
+import { callbacksOf } from "../response_stream/_callbacks.ts";
+import type { StreamStats } from "../response_stream/types.ts";
+import { iterable, type IterableReadableStream } from "../shared/_async_iterable.ts";
+import { pullStream } from "../shared/_flow.ts";
+import type { ContentPart, ResponseInfo, StreamResult, ToolCall, Usage } from "../shared/types.ts";
 import {
   adapterOf,
   type AdapterStep,
@@ -15,7 +17,6 @@ import {
 import type {
   CallWarning,
   GenerateTextResult,
-  LanguageModelUsage,
   Message,
   ProviderMetadata,
   ResponseMetadata,
@@ -23,7 +24,7 @@ import type {
   StreamPart,
   StreamTextOptions,
   ToolResult,
-  UnifiedStreamStats,
+  ToolSet,
 } from "./types.ts";
 
 const noop = () => {};
@@ -35,32 +36,21 @@ const REQUEST_KEYS = [
   "retryDelay",
   "fetch",
   "headers",
+  "maxLineLength",
 ] as const;
-const CONTENT_TYPES = {
-  sse: "text/event-stream; charset=utf-8",
-  ndjson: "application/x-ndjson; charset=utf-8",
-  text: "text/plain; charset=utf-8",
-} as const;
-
-function cancelled(): DOMException {
-  return new DOMException("The stream was cancelled", "AbortError");
-}
+const CONTENT_TYPES = new Set<string>([
+  "text-delta",
+  "reasoning-delta",
+  "tool-call-start",
+  "tool-call-delta",
+  "tool-call",
+  "raw",
+  "usage",
+  "finish",
+]);
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** A part as JSON for `toResponse()`: an error as `{ name, message }`. */
-function serializable(part: StreamPart): unknown {
-  if (part.type !== "error") return part;
-  const error = part.error;
-  return {
-    type: "error",
-    error: {
-      name: error instanceof Error ? error.name : "Error",
-      message: messageOf(error),
-    },
-  };
 }
 
 /** Builds the provider-neutral call from the options (shared with streamObject). */
@@ -105,22 +95,52 @@ export function modelCallOf(options: StreamTextOptions, object?: ObjectMode): Mo
   };
 }
 
+/** Runs one tool call: an error result (never a throw) for every way it can fail. */
+async function runTool(tools: ToolSet, call: ToolCall, signal: AbortSignal): Promise<ToolResult> {
+  const base = { id: call.id, name: call.name, arguments: call.arguments };
+  if (call.parseError !== undefined) return { ...base, result: call.parseError, isError: true };
+  let result: unknown;
+  try {
+    result = await tools[call.name]!.execute!(call.arguments, { signal, id: call.id });
+  } catch (error) {
+    return { ...base, result: messageOf(error), isError: true };
+  }
+  try {
+    JSON.stringify(result);
+  } catch (error) {
+    return {
+      ...base,
+      result: `The result of tool '${call.name}' cannot be sent as JSON: ${messageOf(error)}`,
+      isError: true,
+    };
+  }
+  return { ...base, result };
+}
+
+/** Rejects with the signal's reason when it aborts (never resolves otherwise). */
+function abortOf(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+}
+
 /**
- * The stream `streamText` returns: the same normalized parts whichever
- * provider answered. The request starts at once. Like a `Response` body it is
- * read one way only — iterate it (parts), or take
- * {@linkcode UnifiedStream.fullStream}, {@linkcode UnifiedStream.textStream},
- * {@linkcode UnifiedStream.readable}, {@linkcode UnifiedStream.tee} or
- * {@linkcode UnifiedStream.toResponse}; {@linkcode UnifiedStream.result} and
- * {@linkcode UnifiedStream.text} work alongside any of them, and read the
- * stream themselves when nothing else does.
+ * The stream `streamText` returns: the same stream object as every provider
+ * call (the same members, callbacks and consumption rules), whose items are
+ * the normalized parts, whichever provider answered. The request starts at
+ * once.
  *
- * Each model call is a step: `step-start`, its deltas, its complete
- * `tool-call`s, `usage`, the `tool-result`s of the tools sluice ran, and
- * `step-finish`; after the last step a `finish` part. A failure is one last
- * `error` part in the full stream (the text stream errors, `result()`
- * rejects). Leaving the loop early, `cancel()` or `await using` aborts the
- * HTTP request and any running tool's signal.
+ * Each model call is a step: `step-start`, the provider's parts as they
+ * arrive (`text-delta`, `reasoning-delta`, `tool-call-start`,
+ * `tool-call-delta`, `tool-call`, `raw`), `usage`, the `tool-result`s of the
+ * tools sluice ran, and `step-finish`; after the last step a `finish` part. A
+ * failure is one last `error` part for a consumer of the parts (`for await`,
+ * `fullStream`, `readable`); the text stream errors, `result()` rejects. A
+ * stop the caller asked for (`break`, `cancel()`, `await using`, the signal)
+ * aborts the HTTP request and any running tool's signal, rejects with the
+ * caller's reason (even while a tool ignores its signal), and calls
+ * `onAbort` with {@linkcode ResponseStream.partial}.
  *
  * @example Read the normalized parts (here from a canned Ollama answer)
  * ```ts
@@ -136,385 +156,268 @@ export function modelCallOf(options: StreamTextOptions, object?: ObjectMode): Mo
  * assert.deepEqual(types, ["step-start", "text-delta", "usage", "step-finish", "finish"]);
  * ```
  */
-export class UnifiedStream implements AsyncIterable<StreamPart>, AsyncDisposable {
+export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult> {
   /** The options the provider could not honour (known at once, before any I/O). */
   readonly warnings: CallWarning[];
-  /** Status, headers, id and model of the (last step's) response, once the stream completed. */
-  readonly response: Promise<ResponseMetadata>;
   /** Provider-specific extras of the last step, once the stream completed. */
   readonly providerMetadata: Promise<ProviderMetadata>;
   #adapter: ModelAdapter;
   #call: ModelCall;
-  #options: StreamTextOptions;
   #maxSteps: number;
-  #controller = new AbortController();
+  #controller: AbortController;
+  #signal: AbortSignal;
   #requestOptions: RequestOptions;
   #current: AdapterStep;
-  #consumer: string | undefined;
-  #settled = false;
-  #cancelled = false;
-  #end: Promise<GenerateTextResult>;
-  #resolveEnd!: (result: GenerateTextResult) => void;
-  #rejectEnd!: (error: unknown) => void;
+  /** The current step's response, once its headers arrived. */
+  #info: ResponseInfo | undefined;
+  #steps: StepResult[] = [];
+  #totalUsage: Usage = {};
+  #inStep = true;
+  #resolveMetadata!: (metadata: ProviderMetadata) => void;
 
   /**
    * Starts the first model call. Use `streamText()` (or `streamObject()`)
    * rather than this constructor.
    *
-   * @example Construct through streamText
-   * ```ts ignore
-   * const stream = streamText({ model, prompt: "Hi" });
-   * ```
+   * @param options The call's options.
+   * @param object Structured-output mode (used by `streamObject()`).
    */
   constructor(options: StreamTextOptions, object?: ObjectMode) {
-    this.#adapter = adapterOf(options?.model);
-    this.#call = modelCallOf(options, object);
-    this.#options = options;
+    const adapter = adapterOf(options?.model);
+    const call = modelCallOf(options, object);
     const maxSteps = options.maxSteps ?? 1;
     if (!Number.isInteger(maxSteps) || maxSteps < 1) {
       throw new RangeError(`maxSteps must be an integer of at least 1: received ${maxSteps}`);
     }
-    this.#maxSteps = maxSteps;
-    const signal = options.signal
-      ? AbortSignal.any([options.signal, this.#controller.signal])
-      : this.#controller.signal;
+    const controller = new AbortController();
+    const given = options.signal ?? options.abortSignal;
+    const signal = given ? AbortSignal.any([given, controller.signal]) : controller.signal;
     const requestOptions: RequestOptions = { signal };
     for (const key of REQUEST_KEYS) {
       if (options[key] !== undefined) {
         (requestOptions as Record<string, unknown>)[key] = options[key];
       }
     }
+    const first = adapter.start(call, requestOptions);
+    super(first.stream.response, callbacksOf(options));
+    this.#adapter = adapter;
+    this.#call = call;
+    this.#maxSteps = maxSteps;
+    this.#controller = controller;
+    this.#signal = signal;
     this.#requestOptions = requestOptions;
-    this.#end = new Promise<GenerateTextResult>((resolve, reject) => {
-      this.#resolveEnd = resolve;
-      this.#rejectEnd = reject;
-    });
-    this.#end.catch(noop);
-    this.response = this.#end.then((result) => result.response);
-    this.response.catch(noop);
-    this.providerMetadata = this.#end.then((result) => result.providerMetadata);
-    this.providerMetadata.catch(noop);
-    this.#current = this.#adapter.start(this.#call, requestOptions);
-    this.warnings = this.#current.warnings;
-    if (options.onChunk || options.onFinish || options.onError) {
-      const start = () => {
-        if (this.#consumer === undefined) this.#drain("callbacks");
-      };
-      this.#current.stream.response.then(start, start);
-    }
+    this.#current = first;
+    this.#watch(first);
+    this.warnings = first.warnings;
+    this.providerMetadata = new Promise((resolve) => this.#resolveMetadata = resolve);
   }
 
-  /** The normalized parts (an `error` part last when the stream fails). */
+  /** The parts (an `error` part last when the stream fails): the same as iterating it. */
   get fullStream(): IterableReadableStream<StreamPart> {
-    return iterable(this.#take("fullStream", (part) => part, false));
-  }
-
-  /** The same as {@linkcode UnifiedStream.fullStream}: the parts as a `ReadableStream`. */
-  get readable(): IterableReadableStream<StreamPart> {
-    return iterable(this.#take("readable", (part) => part, false));
-  }
-
-  /** The text deltas of every step; errors with the stream's error. */
-  get textStream(): IterableReadableStream<string> {
-    return iterable(
-      this.#take("textStream", (part) => part.type === "text-delta" ? part.text : undefined, true),
-    );
+    return this.readable;
   }
 
   /** Timings and counts of the current step's response stream (a snapshot). */
-  get stats(): UnifiedStreamStats {
+  get stats(): StreamStats {
     return this.#current.stream.stats;
   }
 
-  /** Iterates the parts; leaving the loop early cancels the request. */
-  [Symbol.asyncIterator](): AsyncIterator<StreamPart> {
-    return iterate(this.#take("for await", (part) => part, false));
-  }
-
-  /**
-   * The result: text, reasoning, tool calls and results, finish reason
-   * (normalized and raw), usage, warnings, response and every step. Reads
-   * the stream to its end if nothing else is reading it.
-   *
-   * @example Await the result
-   * ```ts ignore
-   * const { text, finishReason, usage } = await streamText({ model, prompt }).result();
-   * ```
-   */
-  result(): Promise<GenerateTextResult> {
-    if (this.#consumer === undefined) this.#drain("result()");
-    return this.#end;
-  }
-
-  /**
-   * The whole text of the last step (see {@linkcode UnifiedStream.result}).
-   *
-   * @example Await the text
-   * ```ts ignore
-   * const text = await streamText({ model, prompt: "Hi" }).text();
-   * ```
-   */
-  async text(): Promise<string> {
-    return (await this.result()).text;
-  }
-
-  /**
-   * Two independent streams of the parts.
-   *
-   * @example Tee the parts
-   * ```ts ignore
-   * const [forUi, forLog] = streamText({ model, prompt }).tee();
-   * ```
-   */
-  tee(): [IterableReadableStream<StreamPart>, IterableReadableStream<StreamPart>] {
-    const [a, b] = this.#take("tee()", (part) => part, false).tee();
-    return [iterable(a), iterable(b)];
-  }
-
-  /**
-   * Hands the stream on as a `Response`: `"sse"` (default) writes each part
-   * as `data: <json>`, `"ndjson"` one part per line, `"text"` the text
-   * deltas. An error is written as the last `error` part (`{ name, message }`).
-   *
-   * @example Answer an edge request with the parts as SSE
-   * ```ts ignore
-   * Deno.serve((request) => streamText({ model, prompt: "Hi" }).toResponse());
-   * ```
-   */
-  toResponse(options: ToResponseOptions = {}): Response {
-    const format = options.format ?? "sse";
-    const encoder = new TextEncoder();
-    const source = format === "text"
-      ? this.#take<string>(
-        "toResponse()",
-        (part) => part.type === "text-delta" ? part.text : undefined,
-        true,
-      )
-      : this.#take<string>("toResponse()", (part) => {
-        const data = JSON.stringify(serializable(part));
-        return format === "ndjson" ? data + "\n" : formatServerSentEvent({ data });
-      }, false);
-    const body = source.pipeThrough(
-      new TransformStream<string, Uint8Array>({
-        transform: (text, controller) => controller.enqueue(encoder.encode(text)),
-      }),
-    );
-    const headers = new Headers(options.headers);
-    if (!headers.has("content-type")) headers.set("content-type", CONTENT_TYPES[format]);
-    if (!headers.has("cache-control")) headers.set("cache-control", "no-cache");
-    return new Response(body, { headers });
-  }
-
-  /**
-   * Stops the stream: aborts the HTTP request and the signal of running
-   * tools. `result()` rejects with the reason (by default an `AbortError`).
-   *
-   * @example Cancel after the first text
-   * ```ts ignore
-   * for await (const text of stream.textStream) { await stream.cancel(); }
-   * ```
-   */
-  cancel(reason?: unknown): Promise<void> {
-    if (this.#consumer === undefined) this.#consumer = "cancel()";
-    if (this.#settled) return Promise.resolve();
-    const error = reason ?? cancelled();
-    this.#cancelled = true;
-    this.#settled = true;
-    this.#rejectEnd(error);
-    this.#controller.abort(error);
-    return this.#current.stream.cancel(reason);
-  }
-
-  /** Cancels the stream when an `await using` block ends. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.#settled ? Promise.resolve() : this.cancel();
-  }
-
-  #take<T>(
-    by: string,
-    select: (part: StreamPart) => T | undefined,
-    errorStops: boolean,
-  ): ReadableStream<T> {
-    if (this.#consumer !== undefined) {
-      throw new TypeError(
-        `The stream is already being read (by ${this.#consumer}): read it once, or use tee() for two readers`,
-      );
-    }
-    this.#consumer = by;
-    const parts = this.#run();
-    let closed = false;
-    return new ReadableStream<T>({
-      async pull(controller) {
-        while (true) {
-          const { done, value } = await parts.next();
-          if (closed) return;
-          if (done) return controller.close();
-          if (value.type === "error" && errorStops) return controller.error(value.error);
-          const item = select(value);
-          if (item !== undefined) return controller.enqueue(item);
+  /** Runs the tool loop for one consumer: its parts, through `select`. */
+  protected open<T>(parts: boolean, select: Select<T>): IterableReadableStream<T> {
+    const run = this.#run();
+    const stream = pullStream<T>(async () => {
+      for (;;) {
+        const next = await run.next();
+        if (next.done) return { done: true, value: undefined };
+        const part = next.value;
+        if (parts && !CONTENT_TYPES.has(part.type)) {
+          if (part.type === "error") throw part.error;
+          continue;
         }
-      },
-      cancel: async (reason) => {
-        closed = true;
-        await this.cancel(reason);
-        // Not awaited: a tool that ignores its signal must not hold up the cancel.
-        parts.return(undefined).catch(noop);
-      },
-    }, { highWaterMark: 0 });
-  }
-
-  #drain(by: string): void {
-    const reader = this.#take(by, () => undefined, false).getReader();
-    reader.read().then(() => reader.releaseLock(), noop);
-  }
-
-  async *#run(): AsyncGenerator<StreamPart, void, undefined> {
-    const steps: StepResult[] = [];
-    let totalUsage: LanguageModelUsage = {};
-    const tools = this.#call.tools ?? {};
-    for (let index = 0;; index++) {
-      let step = this.#current;
-      if (index > 0) {
-        try {
-          step = this.#adapter.start(this.#call, this.#requestOptions);
-        } catch (error) {
-          yield* this.#failed(error);
-          return;
-        }
-        this.#current = step;
+        const item = select(part, part.type === "text-delta" ? part.text : "");
+        if (item !== undefined) return { done: false, value: item };
+        // A consumer that does not take error parts (the text stream) gets the error.
+        if (part.type === "error") throw part.error;
       }
-      yield this.#emit({ type: "step-start", step: index, warnings: step.warnings });
-      const reader = step.stream.readable.getReader();
-      let end: StepEnd;
-      let response: ResponseMetadata;
-      let finished = false;
-      try {
-        const parts: StreamPart[] = [];
-        const push = (part: StreamPart) => parts.push(part);
-        while (true) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          step.map(value, push);
-          for (let i = 0; i < parts.length; i++) yield this.#emit(parts[i]!);
-          parts.length = 0;
-        }
-        finished = true;
-        end = step.end(await step.stream.result());
-        const info = await step.stream.response;
-        response = { status: info.status, headers: info.headers, id: end.id, model: end.model };
-      } catch (error) {
-        yield* this.#failed(error);
-        return;
-      } finally {
-        if (!finished) reader.cancel().catch(noop);
-        else reader.releaseLock();
-      }
-      for (const call of end.toolCalls) yield this.#emit({ type: "tool-call", ...call });
-      yield this.#emit({ type: "usage", usage: end.usage });
-      totalUsage = addUsage(totalUsage, end.usage);
-      const pending = end.finishReason === "tool-calls" && end.toolCalls.length > 0 &&
-        end.toolCalls.every((call) => tools[call.toolName]?.execute !== undefined);
-      const isContinued = pending && index + 1 < this.#maxSteps;
-      const toolResults: ToolResult[] = [];
-      if (isContinued) {
-        const signal = this.#requestOptions.signal!;
-        const results = await Promise.all(end.toolCalls.map(async (call): Promise<ToolResult> => {
-          const base = { toolCallId: call.toolCallId, toolName: call.toolName, args: call.args };
-          try {
-            const execute = tools[call.toolName]!.execute!;
-            const result = await execute(call.args, { signal, toolCallId: call.toolCallId });
-            return { ...base, result };
-          } catch (error) {
-            return { ...base, result: messageOf(error), isError: true };
-          }
-        }));
-        if (this.#cancelled) return;
-        for (const result of results) {
-          toolResults.push(result);
-          yield this.#emit({ type: "tool-result", ...result });
-        }
-      }
-      yield this.#emit({
-        type: "step-finish",
-        step: index,
-        finishReason: end.finishReason,
-        rawFinishReason: end.rawFinishReason,
-        usage: end.usage,
-        isContinued,
-      });
-      steps.push({
-        text: end.text,
-        reasoning: end.reasoning,
-        toolCalls: end.toolCalls,
-        toolResults,
-        finishReason: end.finishReason,
-        rawFinishReason: end.rawFinishReason,
-        usage: end.usage,
-        warnings: step.warnings,
-        response,
-        providerMetadata: end.providerMetadata,
-      });
-      if (isContinued) {
-        this.#call.messages.push({
-          role: "assistant",
-          content: end.text,
-          toolCalls: end.toolCalls.map(({ toolCallId, toolName, args }) => ({
-            toolCallId,
-            toolName,
-            args,
-          })),
-        });
-        for (const result of toolResults) {
-          const message: Message = {
-            role: "tool",
-            toolCallId: result.toolCallId,
-            toolName: result.toolName,
-            result: result.result,
-          };
-          if (result.isError) message.isError = true;
-          this.#call.messages.push(message);
-        }
-        continue;
-      }
-      const last = steps[steps.length - 1]!;
-      const maxStepsReached = pending;
-      yield this.#emit({
-        type: "finish",
-        finishReason: last.finishReason,
-        rawFinishReason: last.rawFinishReason,
-        totalUsage,
-        maxStepsReached,
-      });
-      this.#succeed({ ...last, totalUsage, maxStepsReached, steps });
-      return;
-    }
+    }, (reason) => {
+      this.cancel(reason);
+      // Not awaited: a tool that ignores its signal must not hold up the cancel.
+      run.return(undefined).catch(noop);
+    });
+    return iterable(stream);
   }
 
-  *#failed(error: unknown): Generator<StreamPart, void, undefined> {
-    if (this.#cancelled || this.#settled) return;
-    this.#settled = true;
-    this.#rejectEnd(error);
-    const { onError } = this.#options;
-    yield this.#emit({ type: "error", error });
-    if (onError) this.#call_(onError, error);
+  /** The steps so far, the current one as far as it got. */
+  protected snapshot(): GenerateTextResult {
+    const steps = this.#steps.slice();
+    if (this.#inStep) steps.push(this.#stepResult(this.#current, this.#current.stream.partial, []));
+    const last = steps[steps.length - 1]!;
+    const totalUsage = this.#inStep ? addUsage(this.#totalUsage, last.usage) : this.#totalUsage;
+    return { ...last, totalUsage, maxStepsReached: false, steps };
   }
 
-  #succeed(result: GenerateTextResult): void {
-    if (this.#settled) return;
-    this.#settled = true;
-    this.#resolveEnd(result);
-    const { onFinish } = this.#options;
-    if (onFinish) this.#call_(onFinish, result);
+  /** Aborts the current request and the signal of running tools. */
+  protected stop(reason: unknown): void {
+    this.#controller.abort(reason);
+  }
+
+  /** A part as JSON for `toResponse()`: an error as `{ name, message }`. */
+  protected override toJSONValue(part: StreamPart): unknown {
+    if (part.type !== "error") return part;
+    const error = part.error;
+    return {
+      type: "error",
+      error: { name: error instanceof Error ? error.name : "Error", message: messageOf(error) },
+    };
+  }
+
+  #watch(step: AdapterStep): void {
+    this.#info = undefined;
+    step.stream.response.then((info) => {
+      if (this.#current === step) this.#info = info;
+    }, noop);
+  }
+
+  #stepResult(step: AdapterStep, result: StreamResult, toolResults: ToolResult[]): StepResult {
+    const end: StepEnd = step.end(result);
+    const info = this.#info;
+    const response: ResponseMetadata = {
+      status: info?.status ?? 0,
+      headers: info?.headers ?? new Headers(),
+      id: end.id,
+      model: end.model,
+    };
+    return {
+      text: end.text,
+      reasoning: end.reasoning,
+      toolCalls: end.toolCalls,
+      toolResults,
+      finishReason: end.finishReason,
+      rawFinishReason: end.rawFinishReason,
+      usage: end.usage,
+      warnings: step.warnings,
+      response,
+      providerMetadata: end.providerMetadata,
+    };
   }
 
   #emit(part: StreamPart): StreamPart {
-    const { onChunk } = this.#options;
-    if (onChunk) this.#call_(onChunk, part);
+    this.deliver(
+      part,
+      part.type === "text-delta" ? part.text : "",
+      part.type === "reasoning-delta" ? part.text : "",
+    );
     return part;
   }
 
-  #call_<T>(callback: (value: T) => void, value: T): void {
-    callSafely(callback, value, this.#options.onError);
+  async *#run(): AsyncGenerator<StreamPart, void, undefined> {
+    const tools = this.#call.tools ?? {};
+    try {
+      for (let index = 0;; index++) {
+        let step = this.#current;
+        if (index > 0) {
+          step = this.#adapter.start(this.#call, this.#requestOptions);
+          this.#current = step;
+          this.#watch(step);
+          this.#inStep = true;
+        }
+        yield this.#emit({ type: "step-start", step: index, warnings: step.warnings });
+        const reader = step.stream.parts.getReader();
+        let finished = false;
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            const part: ContentPart | undefined = step.part ? step.part(value) : value;
+            // Usage and finish come once per step, from the result, below.
+            if (part === undefined || part.type === "usage" || part.type === "finish") continue;
+            yield this.#emit(part);
+          }
+          finished = true;
+        } finally {
+          if (!finished) reader.cancel().catch(noop);
+        }
+        const result = await step.stream.result();
+        const info = await step.stream.response;
+        this.#info = info;
+        const end = step.end(result);
+        yield this.#emit({ type: "usage", usage: end.usage });
+        const pending = end.finishReason === "tool-calls" && end.toolCalls.length > 0 &&
+          end.toolCalls.every((call) => tools[call.name]?.execute !== undefined);
+        const isContinued = pending && index + 1 < this.#maxSteps;
+        const toolResults: ToolResult[] = [];
+        if (isContinued) {
+          const signal = this.#signal;
+          const results = await Promise.race([
+            Promise.all(end.toolCalls.map((call) => runTool(tools, call, signal))),
+            abortOf(signal),
+          ]);
+          for (const result of results) {
+            toolResults.push(result);
+            yield this.#emit({ type: "tool-result", ...result });
+          }
+        }
+        yield this.#emit({
+          type: "step-finish",
+          step: index,
+          finishReason: end.finishReason,
+          rawFinishReason: end.rawFinishReason,
+          usage: end.usage,
+          isContinued,
+        });
+        this.#steps.push(this.#stepResult(step, result, toolResults));
+        this.#totalUsage = addUsage(this.#totalUsage, end.usage);
+        this.#inStep = false;
+        if (isContinued) {
+          this.#call.messages.push({
+            role: "assistant",
+            content: end.text,
+            toolCalls: end.toolCalls.map(({ id, name, arguments: args }) => ({
+              id,
+              name,
+              arguments: args,
+            })),
+          });
+          for (const result of toolResults) {
+            const message: Message = {
+              role: "tool",
+              id: result.id,
+              name: result.name,
+              result: result.result,
+            };
+            if (result.isError) message.isError = true;
+            this.#call.messages.push(message);
+          }
+          continue;
+        }
+        const last = this.#steps[this.#steps.length - 1]!;
+        const maxStepsReached = pending;
+        yield this.#emit({
+          type: "finish",
+          finishReason: last.finishReason,
+          rawFinishReason: last.rawFinishReason,
+          totalUsage: this.#totalUsage,
+          maxStepsReached,
+        });
+        this.#resolveMetadata(last.providerMetadata);
+        this.succeed({
+          ...last,
+          totalUsage: this.#totalUsage,
+          maxStepsReached,
+          steps: this.#steps.slice(),
+        });
+        return;
+      }
+    } catch (error) {
+      if (this.#signal.aborted) {
+        // The caller stopped it: the reader gets the caller's reason, onAbort the partial.
+        this.aborted(this.#signal.reason);
+        throw this.#signal.reason;
+      }
+      if (this.settled) return;
+      this.failed(error);
+      yield this.#emit({ type: "error", error });
+    }
   }
 }
 

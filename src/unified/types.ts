@@ -1,5 +1,18 @@
 import type { RequestOptions } from "../http/request_options.ts";
-import type { StreamStats } from "../stream/types.ts";
+import type { StreamCallbacks, StreamStats } from "../response_stream/types.ts";
+import type {
+  FinishPart,
+  FinishReason,
+  RawPart,
+  ReasoningDeltaPart,
+  TextDeltaPart,
+  ToolCall,
+  ToolCallDeltaPart,
+  ToolCallPart,
+  ToolCallStartPart,
+  Usage,
+  UsagePart,
+} from "../shared/types.ts";
 
 /** The providers a {@linkcode LanguageModel} can talk to. */
 export type ProviderId = "ollama" | "openai" | "anthropic";
@@ -42,7 +55,7 @@ export interface ToolExecutionOptions {
   /** Aborted when the call is cancelled or its signal aborts. */
   signal: AbortSignal;
   /** The id of the tool call being answered. */
-  toolCallId: string;
+  id: string;
 }
 
 /** A tool the model may call. */
@@ -53,7 +66,10 @@ export interface Tool {
   parameters: JsonSchema;
   /**
    * Runs the tool. With `maxSteps > 1`, sluice calls it for each of the
-   * model's calls and sends the result back to the model.
+   * model's calls and sends the result back to the model. A throw, arguments
+   * that are not valid JSON, or a result that cannot be sent as JSON (a
+   * BigInt, a cycle) are sent back as an error result (`isError`), so the
+   * model can correct itself.
    */
   execute?: (args: unknown, options: ToolExecutionOptions) => unknown;
 }
@@ -62,17 +78,7 @@ export interface Tool {
 export type ToolSet = Record<string, Tool>;
 
 /** Whether and which tool the model must call. */
-export type ToolChoice = "auto" | "none" | "required" | { type: "tool"; toolName: string };
-
-/** A tool call in a unified message or result. */
-export interface ToolCallPart {
-  /** The call's id (generated when the provider gives none). */
-  toolCallId: string;
-  /** The tool's name. */
-  toolName: string;
-  /** The arguments (parsed JSON; the raw string if they could not be parsed). */
-  args: unknown;
-}
+export type ToolChoice = "auto" | "none" | "required" | { type: "tool"; name: string };
 
 /** A system message: instructions. */
 export interface SystemMessage {
@@ -97,7 +103,7 @@ export interface AssistantMessage {
   /** The text ("" when it only called tools). */
   content: string;
   /** The tool calls the assistant made. */
-  toolCalls?: ToolCallPart[];
+  toolCalls?: ToolCall[];
 }
 
 /** The result of one tool call, sent back to the model. */
@@ -105,9 +111,9 @@ export interface ToolMessage {
   /** The role. */
   role: "tool";
   /** The id of the call this answers. */
-  toolCallId: string;
+  id: string;
   /** The tool's name. */
-  toolName: string;
+  name: string;
   /** The result: a string is sent as is, anything else as JSON. */
   result: unknown;
   /** True when the result is an error message. */
@@ -116,23 +122,6 @@ export interface ToolMessage {
 
 /** A message of a conversation, in sluice's provider-neutral format. */
 export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
-
-/**
- * Why generation ended, the same for every provider: `"stop"` (natural end or
- * a stop sequence), `"length"` (the token limit), `"tool-calls"`,
- * `"content-filter"` (refused or filtered), `"error"`, `"other"`.
- */
-export type FinishReason = "stop" | "length" | "tool-calls" | "content-filter" | "error" | "other";
-
-/** Token counts, the same for every provider. */
-export interface LanguageModelUsage {
-  /** Tokens in the prompt (Anthropic: cache reads and writes included). */
-  inputTokens?: number | undefined;
-  /** Tokens generated. */
-  outputTokens?: number | undefined;
-  /** Input plus output, when both are known. */
-  totalTokens?: number | undefined;
-}
 
 /** An option the provider cannot honour: reported, never silently dropped. */
 export interface CallWarning {
@@ -159,23 +148,11 @@ export interface ResponseMetadata {
   model?: string | undefined;
 }
 
-/** A finished tool call, with its arguments parsed. */
-export interface ToolCallResult extends ToolCallPart {
-  /** Why the arguments could not be parsed as JSON, when they could not. */
-  parseError?: string | undefined;
-}
-
-/** The result of running a tool. */
-export interface ToolResult {
-  /** The id of the call answered. */
-  toolCallId: string;
-  /** The tool's name. */
-  toolName: string;
-  /** The arguments it ran with. */
-  args: unknown;
-  /** What `execute` returned (or the error's message when it threw). */
+/** A tool call sluice ran, and its result. */
+export interface ToolResult extends ToolCall {
+  /** What `execute` returned (or the error's message when it failed). */
   result: unknown;
-  /** True when `execute` threw (or no such tool exists). */
+  /** True when the tool failed: it threw, no such tool exists, its arguments were not JSON, or its result cannot be sent as JSON. */
   isError?: boolean;
 }
 
@@ -186,7 +163,7 @@ export interface StepResult {
   /** The reasoning of this step. */
   reasoning: string;
   /** The tool calls the model made in this step. */
-  toolCalls: ToolCallResult[];
+  toolCalls: ToolCall[];
   /** The results of the tools sluice ran after this step. */
   toolResults: ToolResult[];
   /** Why the step ended, normalized. */
@@ -194,7 +171,7 @@ export interface StepResult {
   /** The provider's own finish reason (`"end_turn"`, `"tool_calls"`, `"stop"`, …). */
   rawFinishReason: string | undefined;
   /** Token counts of this step. */
-  usage: LanguageModelUsage;
+  usage: Usage;
   /** The options the provider could not honour. */
   warnings: CallWarning[];
   /** Status, headers, id and model of this step's response. */
@@ -208,75 +185,23 @@ export interface GenerateTextResult extends StepResult {
   /** The text of the last step. */
   text: string;
   /** The tool calls of the last step. */
-  toolCalls: ToolCallResult[];
+  toolCalls: ToolCall[];
   /** The tool results of the last step. */
   toolResults: ToolResult[];
   /** Why the last step ended. */
   finishReason: FinishReason;
   /** Token counts summed over all steps. */
-  totalUsage: LanguageModelUsage;
+  totalUsage: Usage;
   /** True when the loop stopped because `maxSteps` was reached with tool calls pending. */
   maxStepsReached: boolean;
   /** Every step, in order. */
   steps: StepResult[];
 }
 
-/** A text delta. */
-export interface TextDeltaPart {
-  /** The part type. */
-  type: "text-delta";
-  /** The new text. */
-  text: string;
-}
-
-/** A reasoning delta ("thinking"). */
-export interface ReasoningDeltaPart {
-  /** The part type. */
-  type: "reasoning-delta";
-  /** The new reasoning text. */
-  text: string;
-}
-
-/** The model started a tool call. */
-export interface ToolCallStartPart {
-  /** The part type. */
-  type: "tool-call-start";
-  /** The call's id. */
-  toolCallId: string;
-  /** The tool's name. */
-  toolName: string;
-}
-
-/** More of a tool call's arguments, as JSON text. */
-export interface ToolCallDeltaPart {
-  /** The part type. */
-  type: "tool-call-delta";
-  /** The call's id. */
-  toolCallId: string;
-  /** The tool's name. */
-  toolName: string;
-  /** The next piece of the arguments' JSON text. */
-  argsTextDelta: string;
-}
-
-/** A complete tool call, its arguments parsed. */
-export interface ToolCallStreamPart extends ToolCallResult {
-  /** The part type. */
-  type: "tool-call";
-}
-
 /** A tool sluice ran, and its result. */
 export interface ToolResultPart extends ToolResult {
   /** The part type. */
   type: "tool-result";
-}
-
-/** Token counts of a step. */
-export interface UsagePart {
-  /** The part type. */
-  type: "usage";
-  /** The counts. */
-  usage: LanguageModelUsage;
 }
 
 /** A model call starts. */
@@ -300,21 +225,15 @@ export interface StepFinishPart {
   /** The provider's own finish reason. */
   rawFinishReason: string | undefined;
   /** Token counts of the step. */
-  usage: LanguageModelUsage;
+  usage: Usage;
   /** True when sluice continues with another step (it ran tools). */
   isContinued: boolean;
 }
 
-/** The whole generation ended. */
-export interface FinishPart {
-  /** The part type. */
-  type: "finish";
-  /** Why the last step ended, normalized. */
-  finishReason: FinishReason;
-  /** The provider's own finish reason. */
-  rawFinishReason: string | undefined;
+/** The whole generation ended: the last step's finish, with the totals. */
+export interface GenerationFinishPart extends FinishPart {
   /** Token counts summed over all steps. */
-  totalUsage: LanguageModelUsage;
+  totalUsage: Usage;
   /** True when `maxSteps` was reached with tool calls pending. */
   maxStepsReached: boolean;
 }
@@ -327,18 +246,22 @@ export interface ErrorPart {
   error: unknown;
 }
 
-/** A part of {@linkcode StreamTextOptions}'s full stream: the same shapes for every provider. */
+/**
+ * A part of `streamText`'s full stream: the provider's normalized parts
+ * (the same shapes for every provider), and the tool loop's own.
+ */
 export type StreamPart =
   | TextDeltaPart
   | ReasoningDeltaPart
   | ToolCallStartPart
   | ToolCallDeltaPart
-  | ToolCallStreamPart
+  | ToolCallPart
+  | RawPart
   | ToolResultPart
   | UsagePart
   | StepStartPart
   | StepFinishPart
-  | FinishPart
+  | GenerationFinishPart
   | ErrorPart;
 
 /** Generation settings, mapped onto each provider's own fields. */
@@ -377,8 +300,13 @@ export interface Prompt {
   messages?: Message[];
 }
 
-/** The options of {@linkcode StreamTextOptions} and `generateText`. */
-export interface StreamTextOptions extends CallSettings, Prompt, RequestOptions {
+/**
+ * The options of `streamText` and `generateText`: the model, the prompt, the
+ * settings, the request options (`signal`, timeouts, …: in a unified call they
+ * go here, as in a client call's options object) and the callbacks.
+ */
+export interface StreamTextOptions
+  extends CallSettings, Prompt, RequestOptions, StreamCallbacks<StreamPart, GenerateTextResult> {
   /** The model, from `ollama()`, `openai()` or `anthropic()`. */
   model: LanguageModel;
   /** The tools the model may call. */
@@ -393,12 +321,8 @@ export interface StreamTextOptions extends CallSettings, Prompt, RequestOptions 
    * @default {1}
    */
   maxSteps?: number;
-  /** Called with every part of the full stream (never blocks it; a throw goes to `onError`). */
-  onChunk?: (part: StreamPart) => void;
-  /** Called once with the result when the generation completed. */
-  onFinish?: (result: GenerateTextResult) => void;
-  /** Called once if the generation fails. */
-  onError?: (error: unknown) => void;
+  /** The same as `signal` (the AI SDK's name). */
+  abortSignal?: AbortSignal;
 }
 
 /** {@linkcode StreamStats} of the current step's response stream. */

@@ -33,8 +33,9 @@ import type { AnthropicStreamEvent } from "../../src/providers/anthropic/mod.ts"
 import { chatProtocol as ollamaChatProtocol } from "../../src/providers/ollama/_protocol.ts";
 import { chatProtocol as openAIChatProtocol } from "../../src/providers/openai/_chat_protocol.ts";
 import { messagesProtocol } from "../../src/providers/anthropic/_protocol.ts";
-import type { StreamProtocol } from "../../src/stream/stream_protocol.ts";
-import type { StreamResult } from "../../src/stream/types.ts";
+import type { StreamProtocol } from "../../src/response_stream/stream_protocol.ts";
+import type { ContentPart, StreamResult } from "../../src/shared/types.ts";
+import { PartAssembler } from "../../src/response_stream/_part_assembler.ts";
 import { NdjsonParser } from "../../src/streams/_ndjson_parser.ts";
 import { SseParser } from "../../src/streams/_sse_parser.ts";
 import type { ServerSentEvent } from "../../src/streams/server_sent_event.ts";
@@ -261,19 +262,24 @@ const STAGES: Candidate[] = [
     },
   },
   {
-    name: "+ assembler (push, text, result)",
+    name: "+ protocol reader and parts (push, result)",
     async run(provider, transcript) {
       let length = 0;
-      const assembler = provider.protocol.createAssembler();
+      const reader = provider.protocol.createReader();
+      const parts = new PartAssembler();
+      const sink = (part: ContentPart) => {
+        part = parts.add(part);
+        if (part.type === "text-delta") length += part.text.length;
+      };
       const frames = framesOf(provider, (frame) => {
-        if (assembler.done) return;
-        const chunk = assembler.push(frame);
-        if (chunk !== undefined) length += assembler.text(chunk).length;
+        if (!reader.done) reader.push(frame, sink);
       });
       await readBody(transcript, (text) => frames.push(text));
       frames.end();
-      assembler.finish();
-      if (assembler.result().text.length !== length) throw new Error("result() text differs");
+      reader.finish(sink);
+      if (reader.result(parts.result()).text.length !== length) {
+        throw new Error("result() text differs");
+      }
       return length;
     },
   },

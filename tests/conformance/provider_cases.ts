@@ -44,6 +44,7 @@ import {
   referenceSseData,
 } from "./_helpers.ts";
 import { fixtureFiles } from "./fixture_cases.ts";
+import { assertPartsAgree, collectParts } from "../_parts.ts";
 
 // --- the manifest ----------------------------------------------------------------
 
@@ -204,7 +205,7 @@ function call(
     case "ollama-chat":
     case "ollama-generate":
     case "ollama-pull": {
-      const ollama = new Ollama({ ...defaults, host: ctx.url("ollama") });
+      const ollama = new Ollama({ ...defaults, baseURL: ctx.url("ollama") });
       stream = entry.kind === "ollama-chat"
         ? ollama.chat(body, callOptions)
         : entry.kind === "ollama-generate"
@@ -214,7 +215,7 @@ function call(
     }
     case "openai-chat":
     case "openai-completions": {
-      const openai = new OpenAI({ ...defaults, baseUrl: ctx.url("openai/v1"), apiKey: API_KEY });
+      const openai = new OpenAI({ ...defaults, baseURL: ctx.url("openai/v1"), apiKey: API_KEY });
       stream = entry.kind === "openai-chat"
         ? openai.chat(body, callOptions)
         : openai.completions(body, callOptions);
@@ -223,7 +224,7 @@ function call(
     case "anthropic-messages": {
       const anthropic = new Anthropic({
         ...defaults,
-        baseUrl: ctx.url("anthropic"),
+        baseURL: ctx.url("anthropic"),
         apiKey: API_KEY,
       });
       stream = anthropic.messages(body, callOptions);
@@ -242,6 +243,46 @@ function clientOf(file: string): string {
 }
 
 // --- what a transcript must assemble to ---------------------------------------------
+
+/** Each provider's own finish reason in the shared vocabulary. */
+const finishReasons: Record<string, Record<string, string>> = {
+  ollama: { stop: "stop", length: "length" },
+  openai: {
+    stop: "stop",
+    length: "length",
+    tool_calls: "tool-calls",
+    function_call: "tool-calls",
+    content_filter: "content-filter",
+  },
+  anthropic: {
+    end_turn: "stop",
+    stop_sequence: "stop",
+    max_tokens: "length",
+    tool_use: "tool-calls",
+    refusal: "content-filter",
+  },
+};
+
+/** The unified finish reason for a provider's own one: "stop" after tool calls is "tool-calls". */
+function finishReasonOf(
+  provider: string,
+  raw: unknown,
+  toolCalls: number,
+): string | undefined {
+  if (typeof raw !== "string") return undefined;
+  const reason = finishReasons[provider]![raw] ?? "other";
+  return reason === "stop" && toolCalls > 0 ? "tool-calls" : reason;
+}
+
+/** Fails unless the result's finish reasons are the provider's `raw`, and what it means. */
+function checkFinish(provider: string, result: StreamResult, raw: unknown): void {
+  assertEquals(result.rawFinishReason, raw ?? undefined, "raw finish reason");
+  assertEquals(
+    result.finishReason,
+    finishReasonOf(provider, raw, result.toolCalls.length),
+    "finish reason",
+  );
+}
 
 function checkOllama(entry: Entry, result: StreamResult): void {
   const expect = entry.expect;
@@ -265,15 +306,27 @@ function checkOllama(entry: Entry, result: StreamResult): void {
     entry.kind === "ollama-chat" ? expect.content : expect.response,
     "text",
   );
-  assertEquals(ollama.thinking, expect.thinking, "thinking");
-  assertEquals(ollama.toolCalls, expect.tool_calls ?? [], "tool calls");
-  assertEquals(ollama.finishReason, expect.done_reason, "finish reason");
+  assertEquals(ollama.reasoning, expect.thinking, "reasoning");
+  assertEquals(
+    ollama.toolCalls,
+    ((expect.tool_calls ?? []) as Json[]).map(({ id, name, arguments: args }) => ({
+      id,
+      name,
+      arguments: args,
+    })),
+    "tool calls",
+  );
+  checkFinish("ollama", ollama, expect.done_reason);
   assertEquals(ollama.lastChunk?.done, expect.done, "done");
   assertEquals(ollama.model, entry.request.body.model, "model");
   assertEquals(ollama.metrics, stats, "metrics");
   assertEquals(
     ollama.usage,
-    { inputTokens: stats.prompt_eval_count, outputTokens: stats.eval_count },
+    {
+      inputTokens: stats.prompt_eval_count,
+      outputTokens: stats.eval_count,
+      totalTokens: stats.prompt_eval_count! + stats.eval_count!,
+    },
     "usage",
   );
   if (expect.context_length !== undefined) {
@@ -300,12 +353,24 @@ function checkOpenAI(entry: Entry, result: StreamResult): void {
   assertEquals(openai.model, expect.model, "model");
   assertEquals(openai.done, expect.done_sentinel, "[DONE] seen");
   assertEquals(openai.rawUsage ?? null, expect.usage, "usage as sent");
-  const usage = expect.usage as { prompt_tokens: number; completion_tokens: number } | null;
-  assertEquals(
-    openai.usage,
-    usage ? { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } : {},
-    "usage",
-  );
+  const usage = expect.usage as {
+    prompt_tokens: number;
+    completion_tokens: number;
+    prompt_tokens_details?: { cached_tokens?: number };
+    prompt_cache_hit_tokens?: number;
+    completion_tokens_details?: { reasoning_tokens?: number };
+  } | null;
+  const mapped: Record<string, number> = {};
+  if (usage) {
+    mapped.inputTokens = usage.prompt_tokens;
+    mapped.outputTokens = usage.completion_tokens;
+    mapped.totalTokens = usage.prompt_tokens + usage.completion_tokens;
+    const cached = usage.prompt_tokens_details?.cached_tokens ?? usage.prompt_cache_hit_tokens;
+    if (cached !== undefined) mapped.cachedInputTokens = cached;
+    const reasoning = usage.completion_tokens_details?.reasoning_tokens;
+    if (reasoning !== undefined) mapped.reasoningTokens = reasoning;
+  }
+  assertEquals(openai.usage, mapped, "usage");
   assertEquals(openai.choices.length, choices.length, "number of choices");
   choices.forEach((want, i) => {
     const got = openai.choices[i] as unknown as Json;
@@ -319,7 +384,9 @@ function checkOpenAI(entry: Entry, result: StreamResult): void {
     assertEquals(got.role, want.role, `${label}: role`);
     assertEquals(got.content, want.content, `${label}: content`);
     assertEquals(got.reasoning, want.reasoning ?? "", `${label}: reasoning`);
-    const calls = (got.toolCalls as OpenAIChatResult["toolCalls"]).map((call) => ({
+    const calls = (got.toolCalls as OpenAIChatResult["choices"][number]["toolCalls"]).map((
+      call,
+    ) => ({
       index: call.index,
       id: call.id,
       type: call.type,
@@ -331,8 +398,17 @@ function checkOpenAI(entry: Entry, result: StreamResult): void {
   });
   const first = choices[0]!;
   assertEquals(openai.text, first.content ?? first.text ?? "", "text");
-  assertEquals(openai.thinking, first.reasoning ?? "", "thinking");
-  assertEquals(openai.finishReason, first.finish_reason ?? undefined, "finish reason");
+  assertEquals(openai.reasoning, first.reasoning ?? "", "reasoning");
+  assertEquals(
+    openai.toolCalls as unknown[],
+    ((first.tool_calls ?? []) as Json[]).map(({ id, name, arguments: args }) => ({
+      id,
+      name,
+      arguments: args,
+    })),
+    "shared tool calls",
+  );
+  checkFinish("openai", openai, first.finish_reason);
 }
 
 function checkAnthropic(entry: Entry, result: StreamResult): void {
@@ -342,7 +418,7 @@ function checkAnthropic(entry: Entry, result: StreamResult): void {
   const of = (type: string) => blocks.filter((block) => block.type === type);
   assertEquals(anthropic.id, expect.id, "id");
   assertEquals(anthropic.model, expect.model, "model");
-  assertEquals(anthropic.finishReason, expect.stop_reason, "finish reason");
+  checkFinish("anthropic", anthropic, expect.stop_reason);
   assertEquals(anthropic.stopSequence, expect.stop_sequence, "stop sequence");
   assertEquals(
     anthropic.content as unknown[],
@@ -351,9 +427,9 @@ function checkAnthropic(entry: Entry, result: StreamResult): void {
   );
   assertEquals(anthropic.text, of("text").map((block) => block.text).join(""), "text");
   assertEquals(
-    anthropic.thinking,
+    anthropic.reasoning,
     of("thinking").map((block) => block.thinking).join(""),
-    "thinking",
+    "reasoning",
   );
   assertEquals(
     anthropic.toolCalls as unknown[],
@@ -361,21 +437,25 @@ function checkAnthropic(entry: Entry, result: StreamResult): void {
     "tool calls",
   );
   const usage = expect.usage as Record<string, number>;
+  // inputTokens counts every input token: uncached, cache writes and cache reads.
+  const input = usage.input_tokens! + usage.cache_creation_input_tokens! +
+    usage.cache_read_input_tokens!;
   assertEquals(
     {
       inputTokens: anthropic.usage.inputTokens,
       outputTokens: anthropic.usage.outputTokens,
+      totalTokens: anthropic.usage.totalTokens,
+      cachedInputTokens: anthropic.usage.cachedInputTokens,
       cacheCreationInputTokens: anthropic.usage.cacheCreationInputTokens,
       cacheReadInputTokens: anthropic.usage.cacheReadInputTokens,
-      totalInputTokens: anthropic.usage.totalInputTokens,
     },
     {
-      inputTokens: usage.input_tokens,
+      inputTokens: input,
       outputTokens: usage.output_tokens,
+      totalTokens: input + usage.output_tokens!,
+      cachedInputTokens: usage.cache_read_input_tokens,
       cacheCreationInputTokens: usage.cache_creation_input_tokens,
       cacheReadInputTokens: usage.cache_read_input_tokens,
-      totalInputTokens: usage.input_tokens! + usage.cache_creation_input_tokens! +
-        usage.cache_read_input_tokens!,
     },
     "usage",
   );
@@ -406,6 +486,7 @@ function checkProviderError(entry: Entry, error: unknown): void {
     assertEquals(body, { error: expected }, "body");
     assertEquals(partial.text, expect.response, "partial text");
     assertEquals(partial.finishReason, undefined, "partial finish reason");
+    assertEquals(partial.rawFinishReason, undefined, "partial raw finish reason");
     return;
   }
   assertEquals(type, expected.type, "type");
@@ -490,6 +571,19 @@ for (const file of fixtureFiles) {
       assert(state === "closed" || state === "completed", `server's view: ${state}`);
     }
     checkRequest(fixture, (await observation(ctx.baseUrl, id, 0)).request);
+
+    // Once more, read as the normalized parts: they agree with the result (or the partial).
+    const replay = call(ctx, fixture, {});
+    const { parts, error } = await collectParts(replay);
+    if (fixture.expect.error === null) {
+      assertEquals(error, undefined, "the parts' error");
+      assertPartsAgree(parts, await replay.result(), file);
+    } else {
+      assertErrorLike(error, "ProviderError");
+      const partial = (error as { partial?: StreamResult }).partial;
+      assert(partial !== undefined, "the error carries the partial result");
+      assertPartsAgree(parts, partial, file, { partial: true });
+    }
   });
 }
 
@@ -514,6 +608,9 @@ for (const [client, file] of shortAnswers) {
     assertEquals(seen, 2, "chunks read before the break");
     await assertServerSawClose(ctx.baseUrl, id);
     assertErrorLike(await assertRejects(stream.result(), "result() after the break"), "AbortError");
+    // stream.partial keeps the answer up to the stop.
+    const sent = await textOfFrames(ctx, file, FRAMES);
+    assert(sent.startsWith(stream.partial.text), `partial text: ${stream.partial.text}`);
   });
 
   test(`stream.cancel() on an ${client} stream closes the HTTP request`, async (ctx) => {
@@ -526,6 +623,8 @@ for (const [client, file] of shortAnswers) {
     // Stopped means stopped: no chunk parsed before the cancel trickles out after it.
     assertErrorLike(await assertRejects(reader.read(), "a read after cancel()"), "AbortError");
     assertErrorLike(await assertRejects(stream.result(), "result() after cancel()"), "AbortError");
+    const sent = await textOfFrames(ctx, file, FRAMES);
+    assert(sent.startsWith(stream.partial.text), `partial text: ${stream.partial.text}`);
   });
 
   test(`a caller's abort of an ${client} stream rejects with its reason and closes the HTTP request`, async (ctx) => {
@@ -643,12 +742,18 @@ for (const expected of httpErrors) {
       status?: number;
       providerMessage?: string;
       type?: string;
-      partial?: unknown;
+      partial?: StreamResult;
     };
     assertEquals(status, expected.status, "status");
     assertEquals(providerMessage, expected.providerMessage, "provider message");
     assertEquals(type, expected.type, "type");
-    assertEquals(partial, undefined, "partial");
+    // Every stream error carries partial: the empty result, as nothing arrived.
+    assert(partial !== undefined, "the error carries partial");
+    assertEquals(
+      [partial.text, partial.reasoning, partial.toolCalls, partial.usage, partial.finishReason],
+      ["", "", [], {}, undefined],
+      "partial",
+    );
     assert(
       error.message.startsWith(`HTTP ${expected.status}`) &&
         error.message.endsWith(`: ${expected.providerMessage}${expected.hint}`),
@@ -683,7 +788,7 @@ for (const file of ["ollama/chat-thinking.ndjson", "anthropic/thinking.sse"] as 
     const result = await stream.result();
     checkResult(fixture, result);
     assertEquals(pieces.join(""), result.text, "the deltas join to the text");
-    assert(result.thinking !== "", "the answer has reasoning, kept out of textStream");
+    assert(result.reasoning !== "", "the answer has reasoning, kept out of textStream");
   });
 }
 

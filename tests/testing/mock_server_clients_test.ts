@@ -19,9 +19,12 @@ Deno.test("Ollama client streams the mock's reply, identical to the non-streamin
   const result = await ollama.chat(request).result();
   const complete = await ollama.chat({ ...request, stream: false });
   assert.equal(result.text, complete.message.content);
-  assert.equal(result.thinking, complete.message.thinking);
+  assert.equal(result.reasoning, complete.message.thinking);
   assert.equal(result.finishReason, "stop");
+  assert.equal(result.rawFinishReason, complete.done_reason);
   assert.equal(result.usage.outputTokens, complete.eval_count);
+  assert.equal(result.usage.inputTokens, complete.prompt_eval_count);
+  assert.equal(result.usage.totalTokens, complete.prompt_eval_count! + complete.eval_count!);
 
   const tools = await ollama.chat({
     model: "qwen3:8b",
@@ -30,7 +33,10 @@ Deno.test("Ollama client streams the mock's reply, identical to the non-streamin
   })
     .result();
   assert.equal(tools.toolCalls[0]?.name, "get_weather");
+  assert.equal(typeof tools.toolCalls[0]?.id, "string");
+  assert.notEqual(tools.toolCalls[0]?.id, "");
   assert.equal(typeof (tools.toolCalls[0]?.arguments as { city: unknown }).city, "string");
+  assert.equal(tools.finishReason, "tool-calls");
 });
 
 Deno.test("Ollama client: break, mid-stream errors, truncation and stalls reach the mock and the caller", async () => {
@@ -43,9 +49,12 @@ Deno.test("Ollama client: break, mid-stream errors, truncation and stalls reach 
   const error = await failing.result().catch((e) => e);
   assert(error instanceof ProviderError, String(error));
   assert(error.partial !== undefined);
+  assert.equal(error.partial.finishReason, undefined);
 
   const cut = ollama.chat({ model: "llama3.2:fault=disconnect-after:2", messages: ask("Hi") });
-  assert(await cut.result().catch((e) => e) instanceof IncompleteStreamError);
+  const cutError = await cut.result().catch((e) => e);
+  assert(cutError instanceof IncompleteStreamError, String(cutError));
+  assert(cutError.partial !== undefined);
 
   const stalled = ollama.chat({ model: "llama3.2:fault=stall-after:2", messages: ask("Hi") });
   const timeout = await stalled.result().catch((e) => e);
@@ -73,7 +82,12 @@ Deno.test("OpenAI client assembles the mock's tool call and usage", async () => 
   const result = await stream.result();
   assert.equal(result.toolCalls.length, 1);
   assert.deepEqual(Object.keys(result.toolCalls[0]!.arguments as object), WEATHER_SCHEMA.required);
+  assert.match(result.toolCalls[0]!.id, /^call_/);
+  assert.equal(result.toolCalls[0]!.id, result.choices[0]?.toolCalls[0]?.id);
+  assert.equal(result.finishReason, "tool-calls");
+  assert.equal(result.rawFinishReason, "tool_calls");
   assert(result.usage.outputTokens! > 0);
+  assert.equal(result.usage.totalTokens, result.usage.inputTokens! + result.usage.outputTokens!);
   const text = await openai.chat({ model: "gpt-4.1-mini", messages: ask("Hi") }).text();
   const complete = await openai.chat({ model: "gpt-4.1-mini", messages: ask("Hi"), stream: false });
   assert.equal(text, complete.choices[0]?.message.content);
@@ -90,9 +104,10 @@ Deno.test("Anthropic client assembles the mock's thinking and reports its overlo
     thinking: { type: "enabled" as const, budget_tokens: 1024 },
   };
   const result = await anthropic.messages(request).result();
-  assert(result.thinking.length > 0);
+  assert(result.reasoning.length > 0);
   assert(result.text.length > 0);
-  assert.equal(result.finishReason, "end_turn");
+  assert.equal(result.finishReason, "stop");
+  assert.equal(result.rawFinishReason, "end_turn");
   const error = await anthropic.messages({
     ...request,
     model: "claude-sonnet-4-6:fault=error-after:5",

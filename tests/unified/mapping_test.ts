@@ -34,9 +34,9 @@ const conversation: Message[] = [
   {
     role: "assistant",
     content: "",
-    toolCalls: [{ toolCallId: "c1", toolName: "weather", args: { city: "Paris" } }],
+    toolCalls: [{ id: "c1", name: "weather", arguments: { city: "Paris" } }],
   },
-  { role: "tool", toolCallId: "c1", toolName: "weather", result: "sunny" },
+  { role: "tool", id: "c1", name: "weather", result: "sunny" },
   { role: "user", content: "Thanks" },
 ];
 const answer: Answer = { text: ["ok"], finish: "stop" };
@@ -101,7 +101,7 @@ Deno.test("OpenAI: settings map onto the request, topK is a warning", async () =
     system: "Be brief",
     messages: conversation,
     tools,
-    toolChoice: { type: "tool", toolName: "weather" },
+    toolChoice: { type: "tool", name: "weather" },
     ...settings,
   });
   await stream.text();

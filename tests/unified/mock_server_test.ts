@@ -190,7 +190,9 @@ Deno.test("generateText works over a real socket (Deno.serve + fetch)", async ()
     const response = await stream.response;
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("content-type")?.startsWith("text/event-stream"), true);
-    assert.equal(response.model, "gpt-4.1-mini");
+    assert.equal(response.url, `http://127.0.0.1:${server.addr.port}/v1/chat/completions`);
+    assert.equal(typeof response.statusText, "string");
+    assert.equal((await stream.result()).response.model, "gpt-4.1-mini");
   } finally {
     await server.shutdown();
   }

@@ -49,9 +49,9 @@ const weatherTools = (calls: unknown[]): ToolSet => ({
       properties: { city: { type: "string" } },
       required: ["city"],
     },
-    execute: (args, { signal, toolCallId }) => {
+    execute: (args, { signal, id }) => {
       assert.ok(signal instanceof AbortSignal);
-      calls.push({ args, toolCallId });
+      calls.push({ args, id });
       return { sky: "sunny", celsius: 21 };
     },
   },
@@ -110,17 +110,15 @@ Deno.test("the same request through each provider yields the same part shapes", 
     const call = parts.find((p) => p.type === "tool-call");
     assert.deepEqual(call, {
       type: "tool-call",
-      toolCallId: "call_w1",
-      toolName: "weather",
-      args: { city: "Paris" },
+      id: "call_w1",
+      name: "weather",
+      arguments: { city: "Paris" },
     });
     const start = parts.find((p) => p.type === "tool-call-start");
-    assert.deepEqual(start, {
-      type: "tool-call-start",
-      toolCallId: "call_w1",
-      toolName: "weather",
-    });
-    const args = parts.filter((p) => p.type === "tool-call-delta").map((p) => p.argsTextDelta);
+    assert.deepEqual(start, { type: "tool-call-start", id: "call_w1", name: "weather" });
+    const deltas = parts.filter((p) => p.type === "tool-call-delta");
+    assert.ok(deltas.every((p) => p.id === "call_w1"));
+    const args = deltas.map((p) => p.argumentsDelta);
     assert.deepEqual(JSON.parse(args.join("")), { city: "Paris" });
   }
   const expected = [
@@ -166,12 +164,12 @@ for (const provider of PROVIDERS) {
       "step-finish:stop",
       "finish:stop",
     ]);
-    assert.deepEqual(calls, [{ args: { city: "Paris" }, toolCallId: "call_w1" }]);
+    assert.deepEqual(calls, [{ args: { city: "Paris" }, id: "call_w1" }]);
     assert.deepEqual(parts.find((p) => p.type === "tool-result"), {
       type: "tool-result",
-      toolCallId: "call_w1",
-      toolName: "weather",
-      args: { city: "Paris" },
+      id: "call_w1",
+      name: "weather",
+      arguments: { city: "Paris" },
       result: { sky: "sunny", celsius: 21 },
     });
     const stepFinishes = parts.filter((p) => p.type === "step-finish");
@@ -259,9 +257,9 @@ Deno.test("tools without execute end the loop after the first step", async () =>
   assert.equal(result.finishReason, "tool-calls");
   assert.equal(result.maxStepsReached, false);
   assert.deepEqual(result.toolCalls, [{
-    toolCallId: "call_w1",
-    toolName: "weather",
-    args: { city: "Paris" },
+    id: "call_w1",
+    name: "weather",
+    arguments: { city: "Paris" },
   }]);
 });
 
@@ -284,9 +282,9 @@ Deno.test("a throwing tool is sent back to the model as an error result", async 
     maxSteps: 2,
   });
   assert.deepEqual(result.steps[0]?.toolResults, [{
-    toolCallId: "call_w1",
-    toolName: "weather",
-    args: { city: "Paris" },
+    id: "call_w1",
+    name: "weather",
+    arguments: { city: "Paris" },
     result: "Station offline",
     isError: true,
   }]);

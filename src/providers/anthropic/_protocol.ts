@@ -1,98 +1,140 @@
-import type { StreamAssembler, StreamProtocol } from "../../stream/stream_protocol.ts";
-import type { ToolCall } from "../../stream/types.ts";
+import type {
+  PartSink,
+  ProtocolReader,
+  StreamProtocol,
+} from "../../response_stream/stream_protocol.ts";
 import type { ServerSentEvent } from "../../streams/server_sent_event.ts";
 import type { ServerSentEventMessage } from "../../streams/format_server_sent_event.ts";
 import { ProviderError } from "../../errors/provider_error.ts";
 import { IncompleteStreamError } from "../../errors/incomplete_stream_error.ts";
 import { redact } from "../../http/_read_http_error.ts";
+import { parseArguments } from "../../shared/_tool_arguments.ts";
+import { usageOf } from "../../shared/_usage.ts";
+import type { FinishReason, StreamResult, ToolCallPart, Usage } from "../../shared/types.ts";
 import type { AnthropicResult, AnthropicUsage } from "./anthropic_result.ts";
 import type {
   AnthropicContentBlock,
   AnthropicMessage,
   AnthropicMessageUsage,
-  AnthropicStopReason,
   AnthropicStreamEvent,
 } from "./types.ts";
 
 type Json = Record<string, unknown>;
 
-/** The state of one content block, keyed by its `index`. */
+/** The state of one content block. */
 interface BlockState {
-  /** A copy of `content_block_start`'s block, updated by the deltas. */
+  /** A copy of the block as started, updated by the deltas. */
   block: Json;
   /** Tool input fragments (`input_json_delta`), joined once at the block's stop. */
   json: string[] | undefined;
-  /** Why the joined input is not JSON, once the block stopped. */
-  parseError: string | undefined;
   stopped: boolean;
 }
 
-function parseInput(fragments: string[]): { input: unknown; parseError?: string } {
-  const text = fragments.join("");
-  if (text.trim() === "") return { input: {} };
-  try {
-    return { input: JSON.parse(text) };
-  } catch (error) {
-    return { input: text, parseError: error instanceof Error ? error.message : String(error) };
+/** The block types whose content the normalized parts carry; any other is a `raw` part. */
+const MODELED = new Set(["text", "thinking", "tool_use"]);
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A content block index: a non-negative integer (anything else is not a block of ours). */
+function isIndex(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0;
+}
+
+function finishReasonOf(raw: string): FinishReason {
+  switch (raw) {
+    case "end_turn":
+    case "stop_sequence":
+      return "stop";
+    case "max_tokens":
+    case "model_context_window_exceeded":
+      return "length";
+    case "tool_use":
+      return "tool-calls";
+    case "refusal":
+      return "content-filter";
+    default:
+      return "other";
   }
 }
 
-function count(value: unknown): number | undefined {
-  return typeof value === "number" ? value : undefined;
+const count = (value: unknown) => typeof value === "number" ? value : undefined;
+
+/** Anthropic's counts in the shared vocabulary: input includes cache reads and writes. */
+function usagePart(raw: Json): Usage {
+  const input = count(raw.input_tokens);
+  const creation = count(raw.cache_creation_input_tokens);
+  const read = count(raw.cache_read_input_tokens);
+  const total = input === undefined && creation === undefined && read === undefined
+    ? undefined
+    : (input ?? 0) + (creation ?? 0) + (read ?? 0);
+  return usageOf(total, raw.output_tokens, read);
+}
+
+/** The result's usage: the shared counts, Anthropic's cache counts and the raw object. */
+function usageFrom(raw: Json): AnthropicUsage {
+  const usage: AnthropicUsage = usagePart(raw);
+  const creation = count(raw.cache_creation_input_tokens);
+  const read = count(raw.cache_read_input_tokens);
+  if (creation !== undefined) usage.cacheCreationInputTokens = creation;
+  if (read !== undefined) usage.cacheReadInputTokens = read;
+  usage.raw = { ...raw } as AnthropicMessageUsage;
+  return usage;
 }
 
 /**
- * Assembles Anthropic's typed events into a message: state keyed by block
- * `index`, tool input joined and parsed at `content_block_stop`, usage
- * replaced (never added) by `message_delta`.
+ * Reads Anthropic's typed events: the one place the Messages stream is
+ * interpreted. Blocks are keyed by `index` in a map (an index is never
+ * iterated up to), tool input is joined and parsed at `content_block_stop`,
+ * usage is merged field by field (never added), and content that arrives
+ * inside `message_start` is part of the message.
+ *
+ * A delta of a type not modeled here (one added later, like
+ * `compaction_delta`) is applied to its block by one rule — a string field is
+ * appended to the block's field of the same name, any other value replaces
+ * it — and is also handed on as a `raw` part, so nothing received is lost.
  */
-class MessageAssembler implements StreamAssembler<AnthropicStreamEvent, AnthropicResult> {
+class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicResult> {
+  done = false;
   #secrets: readonly string[];
   #message: Json | undefined;
   #changes: Json = {};
   #usage: Json | undefined;
-  #blocks: (BlockState | undefined)[] = [];
+  /** Blocks that came whole inside `message_start`, first in the content. */
+  #initial: Json[] = [];
+  #blocks = new Map<number, BlockState>();
   #lastChunk: AnthropicStreamEvent | undefined;
-  #done = false;
 
   constructor(secrets: readonly string[]) {
     this.#secrets = secrets;
   }
 
-  get done(): boolean {
-    return this.#done;
-  }
-
-  push(frame: unknown): AnthropicStreamEvent | undefined {
+  push(frame: unknown, emit: PartSink): AnthropicStreamEvent | undefined {
     const { data } = frame as ServerSentEvent;
     const event = JSON.parse(data) as Json;
-    if (typeof event !== "object" || event === null) {
+    if (!isObject(event)) {
       // Valid JSON but no event: reported like unparsable data (a ParseError with the line).
       throw new SyntaxError("Event data is not a JSON object");
     }
     switch (event.type) {
       case "content_block_delta":
-        this.#delta(event);
+        this.#delta(event, emit);
         break;
       case "content_block_start":
-        this.#start(event);
+        this.#start(event, emit);
         break;
       case "content_block_stop":
-        this.#stop(event);
+        this.#stop(event, emit);
         break;
-      case "message_start": {
-        const message = event.message as Json | undefined;
-        if (typeof message === "object" && message !== null) {
-          this.#message = message;
-          this.#usage = { ...(message.usage as Json | undefined) };
-        }
+      case "message_start":
+        this.#messageStart(event, emit);
         break;
-      }
       case "message_delta":
-        this.#messageDelta(event);
+        this.#messageDelta(event, emit);
         break;
       case "message_stop":
-        this.#done = true;
+        this.done = true;
         break;
       case "error":
         throw this.#error(data);
@@ -105,74 +147,191 @@ class MessageAssembler implements StreamAssembler<AnthropicStreamEvent, Anthropi
     return chunk;
   }
 
-  #start(event: Json): void {
-    const index = event.index;
-    const block = event.content_block as Json | undefined;
-    if (typeof index !== "number" || typeof block !== "object" || block === null) return;
-    const copy = { ...block };
-    if (Array.isArray(copy.citations)) copy.citations = [...copy.citations];
-    this.#blocks[index] = { block: copy, json: undefined, parseError: undefined, stopped: false };
+  #messageStart(event: Json, emit: PartSink): void {
+    const message = event.message;
+    if (!isObject(message)) return;
+    const started = this.#message;
+    if (started !== undefined) {
+      // The same message announced again is harmless; another one would splice two answers.
+      if (started.id === message.id) return;
+      throw new IncompleteStreamError(
+        `A second message_start (id '${String(message.id)}') arrived before message '${
+          String(started.id)
+        }' ended: the stream spliced two generations`,
+      );
+    }
+    this.#message = message;
+    if (isObject(message.usage)) {
+      this.#usage = { ...message.usage };
+      emit({ type: "usage", usage: usagePart(this.#usage) });
+    }
+    // Content delivered whole in message_start (programmatic tool calling).
+    if (Array.isArray(message.content)) {
+      for (const block of message.content as unknown[]) {
+        if (!isObject(block)) continue;
+        const copy = { ...block };
+        this.#initial.push(copy);
+        this.#emitWhole(copy, emit);
+      }
+    }
+    if (typeof message.stop_reason === "string") this.#finish(message.stop_reason, emit);
   }
 
-  #delta(event: Json): void {
-    const state = this.#blocks[event.index as number];
-    const delta = event.delta as Json | undefined;
-    if (state === undefined || typeof delta !== "object" || delta === null) return;
+  /** The parts of a block that arrived complete. */
+  #emitWhole(block: Json, emit: PartSink): void {
+    switch (block.type) {
+      case "text":
+        if (typeof block.text === "string" && block.text) {
+          emit({ type: "text-delta", text: block.text });
+        }
+        break;
+      case "thinking":
+        if (typeof block.thinking === "string" && block.thinking) {
+          emit({ type: "reasoning-delta", text: block.thinking });
+        }
+        break;
+      case "tool_use":
+        this.#toolCall(block, JSON.stringify(block.input ?? {}), emit, true);
+        break;
+      default:
+        emit({ type: "raw", value: { ...block } });
+    }
+  }
+
+  /**
+   * Emits a tool call: for a block that came whole, its start and its input as
+   * text first; then the call, its input parsed from `text` unless `given`.
+   */
+  #toolCall(block: Json, text: string, emit: PartSink, whole: boolean, given?: unknown): void {
+    const id = typeof block.id === "string" ? block.id : "";
+    const name = typeof block.name === "string" ? block.name : "";
+    if (whole) {
+      emit({ type: "tool-call-start", id, name });
+      emit({ type: "tool-call-delta", id, argumentsDelta: text });
+    }
+    const part: ToolCallPart = { type: "tool-call", id, name, arguments: block.input ?? {} };
+    if (given !== undefined || whole) {
+      part.arguments = block.input = given ?? block.input ?? {};
+    } else {
+      const { value, error } = parseArguments(text, name);
+      part.arguments = block.input = value;
+      if (error !== undefined) part.parseError = error;
+    }
+    emit(part);
+  }
+
+  #start(event: Json, emit: PartSink): void {
+    const index = event.index;
+    const block = event.content_block;
+    if (!isIndex(index) || !isObject(block)) return;
+    const copy = { ...block };
+    if (Array.isArray(copy.citations)) copy.citations = [...copy.citations];
+    this.#blocks.set(index, { block: copy, json: undefined, stopped: false });
+    if (copy.type === "tool_use") {
+      emit({ type: "tool-call-start", id: String(copy.id ?? ""), name: String(copy.name ?? "") });
+    }
+  }
+
+  #delta(event: Json, emit: PartSink): void {
+    const index = event.index;
+    const delta = event.delta;
+    if (!isIndex(index) || !isObject(delta)) return;
+    const state = this.#blocks.get(index);
+    if (state === undefined) return;
     const block = state.block;
     switch (delta.type) {
-      case "text_delta":
-        block.text = (typeof block.text === "string" ? block.text : "") + delta.text;
-        break;
-      case "input_json_delta":
-        (state.json ??= []).push(delta.partial_json as string);
-        break;
-      case "thinking_delta":
-        block.thinking = (typeof block.thinking === "string" ? block.thinking : "") +
-          delta.thinking;
-        break;
+      case "text_delta": {
+        const text = delta.text;
+        if (typeof text !== "string") return;
+        block.text = (typeof block.text === "string" ? block.text : "") + text;
+        if (text) emit({ type: "text-delta", text });
+        return;
+      }
+      case "thinking_delta": {
+        const thinking = delta.thinking;
+        if (typeof thinking !== "string") return;
+        block.thinking = (typeof block.thinking === "string" ? block.thinking : "") + thinking;
+        if (thinking) emit({ type: "reasoning-delta", text: thinking });
+        return;
+      }
+      case "input_json_delta": {
+        const json = delta.partial_json;
+        if (typeof json !== "string") return;
+        (state.json ??= []).push(json);
+        if (json && block.type === "tool_use") {
+          emit({ type: "tool-call-delta", id: String(block.id ?? ""), argumentsDelta: json });
+        }
+        return;
+      }
       case "signature_delta":
-        block.signature = delta.signature;
-        break;
+        if (typeof delta.signature === "string") block.signature = delta.signature;
+        return;
       case "citations_delta":
         if (Array.isArray(block.citations)) block.citations.push(delta.citation);
         else block.citations = [delta.citation];
-        break;
+        return;
       default:
-        // Delta types added later: ignored.
-        break;
+        // The documented rule for a delta type sluice does not model.
+        for (const key in delta) {
+          if (key === "type") continue;
+          const value = delta[key];
+          const current = block[key];
+          block[key] = typeof value === "string" && (typeof current === "string" || current == null)
+            ? (current ?? "") + value
+            : value;
+        }
+        emit({ type: "raw", value: { index, delta: { ...delta } } });
     }
   }
 
-  #stop(event: Json): void {
-    const state = this.#blocks[event.index as number];
+  #stop(event: Json, emit: PartSink): void {
+    const index = event.index;
+    if (!isIndex(index)) return;
+    const state = this.#blocks.get(index);
     if (state === undefined || state.stopped) return;
     state.stopped = true;
+    const block = state.block;
+    if (block.type === "tool_use") {
+      // Input streamed as JSON text, or (no deltas) given whole in content_block_start.
+      if (state.json === undefined) this.#toolCall(block, "", emit, false, block.input);
+      else this.#toolCall(block, state.json.join(""), emit, false);
+      state.json = undefined;
+      return;
+    }
     if (state.json !== undefined) {
-      const { input, parseError } = parseInput(state.json);
-      state.block.input = input;
-      state.parseError = parseError;
+      // Streamed input of a block that is not a client tool call (a server tool's).
+      block.input = parseArguments(state.json.join(""), String(block.name ?? "")).value;
       state.json = undefined;
     }
+    if (!MODELED.has(block.type as string)) emit({ type: "raw", value: { ...block } });
   }
 
-  #messageDelta(event: Json): void {
-    const delta = event.delta as Json | undefined;
-    if (typeof delta === "object" && delta !== null) {
+  #messageDelta(event: Json, emit: PartSink): void {
+    const delta = event.delta;
+    if (isObject(delta)) {
       for (const key in delta) this.#changes[key] = delta[key];
     }
-    const usage = event.usage as Json | undefined;
-    if (typeof usage === "object" && usage !== null) {
+    const usage = event.usage;
+    if (isObject(usage)) {
       const total = this.#usage ??= {};
       for (const key in usage) {
         const value = usage[key];
         if (value !== null && value !== undefined) total[key] = value;
       }
+      emit({ type: "usage", usage: usagePart(total) });
     }
+    if (isObject(delta) && typeof delta.stop_reason === "string") {
+      this.#finish(delta.stop_reason, emit);
+    }
+  }
+
+  #finish(raw: string, emit: PartSink): void {
+    emit({ type: "finish", finishReason: finishReasonOf(raw), rawFinishReason: raw });
   }
 
   #error(data: string): ProviderError {
     const body = JSON.parse(redact(data, this.#secrets)) as Json;
-    const error = (typeof body.error === "object" && body.error !== null ? body.error : {}) as Json;
+    const error = isObject(body.error) ? body.error : {};
     const type = typeof error.type === "string" ? error.type : undefined;
     const detail = typeof error.message === "string" ? error.message : "no message";
     return new ProviderError(
@@ -181,85 +340,34 @@ class MessageAssembler implements StreamAssembler<AnthropicStreamEvent, Anthropi
     );
   }
 
-  text(chunk: AnthropicStreamEvent): string {
-    if (chunk.type !== "content_block_delta") return "";
-    const delta = chunk.delta;
-    return delta?.type === "text_delta" ? delta.text : "";
-  }
-
-  thinking(chunk: AnthropicStreamEvent): string {
-    if (chunk.type !== "content_block_delta") return "";
-    const delta = chunk.delta;
-    return delta?.type === "thinking_delta" ? delta.thinking : "";
-  }
-
   finish(): void {
-    if (!this.#done) {
+    if (!this.done) {
       throw new IncompleteStreamError("The stream ended before message_stop");
     }
   }
 
-  result(): AnthropicResult {
+  result(base: StreamResult): AnthropicResult {
     const content: AnthropicContentBlock[] = [];
-    const toolCalls: ToolCall[] = [];
-    let text = "";
-    let thinking = "";
-    for (const state of this.#blocks) {
-      if (state === undefined) continue;
+    for (const block of this.#initial) {
+      content.push({ ...block } as unknown as AnthropicContentBlock);
+    }
+    const indexes = [...this.#blocks.keys()].sort((a, b) => a - b);
+    for (const index of indexes) {
+      const state = this.#blocks.get(index)!;
       const block = { ...state.block };
-      let parseError = state.parseError;
       if (state.json !== undefined) {
-        // A tool block that never stopped (a partial result): its input so far.
-        const parsed = parseInput(state.json);
-        block.input = parsed.input;
-        parseError = parsed.parseError;
+        // A block whose input is still streaming (a partial result): its input so far.
+        block.input = parseArguments(state.json.join(""), String(block.name ?? "")).value;
       }
       content.push(block as unknown as AnthropicContentBlock);
-      switch (block.type) {
-        case "text":
-          if (typeof block.text === "string") text += block.text;
-          break;
-        case "thinking":
-          if (typeof block.thinking === "string") thinking += block.thinking;
-          break;
-        case "tool_use": {
-          const call: ToolCall = {
-            id: block.id as string,
-            name: block.name as string,
-            arguments: block.input ?? {},
-          };
-          if (parseError !== undefined) call.parseError = parseError;
-          toolCalls.push(call);
-          break;
-        }
-      }
     }
     const started = this.#message;
     const message: Json = { ...started, ...this.#changes };
-    const raw = this.#usage as AnthropicMessageUsage | undefined;
-    const usage: AnthropicUsage = {};
-    if (raw !== undefined) {
-      const input = count(raw.input_tokens);
-      const creation = count(raw.cache_creation_input_tokens);
-      const read = count(raw.cache_read_input_tokens);
-      const output = count(raw.output_tokens);
-      if (input !== undefined) usage.inputTokens = input;
-      if (output !== undefined) usage.outputTokens = output;
-      if (creation !== undefined) usage.cacheCreationInputTokens = creation;
-      if (read !== undefined) usage.cacheReadInputTokens = read;
-      if (input !== undefined || creation !== undefined || read !== undefined) {
-        usage.totalInputTokens = (input ?? 0) + (creation ?? 0) + (read ?? 0);
-      }
-      usage.raw = { ...raw };
-    }
-    const stopReason = message.stop_reason;
+    const raw = this.#usage;
     const stopSequence = message.stop_sequence;
-    return {
-      text,
-      thinking,
-      toolCalls,
-      finishReason: typeof stopReason === "string" ? stopReason as AnthropicStopReason : undefined,
-      usage,
+    const result: AnthropicResult = {
+      ...base,
+      usage: raw === undefined ? { ...base.usage } : usageFrom(raw),
       lastChunk: this.#lastChunk,
       id: typeof message.id === "string" ? message.id : undefined,
       model: typeof message.model === "string" ? message.model : undefined,
@@ -269,6 +377,7 @@ class MessageAssembler implements StreamAssembler<AnthropicStreamEvent, Anthropi
         ? undefined
         : { ...message, content, usage: { ...raw } } as AnthropicMessage,
     };
+    return result;
   }
 }
 
@@ -278,7 +387,7 @@ export function messagesProtocol(
 ): StreamProtocol<AnthropicStreamEvent, AnthropicResult> {
   return {
     framing: "sse",
-    createAssembler: () => new MessageAssembler(secrets),
+    createReader: () => new MessageReader(secrets),
     toServerSentEvent: (chunk): ServerSentEventMessage => ({
       event: chunk.type,
       data: JSON.stringify(chunk),

@@ -2,14 +2,15 @@ import type { RequestOptions } from "../../http/request_options.ts";
 import { resolveOptions } from "../../http/_resolve_options.ts";
 import type { RequestSpec } from "../../http/_open_request.ts";
 import { requestJson } from "../../http/_request_json.ts";
-import { ResponseStream } from "../../stream/response_stream.ts";
-import type { StreamOptions } from "../../stream/types.ts";
-import { callbacksOf } from "../../stream/_callbacks.ts";
+import type { ResponseStream } from "../../response_stream/response_stream.ts";
+import { streamRequest } from "../../response_stream/_http_stream.ts";
+import type { StreamOptions } from "../../response_stream/types.ts";
+import { callbacksOf } from "../../response_stream/_callbacks.ts";
 import { messagesProtocol } from "./_protocol.ts";
 import type { AnthropicResult } from "./anthropic_result.ts";
 import type { AnthropicMessage, AnthropicMessagesRequest, AnthropicStreamEvent } from "./types.ts";
 
-/** The default {@linkcode AnthropicOptions.baseUrl}. */
+/** The default {@linkcode AnthropicOptions.baseURL}. */
 const DEFAULT_BASE_URL = "https://api.anthropic.com";
 /** The default {@linkcode AnthropicOptions.version}. */
 const DEFAULT_VERSION = "2023-06-01";
@@ -22,6 +23,8 @@ export interface AnthropicOptions extends RequestOptions {
    *
    * @default {"https://api.anthropic.com"}
    */
+  baseURL?: string;
+  /** The same as {@linkcode AnthropicOptions.baseURL} (the spelling of sluice 0.1). */
   baseUrl?: string;
   /**
    * The API key, sent as `x-api-key`. Leave it out when a proxy adds
@@ -107,7 +110,8 @@ function betaHeader(existing: string | null, beta: readonly string[]): string {
  * for await (const text of stream.textStream) pieces.push(text);
  * const result = await stream.result();
  * assert.deepEqual(pieces, ["Hello", " there"]);
- * assert.equal(result.finishReason, "end_turn");
+ * assert.equal(result.finishReason, "stop");
+ * assert.equal(result.rawFinishReason, "end_turn");
  * assert.equal(result.usage.outputTokens, 3);
  * ```
  */
@@ -120,15 +124,16 @@ export class Anthropic {
   /**
    * Creates a client. Nothing is sent until a call.
    *
-   * @throws {TypeError} A `baseUrl` that is not a URL.
+   * @throws {TypeError} A `baseURL` that is not a URL.
    */
   constructor(options: AnthropicOptions = {}) {
     this.#options = options;
-    const base = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+    const given = options.baseURL ?? options.baseUrl;
+    const base = (given ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
     try {
       new URL(base);
     } catch (cause) {
-      throw new TypeError(`baseUrl must be an absolute URL: received '${options.baseUrl}'`, {
+      throw new TypeError(`baseURL must be an absolute URL: received '${given}'`, {
         cause,
       });
     }
@@ -179,7 +184,8 @@ export class Anthropic {
    *   }],
    *   messages: [{ role: "user", content: "Weather in Lisbon?" }],
    * }).result();
-   * assert.equal(result.finishReason, "tool_use");
+   * assert.equal(result.finishReason, "tool-calls");
+   * assert.equal(result.rawFinishReason, "tool_use");
    * assert.deepEqual(result.toolCalls, [
    *   { id: "toolu_1", name: "get_weather", arguments: { city: "Lisbon" } },
    * ]);
@@ -245,11 +251,12 @@ export class Anthropic {
       options,
       "text/event-stream",
     );
-    return new ResponseStream({
+    return streamRequest({
       request: spec,
       options: resolved,
       protocol: messagesProtocol(spec.secrets ?? []),
       callbacks: callbacksOf(options),
+      maxLineLength: options.maxLineLength ?? this.#options.maxLineLength,
     });
   }
 
@@ -278,7 +285,7 @@ export class Anthropic {
       secrets,
       hint: ({ status }) =>
         status === 404 && url.endsWith("/v1/v1/messages")
-          ? "baseUrl should not end with /v1: the client adds it"
+          ? "baseURL should not end with /v1: the client adds it"
           : undefined,
     };
     return { spec, resolved };

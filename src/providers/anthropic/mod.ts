@@ -130,8 +130,8 @@ export type {
   AnthropicWebSearchTool,
 } from "./types.ts";
 export type { RequestOptions } from "../../http/request_options.ts";
-export type { ResponseStream } from "../../stream/response_stream.ts";
-export type { IterableReadableStream } from "../../stream/_async_iterable.ts";
+export type { ResponseStream } from "../../response_stream/response_stream.ts";
+export type { IterableReadableStream } from "../../shared/_async_iterable.ts";
 export type {
   ResponseInfo,
   StreamCallbacks,
@@ -141,4 +141,4 @@ export type {
   ToolCall,
   ToResponseOptions,
   Usage,
-} from "../../stream/types.ts";
+} from "../../response_stream/types.ts";

@@ -1,5 +1,5 @@
 import { IncompleteStreamError } from "../../errors/incomplete_stream_error.ts";
-import type { StreamAssembler, StreamProtocol } from "../../stream/stream_protocol.ts";
+import type { ProtocolReader, StreamProtocol } from "../../response_stream/stream_protocol.ts";
 import { checkLine } from "./_protocol.ts";
 import type {
   OllamaLayerProgress,
@@ -124,9 +124,9 @@ export class ProgressTracker {
   }
 }
 
-function createProgressAssembler(
+function createProgressReader(
   clock: ProgressClock,
-): StreamAssembler<OllamaProgressChunk, OllamaProgressResult> {
+): ProtocolReader<OllamaProgressChunk, OllamaProgressResult> {
   const tracker = new ProgressTracker(clock);
   let last: OllamaProgressChunk | undefined;
   let done = false;
@@ -139,7 +139,6 @@ function createProgressAssembler(
       last = line;
       return line;
     },
-    text: () => "",
     get done() {
       return done;
     },
@@ -150,13 +149,10 @@ function createProgressAssembler(
         );
       }
     },
-    result() {
+    result(base) {
       const progress = last?.progress ?? tracker.snapshot();
       const result: OllamaProgressResult = {
-        text: "",
-        thinking: "",
-        toolCalls: [],
-        usage: {},
+        ...base,
         status: progress.status,
         progress,
       };
@@ -170,5 +166,5 @@ function createProgressAssembler(
 export function progressProtocol(
   clock: ProgressClock,
 ): StreamProtocol<OllamaProgressChunk, OllamaProgressResult> {
-  return { framing: "ndjson", createAssembler: () => createProgressAssembler(clock) };
+  return { framing: "ndjson", createReader: () => createProgressReader(clock) };
 }

@@ -1,6 +1,13 @@
 import { IncompleteStreamError } from "../../errors/incomplete_stream_error.ts";
 import { ProviderError } from "../../errors/provider_error.ts";
-import type { StreamAssembler, StreamProtocol } from "../../stream/stream_protocol.ts";
+import type {
+  PartSink,
+  ProtocolReader,
+  StreamProtocol,
+} from "../../response_stream/stream_protocol.ts";
+import { generatedCallId, parseArguments } from "../../shared/_tool_arguments.ts";
+import { usageOf } from "../../shared/_usage.ts";
+import type { FinishReason, StreamResult, ToolCallPart } from "../../shared/types.ts";
 import type {
   OllamaChatChunk,
   OllamaChatResult,
@@ -9,9 +16,7 @@ import type {
   OllamaLogprob,
   OllamaMetrics,
   OllamaResult,
-  OllamaResultToolCall,
   OllamaTimings,
-  OllamaToolCall,
 } from "./types.ts";
 
 const METRICS = [
@@ -73,51 +78,95 @@ export function timingsOf(metrics: OllamaMetrics): OllamaTimings {
   return timings;
 }
 
-/** Converts one wire tool call; string arguments (not Ollama's habit) are parsed. */
-function toolCallOf(call: OllamaToolCall): OllamaResultToolCall {
-  const fn: Partial<OllamaToolCall["function"]> = call.function ?? {};
-  let args: unknown = fn.arguments ?? {};
-  let parseError: string | undefined;
-  if (typeof args === "string") {
-    try {
-      args = JSON.parse(args);
-    } catch (error) {
-      parseError = error instanceof Error ? error.message : String(error);
-    }
-  }
-  const result: OllamaResultToolCall = { name: fn.name ?? "", arguments: args };
-  if (call.id !== undefined) result.id = call.id;
-  if (fn.index !== undefined) result.index = fn.index;
-  if (parseError !== undefined) result.parseError = parseError;
-  return result;
+function finishReasonOf(raw: unknown): FinishReason {
+  if (raw === undefined || raw === "stop") return "stop";
+  return raw === "length" ? "length" : "other";
 }
 
-/** What the chat and generate assemblers share: the accumulated answer. */
-class Accumulator {
-  text = "";
-  thinking = "";
-  toolCalls: OllamaResultToolCall[] = [];
-  logprobs: OllamaLogprob[] | undefined;
-  model: string | undefined;
-  final: (OllamaMetrics & { done_reason?: string }) | undefined;
-  done = false;
+/**
+ * Emits the parts of one line's tool calls: each whole, so start, its
+ * arguments as JSON text, and the complete call. Ollama sends arguments as an
+ * object; a string (not Ollama's habit) is parsed. Entries that are not
+ * objects are skipped (the line itself still reaches the caller).
+ */
+function emitToolCalls(calls: unknown, emit: PartSink): void {
+  if (!Array.isArray(calls)) return;
+  for (const call of calls as unknown[]) {
+    if (typeof call !== "object" || call === null) continue;
+    const { id: given, function: fn } = call as { id?: unknown; function?: unknown };
+    const { name: rawName, arguments: args } =
+      (typeof fn === "object" && fn !== null ? fn : {}) as {
+        name?: unknown;
+        arguments?: unknown;
+      };
+    const id = typeof given === "string" && given !== "" ? given : generatedCallId();
+    const name = typeof rawName === "string" ? rawName : "";
+    emit({ type: "tool-call-start", id, name });
+    let text: string;
+    let value: unknown;
+    let error: string | undefined;
+    if (typeof args === "string") {
+      text = args;
+      ({ value, error } = parseArguments(args, name));
+    } else {
+      value = args ?? {};
+      text = JSON.stringify(value);
+    }
+    emit({ type: "tool-call-delta", id, argumentsDelta: text });
+    const part: ToolCallPart = { type: "tool-call", id, name, arguments: value };
+    if (error !== undefined) part.parseError = error;
+    emit(part);
+  }
+}
 
-  addToolCalls(calls: OllamaToolCall[]): void {
-    for (let i = 0; i < calls.length; i++) this.toolCalls.push(toolCallOf(calls[i]!));
+/** Appends `value` when it is a non-empty string, else nothing: never "undefined" or "[object Object]". */
+function emitText(value: unknown, type: "text-delta" | "reasoning-delta", emit: PartSink): void {
+  if (typeof value === "string" && value !== "") emit({ type, text: value });
+}
+
+/**
+ * Reads chat or generate lines: the one place Ollama's answer lines are
+ * interpreted. `read` takes the content of one line (chat: `message`;
+ * generate: the line itself).
+ */
+class OllamaReader<
+  Chunk extends OllamaChatChunk | OllamaGenerateChunk,
+  Result extends StreamResult,
+> implements ProtocolReader<Chunk, Result> {
+  done = false;
+  #model: string | undefined;
+  #final: (OllamaMetrics & { done_reason?: string; context?: number[] }) | undefined;
+  #logprobs: OllamaLogprob[] | undefined;
+  #last: Chunk | undefined;
+  #content: (line: Record<string, unknown>, emit: PartSink) => void;
+  #extra: (result: OllamaResult<Chunk>, final: Record<string, unknown> | undefined) => Result;
+
+  constructor(
+    content: (line: Record<string, unknown>, emit: PartSink) => void,
+    extra: (result: OllamaResult<Chunk>, final: Record<string, unknown> | undefined) => Result,
+  ) {
+    this.#content = content;
+    this.#extra = extra;
   }
 
-  /** Takes what every chat or generate line may carry besides the text. */
-  take(line: OllamaChatChunk | OllamaGenerateChunk): void {
-    if (this.model === undefined) this.model = line.model;
+  push(frame: unknown, emit: PartSink): Chunk | undefined {
+    if (this.done) return undefined;
+    const line = checkLine(frame);
+    this.#content(line, emit);
+    if (this.#model === undefined && typeof line.model === "string") this.#model = line.model;
     const logprobs = line.logprobs;
-    if (logprobs !== undefined) {
-      this.logprobs ??= [];
-      for (let i = 0; i < logprobs.length; i++) this.logprobs.push(logprobs[i]!);
+    if (Array.isArray(logprobs)) {
+      const all = this.#logprobs ??= [];
+      for (let i = 0; i < logprobs.length; i++) all.push(logprobs[i] as OllamaLogprob);
     }
     if (line.done === true) {
       this.done = true;
-      this.final = line;
+      this.#final = line as OllamaMetrics & { done_reason?: string };
+      emit({ type: "usage", usage: usageOf(line.prompt_eval_count, line.eval_count) });
+      const raw = typeof line.done_reason === "string" ? line.done_reason : undefined;
+      emit({ type: "finish", finishReason: finishReasonOf(raw), rawFinishReason: raw });
     }
+    return this.#last = line as unknown as Chunk;
   }
 
   finish(): void {
@@ -128,101 +177,55 @@ class Accumulator {
     }
   }
 
-  result<Chunk>(last: Chunk | undefined): OllamaResult<Chunk> {
-    const result: OllamaResult<Chunk> = {
-      text: this.text,
-      thinking: this.thinking,
-      toolCalls: this.toolCalls.slice(),
-      usage: {},
-      metrics: {},
-      timings: {},
-    };
-    if (this.model !== undefined) result.model = this.model;
-    const final = this.final;
+  result(base: StreamResult): Result {
+    const result: OllamaResult<Chunk> = { ...base, metrics: {}, timings: {} };
+    if (this.#model !== undefined) result.model = this.#model;
+    const final = this.#final;
     if (final !== undefined) {
-      if (final.done_reason !== undefined) result.finishReason = final.done_reason;
       for (const key of METRICS) {
         const value = final[key];
-        if (value !== undefined) result.metrics[key] = value;
+        if (typeof value === "number") result.metrics[key] = value;
       }
-      if (final.prompt_eval_count !== undefined) {
-        result.usage.inputTokens = final.prompt_eval_count;
-      }
-      if (final.eval_count !== undefined) result.usage.outputTokens = final.eval_count;
       result.timings = timingsOf(result.metrics);
     }
-    if (this.logprobs !== undefined) result.logprobs = this.logprobs.slice();
-    if (last !== undefined) result.lastChunk = last;
-    return result;
+    if (this.#logprobs !== undefined) result.logprobs = this.#logprobs.slice();
+    if (this.#last !== undefined) result.lastChunk = this.#last;
+    return this.#extra(result, final as Record<string, unknown> | undefined);
   }
 }
 
-function createChatAssembler(): StreamAssembler<OllamaChatChunk, OllamaChatResult> {
-  const state = new Accumulator();
-  let last: OllamaChatChunk | undefined;
-  return {
-    push(frame) {
-      if (state.done) return undefined;
-      const line = checkLine(frame) as unknown as OllamaChatChunk;
-      const message = line.message;
-      if (message !== undefined) {
-        if (message.content) state.text += message.content;
-        if (message.thinking) state.thinking += message.thinking;
-        if (message.tool_calls !== undefined) state.addToolCalls(message.tool_calls);
-      }
-      state.take(line);
-      last = line;
-      return line;
-    },
-    text: (chunk) => chunk.message?.content || "",
-    thinking: (chunk) => chunk.message?.thinking || "",
-    get done() {
-      return state.done;
-    },
-    finish: () => state.finish(),
-    result: () => state.result(last),
-  };
+function readChat(line: Record<string, unknown>, emit: PartSink): void {
+  const message = line.message;
+  if (typeof message !== "object" || message === null) return;
+  const { content, thinking, tool_calls } = message as Record<string, unknown>;
+  emitText(thinking, "reasoning-delta", emit);
+  emitText(content, "text-delta", emit);
+  if (tool_calls != null) emitToolCalls(tool_calls, emit);
 }
 
-function createGenerateAssembler(): StreamAssembler<OllamaGenerateChunk, OllamaGenerateResult> {
-  const state = new Accumulator();
-  let last: OllamaGenerateChunk | undefined;
-  return {
-    push(frame) {
-      if (state.done) return undefined;
-      const line = checkLine(frame) as unknown as OllamaGenerateChunk;
-      if (line.response) state.text += line.response;
-      if (line.thinking) state.thinking += line.thinking;
-      if (line.tool_calls !== undefined) state.addToolCalls(line.tool_calls);
-      state.take(line);
-      last = line;
-      return line;
-    },
-    text: (chunk) => chunk.response || "",
-    thinking: (chunk) => chunk.thinking || "",
-    get done() {
-      return state.done;
-    },
-    finish: () => state.finish(),
-    result(): OllamaGenerateResult {
-      const result: OllamaGenerateResult = state.result(last);
-      const context = (state.final as OllamaGenerateChunk | undefined)?.context;
-      if (context !== undefined) result.context = context;
-      return result;
-    },
-  };
+function readGenerate(line: Record<string, unknown>, emit: PartSink): void {
+  emitText(line.thinking, "reasoning-delta", emit);
+  emitText(line.response, "text-delta", emit);
+  if (line.tool_calls != null) emitToolCalls(line.tool_calls, emit);
 }
 
 /** `/api/chat`: NDJSON lines with `message`, ending with `done: true`. */
 export const chatProtocol: StreamProtocol<OllamaChatChunk, OllamaChatResult> = {
   framing: "ndjson",
-  createAssembler: createChatAssembler,
+  createReader: () =>
+    new OllamaReader<OllamaChatChunk, OllamaChatResult>(readChat, (result) => result),
   tokensPerSecond: (result) => result.timings.tokensPerSecond,
 };
 
 /** `/api/generate`: NDJSON lines with `response`, ending with `done: true`. */
 export const generateProtocol: StreamProtocol<OllamaGenerateChunk, OllamaGenerateResult> = {
   framing: "ndjson",
-  createAssembler: createGenerateAssembler,
+  createReader: () =>
+    new OllamaReader<OllamaGenerateChunk, OllamaGenerateResult>(readGenerate, (result, final) => {
+      const generate: OllamaGenerateResult = result;
+      const context = final?.context;
+      if (Array.isArray(context)) generate.context = context as number[];
+      return generate;
+    }),
   tokensPerSecond: (result) => result.timings.tokensPerSecond,
 };

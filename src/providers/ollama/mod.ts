@@ -59,7 +59,6 @@ export type {
   OllamaPushRequest,
   OllamaResponseMessage,
   OllamaResult,
-  OllamaResultToolCall,
   OllamaRunningModel,
   OllamaShowRequest,
   OllamaShowResponse,
@@ -71,7 +70,7 @@ export type {
   OllamaVersionResponse,
 } from "./types.ts";
 export type { RequestOptions } from "../../http/request_options.ts";
-export type { ResponseStream } from "../../stream/response_stream.ts";
+export type { ResponseStream } from "../../response_stream/response_stream.ts";
 export type {
   ResponseInfo,
   StreamCallbacks,
@@ -81,5 +80,5 @@ export type {
   ToolCall,
   ToResponseOptions,
   Usage,
-} from "../../stream/types.ts";
-export type { IterableReadableStream } from "../../stream/_async_iterable.ts";
+} from "../../response_stream/types.ts";
+export type { IterableReadableStream } from "../../shared/_async_iterable.ts";

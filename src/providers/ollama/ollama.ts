@@ -2,10 +2,12 @@ import type { RequestOptions } from "../../http/request_options.ts";
 import { resolveOptions } from "../../http/_resolve_options.ts";
 import type { RequestSpec } from "../../http/_open_request.ts";
 import { requestJson } from "../../http/_request_json.ts";
-import { ResponseStream } from "../../stream/response_stream.ts";
-import type { StreamProtocol } from "../../stream/stream_protocol.ts";
-import type { StreamOptions, StreamResult } from "../../stream/types.ts";
-import { callbacksOf } from "../../stream/_callbacks.ts";
+import type { ResponseStream } from "../../response_stream/response_stream.ts";
+import { streamRequest } from "../../response_stream/_http_stream.ts";
+import type { StreamProtocol } from "../../response_stream/stream_protocol.ts";
+import type { StreamOptions } from "../../response_stream/types.ts";
+import type { StreamResult } from "../../shared/types.ts";
+import { callbacksOf } from "../../response_stream/_callbacks.ts";
 import { encodeBase64 } from "./_base64.ts";
 import { chatProtocol, generateProtocol, ollamaError } from "./_protocol.ts";
 import { progressProtocol } from "./_progress.ts";
@@ -59,6 +61,8 @@ export interface OllamaOptions extends RequestOptions {
    *
    * @default {"http://127.0.0.1:11434"}
    */
+  baseURL?: string;
+  /** The same as {@linkcode OllamaOptions.baseURL} (the name Ollama's own tools use). */
   host?: string;
 }
 
@@ -201,8 +205,8 @@ export class Ollama {
    * ```
    */
   constructor(options: OllamaOptions = {}) {
-    const { host, ...requestOptions } = options;
-    this.#host = normalizeHost(host ?? DEFAULT_HOST);
+    const { baseURL, host, ...requestOptions } = options;
+    this.#host = normalizeHost(baseURL ?? host ?? DEFAULT_HOST);
     this.#options = requestOptions;
   }
 
@@ -219,6 +223,21 @@ export class Ollama {
    * ```
    */
   get host(): string {
+    return this.#host;
+  }
+
+  /**
+   * The same as {@linkcode Ollama.host}: the normalized base URL.
+   *
+   * @example Read the base URL
+   * ```ts
+   * import { Ollama } from "@sluice/sluice/ollama";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(new Ollama({ baseURL: "gpu-box" }).baseURL, "http://gpu-box:11434");
+   * ```
+   */
+  get baseURL(): string {
     return this.#host;
   }
 
@@ -249,8 +268,8 @@ export class Ollama {
    * for await (const chunk of stream) {
    *   if (chunk.message.thinking) console.log("thinking:", chunk.message.thinking);
    * }
-   * const { text, thinking } = await stream.result();
-   * assert.deepEqual([text, thinking], ["4", "Easy."]);
+   * const { text, reasoning } = await stream.result();
+   * assert.deepEqual([text, reasoning], ["4", "Easy."]);
    * ```
    *
    * @example Ask for the complete response at once
@@ -650,11 +669,12 @@ export class Ollama {
     const secrets = secretsOf(resolved.headers);
     if (secrets) request.secrets = secrets;
     if (hint) request.hint = hint;
-    return new ResponseStream({
+    return streamRequest({
       request,
       options: resolved,
       protocol,
       callbacks: callbacksOf(options),
+      maxLineLength: options.maxLineLength ?? this.#options.maxLineLength,
     });
   }
 

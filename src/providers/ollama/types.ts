@@ -8,7 +8,8 @@
  */
 
 import type { RequestOptions } from "../../http/request_options.ts";
-import type { StreamOptions, StreamResult, ToolCall } from "../../stream/types.ts";
+import type { StreamOptions } from "../../response_stream/types.ts";
+import type { StreamResult } from "../../shared/types.ts";
 
 // ---------------------------------------------------------------------------
 // Shared request pieces
@@ -334,12 +335,6 @@ export interface OllamaGenerateResponse extends OllamaGenerateChunk {
 // ---------------------------------------------------------------------------
 // Assembled results
 
-/** A tool call of an assembled result: sluice's {@linkcode ToolCall} plus Ollama's index. */
-export interface OllamaResultToolCall extends ToolCall {
-  /** The call's position among the answer's calls, when the server sent one. */
-  index?: number;
-}
-
 /**
  * The server's timings converted to milliseconds, with the rates. A field is
  * absent when the server did not report what it needs.
@@ -360,11 +355,11 @@ export interface OllamaTimings {
 }
 
 /** What a chat or generate stream assembles. */
-export interface OllamaResult<Chunk> extends StreamResult<Chunk> {
-  /** Every tool call, in order, each with its id and index when the server sent them. */
-  toolCalls: OllamaResultToolCall[];
-  /** `done_reason` of the last line. */
-  finishReason?: string | undefined;
+export interface OllamaResult<Chunk> extends StreamResult {
+  /** `done_reason` of the last line (`"stop"`, `"length"`, `"load"`, `"unload"`). */
+  rawFinishReason?: string | undefined;
+  /** The last line received, as the server sent it. */
+  lastChunk?: Chunk | undefined;
   /** The model name the server echoed. */
   model?: string | undefined;
   /** The raw statistics of the last line, durations in nanoseconds. */
@@ -507,7 +502,9 @@ export interface OllamaProgressChunk extends OllamaProgressLine {
 }
 
 /** What a pull, push or create stream assembles. */
-export interface OllamaProgressResult extends StreamResult<OllamaProgressChunk> {
+export interface OllamaProgressResult extends StreamResult {
+  /** The last line received. */
+  lastChunk?: OllamaProgressChunk | undefined;
   /** The last status (`"success"` once complete). */
   status: string;
   /** The aggregated state after the last line. */

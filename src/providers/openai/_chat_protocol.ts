@@ -1,6 +1,11 @@
 import { ProviderError } from "../../errors/provider_error.ts";
-import type { StreamAssembler, StreamProtocol } from "../../stream/stream_protocol.ts";
-import { type ChoiceEnd, mapUsage, SseAssembler } from "./_sse_assembler.ts";
+import type {
+  PartSink,
+  ProtocolReader,
+  StreamProtocol,
+} from "../../response_stream/stream_protocol.ts";
+import type { StreamResult } from "../../shared/types.ts";
+import { type ChoiceEnd, finishReasonOf, SseAssembler } from "./_sse_assembler.ts";
 import { ToolCallAssembler } from "./_tool_calls.ts";
 import type {
   OpenAIChatChoiceResult,
@@ -58,6 +63,23 @@ function reasoningOf(delta: OpenAIChatDelta): string {
   return typeof text === "string" ? text : "";
 }
 
+/** The text of Mistral-style content parts: `[{ type: "text", text }]`, nested `thinking` parts. */
+function partsText(parts: unknown, type: "text" | "thinking"): string {
+  if (!Array.isArray(parts)) return "";
+  let text = "";
+  for (const part of parts as unknown[]) {
+    if (typeof part !== "object" || part === null) continue;
+    const record = part as Record<string, unknown>;
+    if (type === "text" && record.type === "text" && typeof record.text === "string") {
+      text += record.text;
+    } else if (type === "thinking" && record.type === "thinking") {
+      const thinking = record.thinking;
+      text += typeof thinking === "string" ? thinking : partsText(thinking, "text");
+    }
+  }
+  return text;
+}
+
 function appendTokens(
   target: OpenAITokenLogprob[] | null,
   tokens: OpenAITokenLogprob[] | null | undefined,
@@ -72,13 +94,15 @@ const NO_DELTA: OpenAIChatDelta = {};
 
 /** The state of one chat stream. */
 class ChatAssembler extends SseAssembler<OpenAIChatChunk, OpenAIChatChunkChoice>
-  implements StreamAssembler<OpenAIChatChunk, OpenAIChatResult> {
+  implements ProtocolReader<OpenAIChatChunk, OpenAIChatResult> {
   #choices = new Map<number, ChoiceState>();
   #current: ChoiceState | undefined;
-  /** The choice whose text `text()` reports: the lowest index seen (0). */
-  #primary = -1;
 
-  protected addChoice(choice: OpenAIChatChunkChoice): void {
+  /**
+   * Reads one choice delta. Choice 0's content becomes the parts (the result's
+   * `text`, `reasoning` and `toolCalls`); every choice is kept in `choices`.
+   */
+  protected addChoice(choice: OpenAIChatChunkChoice, emit: PartSink): void {
     if (typeof choice !== "object" || choice === null) return;
     const index = indexOf(choice);
     let state = this.#current;
@@ -87,32 +111,45 @@ class ChatAssembler extends SseAssembler<OpenAIChatChunk, OpenAIChatChunkChoice>
       if (!state) {
         state = new ChoiceState(index);
         this.#choices.set(index, state);
-        if (this.#primary < 0 || index < this.#primary) this.#primary = index;
       }
       this.#current = state;
     }
-    const delta = choice.delta ?? NO_DELTA;
-    if (delta.role && state.role === undefined) state.role = delta.role;
-    const content = delta.content;
+    const primary = index === 0;
+    const delta = typeof choice.delta === "object" && choice.delta !== null
+      ? choice.delta
+      : NO_DELTA;
+    if (typeof delta.role === "string" && state.role === undefined) state.role = delta.role;
+    let reasoning = reasoningOf(delta);
+    let content = delta.content as unknown;
+    if (Array.isArray(content)) {
+      // Mistral's reasoning models: text parts are text, thinking parts reasoning.
+      reasoning += partsText(content, "thinking");
+      content = partsText(content, "text");
+    }
+    if (reasoning) {
+      state.reasoning += reasoning;
+      if (primary) emit({ type: "reasoning-delta", text: reasoning });
+    }
     if (typeof content === "string") {
       state.content = state.content === null ? content : state.content + content;
+      if (primary && content) emit({ type: "text-delta", text: content });
     }
     const refusal = delta.refusal;
     if (typeof refusal === "string") {
       state.refusal = state.refusal === null ? refusal : state.refusal + refusal;
+      if (primary && refusal) emit({ type: "raw", value: { type: "refusal-delta", refusal } });
     }
-    const reasoning = reasoningOf(delta);
-    if (reasoning) state.reasoning += reasoning;
     const toolCalls = delta.tool_calls;
     if (Array.isArray(toolCalls)) {
-      const tools = state.tools ??= new ToolCallAssembler();
+      const tools = state.tools ??= new ToolCallAssembler(primary ? emit : undefined);
       for (let i = 0; i < toolCalls.length; i++) {
         const fragment = toolCalls[i];
         if (typeof fragment === "object" && fragment !== null) tools.add(fragment);
       }
     }
-    if (delta.function_call) {
-      (state.tools ??= new ToolCallAssembler()).addFunctionCall(delta.function_call);
+    if (typeof delta.function_call === "object" && delta.function_call !== null) {
+      (state.tools ??= new ToolCallAssembler(primary ? emit : undefined))
+        .addFunctionCall(delta.function_call);
     }
     const logprobs = choice.logprobs;
     if (logprobs) {
@@ -121,8 +158,12 @@ class ChatAssembler extends SseAssembler<OpenAIChatChunk, OpenAIChatChunkChoice>
       target.refusal = appendTokens(target.refusal, logprobs.refusal);
     }
     const finish = choice.finish_reason;
-    if (finish) {
+    if (typeof finish === "string" && finish) {
       state.finish = finish;
+      if (primary) {
+        state.tools?.complete();
+        emit({ type: "finish", finishReason: finishReasonOf(finish), rawFinishReason: finish });
+      }
       if (finish === "error") {
         // OpenRouter sends a top-level error with it (raised before this); without one, still a failure.
         const native = choice.native_finish_reason;
@@ -140,41 +181,12 @@ class ChatAssembler extends SseAssembler<OpenAIChatChunk, OpenAIChatChunkChoice>
     return this.#choices.values();
   }
 
-  text(chunk: OpenAIChatChunk): string {
-    const choices = chunk.choices;
-    if (!choices) return "";
-    for (let i = 0; i < choices.length; i++) {
-      const choice = choices[i] as OpenAIChatChunkChoice;
-      if (choice && indexOf(choice) === this.#primary) {
-        const content = choice.delta?.content;
-        return typeof content === "string" ? content : "";
-      }
-    }
-    return "";
-  }
-
-  thinking(chunk: OpenAIChatChunk): string {
-    const choices = chunk.choices;
-    if (!choices) return "";
-    for (let i = 0; i < choices.length; i++) {
-      const choice = choices[i] as OpenAIChatChunkChoice;
-      if (choice && indexOf(choice) === this.#primary) {
-        return choice.delta ? reasoningOf(choice.delta) : "";
-      }
-    }
-    return "";
-  }
-
-  result(): OpenAIChatResult {
+  result(base: StreamResult): OpenAIChatResult {
     const states = [...this.#choices.values()].sort((a, b) => a.index - b.index);
     const choices = states.map((state) => state.toResult());
-    const first = choices[0];
+    const first = choices[0]?.index === 0 ? choices[0] : undefined;
     return {
-      text: first?.content ?? "",
-      thinking: first?.reasoning ?? "",
-      toolCalls: first?.toolCalls ?? [],
-      finishReason: first?.finishReason ?? undefined,
-      usage: mapUsage(this.rawUsage),
+      ...base,
       lastChunk: this.last,
       id: this.id,
       model: this.model,
@@ -194,7 +206,7 @@ class ChatAssembler extends SseAssembler<OpenAIChatChunk, OpenAIChatChunkChoice>
 /** The Chat Completions streaming protocol: SSE, `[DONE]`, choices routed by index. */
 export const chatProtocol: StreamProtocol<OpenAIChatChunk, OpenAIChatResult> = {
   framing: "sse",
-  createAssembler: () => new ChatAssembler(),
+  createReader: () => new ChatAssembler(),
   sseTrailer: { data: "[DONE]" },
   tokensPerSecond: (result) => result.timings?.predicted_per_second,
 };

@@ -1,5 +1,10 @@
-import type { StreamAssembler, StreamProtocol } from "../../stream/stream_protocol.ts";
-import { type ChoiceEnd, mapUsage, SseAssembler } from "./_sse_assembler.ts";
+import type {
+  PartSink,
+  ProtocolReader,
+  StreamProtocol,
+} from "../../response_stream/stream_protocol.ts";
+import type { StreamResult } from "../../shared/types.ts";
+import { type ChoiceEnd, finishReasonOf, SseAssembler } from "./_sse_assembler.ts";
 import type {
   OpenAICompletion,
   OpenAICompletionChoice,
@@ -25,20 +30,22 @@ function append<T>(target: T[], source: T[] | null | undefined): void {
 
 /** The state of one legacy completion stream. */
 class CompletionAssembler extends SseAssembler<OpenAICompletion, OpenAICompletionChoice>
-  implements StreamAssembler<OpenAICompletion, OpenAICompletionResult> {
+  implements ProtocolReader<OpenAICompletion, OpenAICompletionResult> {
   #choices = new Map<number, ChoiceState>();
-  #primary = -1;
 
-  protected addChoice(choice: OpenAICompletionChoice): void {
+  protected addChoice(choice: OpenAICompletionChoice, emit: PartSink): void {
     if (typeof choice !== "object" || choice === null) return;
     const index = indexOf(choice);
     let state = this.#choices.get(index);
     if (!state) {
       state = { index, text: "", finish: null, logprobs: null };
       this.#choices.set(index, state);
-      if (this.#primary < 0 || index < this.#primary) this.#primary = index;
     }
-    if (typeof choice.text === "string") state.text += choice.text;
+    const text = choice.text;
+    if (typeof text === "string") {
+      state.text += text;
+      if (index === 0 && text) emit({ type: "text-delta", text });
+    }
     const logprobs = choice.logprobs;
     if (logprobs) {
       const target = state.logprobs ??= {
@@ -54,26 +61,20 @@ class CompletionAssembler extends SseAssembler<OpenAICompletion, OpenAICompletio
       }
       append(target.text_offset, logprobs.text_offset);
     }
-    if (choice.finish_reason) state.finish = choice.finish_reason;
+    const finish = choice.finish_reason;
+    if (typeof finish === "string" && finish) {
+      state.finish = finish;
+      if (index === 0) {
+        emit({ type: "finish", finishReason: finishReasonOf(finish), rawFinishReason: finish });
+      }
+    }
   }
 
   protected choiceEnds(): Iterable<ChoiceEnd> {
     return this.#choices.values();
   }
 
-  text(chunk: OpenAICompletion): string {
-    const choices = chunk.choices;
-    if (!choices) return "";
-    for (let i = 0; i < choices.length; i++) {
-      const choice = choices[i] as OpenAICompletionChoice;
-      if (choice && indexOf(choice) === this.#primary) {
-        return typeof choice.text === "string" ? choice.text : "";
-      }
-    }
-    return "";
-  }
-
-  result(): OpenAICompletionResult {
+  result(base: StreamResult): OpenAICompletionResult {
     const choices: OpenAICompletionChoiceResult[] = [...this.#choices.values()]
       .sort((a, b) => a.index - b.index)
       .map((state) => ({
@@ -87,13 +88,8 @@ class CompletionAssembler extends SseAssembler<OpenAICompletion, OpenAICompletio
           text_offset: state.logprobs.text_offset.slice(),
         },
       }));
-    const first = choices[0];
     return {
-      text: first?.text ?? "",
-      thinking: "",
-      toolCalls: [],
-      finishReason: first?.finishReason ?? undefined,
-      usage: mapUsage(this.rawUsage),
+      ...base,
       lastChunk: this.last,
       id: this.id,
       model: this.model,
@@ -110,7 +106,7 @@ class CompletionAssembler extends SseAssembler<OpenAICompletion, OpenAICompletio
 /** The legacy Completions streaming protocol: `text_completion` chunks, `choices[].text`. */
 export const completionsProtocol: StreamProtocol<OpenAICompletion, OpenAICompletionResult> = {
   framing: "sse",
-  createAssembler: () => new CompletionAssembler(),
+  createReader: () => new CompletionAssembler(),
   sseTrailer: { data: "[DONE]" },
   tokensPerSecond: (result) => result.timings?.predicted_per_second,
 };

@@ -2,7 +2,9 @@ import { ProviderError } from "../../errors/provider_error.ts";
 import { IncompleteStreamError } from "../../errors/incomplete_stream_error.ts";
 import { snippet } from "../../errors/_snippet.ts";
 import type { ServerSentEvent } from "../../streams/server_sent_event.ts";
-import type { Usage } from "../../stream/types.ts";
+import type { PartSink } from "../../response_stream/stream_protocol.ts";
+import { usageOf } from "../../shared/_usage.ts";
+import type { FinishReason, Usage } from "../../shared/types.ts";
 import type { OpenAITimings, OpenAIUsage } from "./types.ts";
 
 const GENERIC = "The server reported an error";
@@ -46,14 +48,33 @@ export function eventError(data: string): ProviderError {
   return providerError(inner ?? value);
 }
 
-/** Maps OpenAI's counts to sluice's names. */
-export function mapUsage(raw: OpenAIUsage | undefined): Usage {
-  const usage: Usage = {};
-  if (raw) {
-    if (typeof raw.prompt_tokens === "number") usage.inputTokens = raw.prompt_tokens;
-    if (typeof raw.completion_tokens === "number") usage.outputTokens = raw.completion_tokens;
+/** Maps OpenAI's counts (and DeepSeek's cache hits) to sluice's names. */
+export function mapUsage(raw: OpenAIUsage): Usage {
+  return usageOf(
+    raw.prompt_tokens,
+    raw.completion_tokens,
+    raw.prompt_tokens_details?.cached_tokens ?? raw.prompt_cache_hit_tokens,
+    raw.completion_tokens_details?.reasoning_tokens,
+  );
+}
+
+/** Maps an OpenAI-style `finish_reason` to the unified one. */
+export function finishReasonOf(raw: string): FinishReason {
+  switch (raw) {
+    case "stop":
+      return "stop";
+    case "length":
+      return "length";
+    case "tool_calls":
+    case "function_call":
+      return "tool-calls";
+    case "content_filter":
+      return "content-filter";
+    case "error":
+      return "error";
+    default:
+      return "other";
   }
-  return usage;
 }
 
 /** The fields every OpenAI-style chunk may have. */
@@ -93,12 +114,12 @@ export abstract class SseAssembler<Chunk, ChoiceDelta> {
   protected timings: OpenAITimings | undefined;
   protected last: Chunk | undefined;
 
-  /** Adds one `choices[]` element. */
-  protected abstract addChoice(choice: ChoiceDelta): void;
+  /** Adds one `choices[]` element, emitting choice 0's parts. */
+  protected abstract addChoice(choice: ChoiceDelta, emit: PartSink): void;
   /** Every choice seen so far, in any order. */
   protected abstract choiceEnds(): Iterable<ChoiceEnd>;
 
-  push(frame: unknown): Chunk | undefined {
+  push(frame: unknown, emit: PartSink): Chunk | undefined {
     if (this.done) return undefined;
     const event = frame as ServerSentEvent;
     const data = event.data;
@@ -123,12 +144,16 @@ export abstract class SseAssembler<Chunk, ChoiceDelta> {
       this.systemFingerprint = chunk.system_fingerprint;
     }
     if (typeof chunk.service_tier === "string") this.serviceTier = chunk.service_tier;
-    const usage = chunk.usage ?? chunk.x_groq?.usage;
-    if (usage) this.rawUsage = usage;
     if (chunk.timings) this.timings = chunk.timings;
     const choices = chunk.choices;
     if (Array.isArray(choices)) {
-      for (let i = 0; i < choices.length; i++) this.addChoice(choices[i] as ChoiceDelta);
+      for (let i = 0; i < choices.length; i++) this.addChoice(choices[i] as ChoiceDelta, emit);
+    }
+    // After the choices: a finish chunk that also carries usage reports the finish first.
+    const usage = chunk.usage ?? chunk.x_groq?.usage;
+    if (typeof usage === "object" && usage !== null) {
+      this.rawUsage = usage;
+      emit({ type: "usage", usage: mapUsage(usage) });
     }
     this.last = chunk as Chunk;
     return chunk as Chunk;
@@ -138,7 +163,7 @@ export abstract class SseAssembler<Chunk, ChoiceDelta> {
    * Success means every choice seen has a finish reason (a missing `[DONE]`
    * after that is tolerated); `[DONE]` alone does not.
    */
-  finish(): void {
+  finish(_emit: PartSink): void {
     let count = 0;
     for (const choice of this.choiceEnds()) {
       count++;

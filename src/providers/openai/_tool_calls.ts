@@ -1,8 +1,15 @@
+import type { PartSink } from "../../response_stream/stream_protocol.ts";
+import { generatedCallId, parseArguments } from "../../shared/_tool_arguments.ts";
+import type { ToolCallPart } from "../../shared/types.ts";
 import type { OpenAIToolCall, OpenAIToolCallDelta } from "./types.ts";
 
 /** One call being assembled. */
 interface Slot {
   id: string | undefined;
+  /** The id its parts carry: the server's, or one made up when it sent none. */
+  partId: string;
+  /** The `tool-call` part was emitted. */
+  completed: boolean;
   type: string;
   name: string;
   args: string;
@@ -15,6 +22,8 @@ interface Slot {
 function newSlot(type: string): Slot {
   return {
     id: undefined,
+    partId: "",
+    completed: false,
     type,
     name: "",
     args: "",
@@ -39,13 +48,22 @@ function appendable(value: unknown): string {
  * every fragment (matched by `id`; names are assigned, never appended) or send
  * each call whole. Arguments are only concatenated here and parsed in
  * `result()`, once per change, so a partial result is cheap and honest.
+ *
+ * Given a part sink (choice 0's), it also emits the normalized parts: a
+ * `tool-call-start` per new call, a `tool-call-delta` per argument fragment,
+ * and the complete `tool-call`s at {@linkcode ToolCallAssembler.complete}.
  */
 export class ToolCallAssembler {
+  #emit: PartSink | undefined;
   #slots: Slot[] = [];
   #byIndex = new Map<number, Slot>();
   #byId: Map<string, Slot> | undefined;
   #last: Slot | undefined;
   #functionCall: Slot | undefined;
+
+  constructor(emit?: PartSink) {
+    this.#emit = emit;
+  }
 
   /** How many calls have started. */
   get size(): number {
@@ -63,15 +81,52 @@ export class ToolCallAssembler {
       (this.#byId ??= new Map()).set(id, slot);
     }
     if (fragment.type) slot.type = fragment.type;
-    if (fn) {
-      if (fn.name && !slot.name) slot.name = fn.name;
-      if (fn.arguments != null) slot.args += appendable(fn.arguments);
+    if (fn && typeof fn.name === "string" && fn.name && !slot.name) slot.name = fn.name;
+    if (custom && typeof custom.name === "string" && custom.name && !slot.name) {
+      slot.name = custom.name;
     }
-    if (custom) {
-      if (custom.name && !slot.name) slot.name = custom.name;
-      if (custom.input != null) slot.args += appendable(custom.input);
-    }
+    // The start goes out with the call's first fragment, so calls start in the order they came.
+    this.#started(slot);
+    if (fn && fn.arguments != null) this.#append(slot, appendable(fn.arguments));
+    if (custom && custom.input != null) this.#append(slot, appendable(custom.input));
     this.#last = slot;
+  }
+
+  #append(slot: Slot, text: string): void {
+    if (!text) return;
+    this.#started(slot);
+    slot.args += text;
+    this.#emit?.({ type: "tool-call-delta", id: slot.partId, argumentsDelta: text });
+  }
+
+  /** Emits the start of a call once (at its first fragment). */
+  #started(slot: Slot): void {
+    if (slot.partId !== "") return;
+    slot.partId = slot.id ?? generatedCallId();
+    this.#emit?.({ type: "tool-call-start", id: slot.partId, name: slot.name });
+  }
+
+  /** Emits a `tool-call` part for every call not yet completed (at the choice's finish). */
+  complete(): void {
+    const emit = this.#emit;
+    if (!emit) return;
+    for (const slot of this.#slots) {
+      if (slot.completed) continue;
+      slot.completed = true;
+      this.#started(slot);
+      const part: ToolCallPart = {
+        type: "tool-call",
+        id: slot.partId,
+        name: slot.name,
+        arguments: slot.args,
+      };
+      if (slot.type !== "custom") {
+        const { value, error } = parseArguments(slot.args, slot.name);
+        part.arguments = value;
+        if (error !== undefined) part.parseError = error;
+      }
+      emit(part);
+    }
   }
 
   /** Adds a fragment of the deprecated `delta.function_call`. */
@@ -82,7 +137,8 @@ export class ToolCallAssembler {
       this.#slots.push(slot);
     }
     if (fragment.name && !slot.name) slot.name = fragment.name;
-    if (fragment.arguments != null) slot.args += appendable(fragment.arguments);
+    this.#started(slot);
+    if (fragment.arguments != null) this.#append(slot, appendable(fragment.arguments));
   }
 
   #find(index: number | undefined, id: string | undefined, type: string): Slot {
@@ -134,19 +190,8 @@ export class ToolCallAssembler {
 }
 
 function parse(slot: Slot): void {
-  const text = slot.args;
-  slot.parsedFrom = text;
-  slot.parseError = undefined;
-  if (text.trim() === "") {
-    slot.parsed = {};
-    return;
-  }
-  try {
-    slot.parsed = JSON.parse(text);
-  } catch (error) {
-    slot.parsed = text;
-    slot.parseError = `Invalid JSON in the arguments of tool call '${slot.name}': ${
-      error instanceof Error ? error.message : String(error)
-    }`;
-  }
+  slot.parsedFrom = slot.args;
+  const { value, error } = parseArguments(slot.args, slot.name);
+  slot.parsed = value;
+  slot.parseError = error;
 }

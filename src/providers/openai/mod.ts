@@ -35,9 +35,9 @@
 export {
   OpenAI,
   OPENAI_BASE_URL,
-  type OpenAIChatCallOptions,
+  type OpenAIChatOptions,
   type OpenAIChatStream,
-  type OpenAICompletionCallOptions,
+  type OpenAICompletionOptions,
   type OpenAICompletionStream,
   type OpenAIOptions,
 } from "./openai.ts";
@@ -90,8 +90,8 @@ export type {
   OpenAIUserMessage,
 } from "./types.ts";
 export type { RequestOptions } from "../../http/request_options.ts";
-export { ResponseStream } from "../../stream/response_stream.ts";
-export type { IterableReadableStream } from "../../stream/_async_iterable.ts";
+export { ResponseStream } from "../../response_stream/response_stream.ts";
+export type { IterableReadableStream } from "../../shared/_async_iterable.ts";
 export type {
   ResponseInfo,
   StreamCallbacks,
@@ -101,4 +101,4 @@ export type {
   ToolCall,
   ToResponseOptions,
   Usage,
-} from "../../stream/types.ts";
+} from "../../response_stream/types.ts";

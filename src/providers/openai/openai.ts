@@ -4,9 +4,10 @@ import type { RequestSpec } from "../../http/_open_request.ts";
 import { requestJson } from "../../http/_request_json.ts";
 import { ParseError } from "../../errors/parse_error.ts";
 import { snippet } from "../../errors/_snippet.ts";
-import { ResponseStream } from "../../stream/response_stream.ts";
-import type { StreamOptions } from "../../stream/types.ts";
-import { callbacksOf } from "../../stream/_callbacks.ts";
+import type { ResponseStream } from "../../response_stream/response_stream.ts";
+import { streamRequest } from "../../response_stream/_http_stream.ts";
+import type { StreamOptions } from "../../response_stream/types.ts";
+import { callbacksOf } from "../../response_stream/_callbacks.ts";
 import { chatProtocol } from "./_chat_protocol.ts";
 import { completionsProtocol } from "./_completions_protocol.ts";
 import { providerError } from "./_sse_assembler.ts";
@@ -21,7 +22,7 @@ import type {
   OpenAIModelList,
 } from "./types.ts";
 
-/** The default {@linkcode OpenAIOptions.baseUrl}. */
+/** The default {@linkcode OpenAIOptions.baseURL}. */
 export const OPENAI_BASE_URL = "https://api.openai.com/v1";
 
 /** Options of an {@linkcode OpenAI} client; the request options apply to every call. */
@@ -37,6 +38,8 @@ export interface OpenAIOptions extends RequestOptions {
    *
    * @default {"https://api.openai.com/v1"}
    */
+  baseURL?: string;
+  /** The same as {@linkcode OpenAIOptions.baseURL} (the spelling of sluice 0.1). */
   baseUrl?: string;
   /**
    * The API key, sent as `Authorization: Bearer <apiKey>` (nothing is sent
@@ -56,12 +59,12 @@ export type OpenAIChatStream = ResponseStream<OpenAIChatChunk, OpenAIChatResult>
 export type OpenAICompletionStream = ResponseStream<OpenAICompletion, OpenAICompletionResult>;
 
 /** The per-call options of a streamed {@linkcode OpenAI.chat}: request options and callbacks. */
-export type OpenAIChatCallOptions =
+export type OpenAIChatOptions =
   & RequestOptions
   & StreamOptions<OpenAIChatChunk, OpenAIChatResult>;
 
 /** The per-call options of a streamed {@linkcode OpenAI.completions}. */
-export type OpenAICompletionCallOptions =
+export type OpenAICompletionOptions =
   & RequestOptions
   & StreamOptions<OpenAICompletion, OpenAICompletionResult>;
 
@@ -117,7 +120,7 @@ function endpoint(base: URL, path: string): string {
  */
 export class OpenAI {
   /** The base URL every endpoint is resolved against. */
-  readonly baseUrl: string;
+  readonly baseURL: string;
   #options: OpenAIOptions;
   #headers: Headers;
   #apiKey: string | undefined;
@@ -128,10 +131,10 @@ export class OpenAI {
   /**
    * Creates a client. Nothing is sent until a method is called.
    *
-   * @throws {TypeError} A `baseUrl` that is not an absolute http or https URL.
+   * @throws {TypeError} A `baseURL` that is not an absolute http or https URL.
    */
   constructor(options: OpenAIOptions = {}) {
-    const baseUrl = options.baseUrl ?? OPENAI_BASE_URL;
+    const baseUrl = options.baseURL ?? options.baseUrl ?? OPENAI_BASE_URL;
     let base: URL | undefined;
     try {
       base = new URL(baseUrl);
@@ -139,9 +142,9 @@ export class OpenAI {
       // Reported below.
     }
     if (base?.protocol !== "http:" && base?.protocol !== "https:") {
-      throw new TypeError(`baseUrl must be an absolute http or https URL: received '${baseUrl}'`);
+      throw new TypeError(`baseURL must be an absolute http or https URL: received '${baseUrl}'`);
     }
-    this.baseUrl = baseUrl;
+    this.baseURL = baseUrl;
     this.#options = { ...options };
     this.#chatUrl = endpoint(base, "/chat/completions");
     this.#completionsUrl = endpoint(base, "/completions");
@@ -185,12 +188,12 @@ export class OpenAI {
    *   tools: [{ type: "function", function: { name: "get_weather" } }],
    * }).result();
    * assert.deepEqual(result.toolCalls[0]?.arguments, { city: "Paris" });
-   * assert.equal(result.toolCalls[0]?.argumentsText, '{"city":"Paris"}');
+   * assert.equal(result.choices[0]?.toolCalls[0]?.argumentsText, '{"city":"Paris"}');
    * ```
    */
   chat(
     request: OpenAIChatRequest & { stream?: true | undefined },
-    options?: OpenAIChatCallOptions,
+    options?: OpenAIChatOptions,
   ): OpenAIChatStream;
   /**
    * Asks for a chat completion and resolves to the complete answer
@@ -228,21 +231,22 @@ export class OpenAI {
    */
   chat(
     request: OpenAIChatRequest,
-    options?: OpenAIChatCallOptions,
+    options?: OpenAIChatOptions,
   ): OpenAIChatStream | Promise<OpenAIChatCompletion>;
   chat(
     request: OpenAIChatRequest,
-    options: OpenAIChatCallOptions = {},
+    options: OpenAIChatOptions = {},
   ): OpenAIChatStream | Promise<OpenAIChatCompletion> {
     if (request.stream === false) {
       return this.#json(this.#chatUrl, "POST", request, options) as Promise<OpenAIChatCompletion>;
     }
     const resolved = this.#resolve(options, true);
-    return new ResponseStream({
+    return streamRequest({
       request: this.#spec(this.#chatUrl, "POST", streamingBody(request), resolved),
       options: resolved,
       protocol: chatProtocol,
       callbacks: callbacksOf(options),
+      maxLineLength: options.maxLineLength ?? this.#options.maxLineLength,
     });
   }
 
@@ -267,7 +271,7 @@ export class OpenAI {
    */
   completions(
     request: OpenAICompletionRequest & { stream?: true | undefined },
-    options?: OpenAICompletionCallOptions,
+    options?: OpenAICompletionOptions,
   ): OpenAICompletionStream;
   /**
    * Asks the legacy `/completions` endpoint for a complete answer
@@ -301,11 +305,11 @@ export class OpenAI {
    */
   completions(
     request: OpenAICompletionRequest,
-    options?: OpenAICompletionCallOptions,
+    options?: OpenAICompletionOptions,
   ): OpenAICompletionStream | Promise<OpenAICompletion>;
   completions(
     request: OpenAICompletionRequest,
-    options: OpenAICompletionCallOptions = {},
+    options: OpenAICompletionOptions = {},
   ): OpenAICompletionStream | Promise<OpenAICompletion> {
     if (request.stream === false) {
       return this.#json(this.#completionsUrl, "POST", request, options) as Promise<
@@ -313,11 +317,12 @@ export class OpenAI {
       >;
     }
     const resolved = this.#resolve(options, true);
-    return new ResponseStream({
+    return streamRequest({
       request: this.#spec(this.#completionsUrl, "POST", streamingBody(request), resolved),
       options: resolved,
       protocol: completionsProtocol,
       callbacks: callbacksOf(options),
+      maxLineLength: options.maxLineLength ?? this.#options.maxLineLength,
     });
   }
 
@@ -360,7 +365,7 @@ export class OpenAI {
         if (token !== value) secrets.push(token);
       }
     }
-    const baseUrl = this.baseUrl;
+    const baseUrl = this.baseURL;
     const authorized = secrets.length > 0;
     const spec: RequestSpec = {
       url,
@@ -370,8 +375,8 @@ export class OpenAI {
         if (status === 404 && providerMessage === undefined) {
           // A plain 404 means no such route: most often a baseUrl without its /v1.
           return VERSIONED.test(new URL(baseUrl).pathname)
-            ? `check baseUrl '${baseUrl}'`
-            : `check baseUrl '${baseUrl}': it usually ends with the API version, like /v1`;
+            ? `check baseURL '${baseUrl}'`
+            : `check baseURL '${baseUrl}': it usually ends with the API version, like /v1`;
         }
         if (status === 401 && !authorized) return "no apiKey was given";
         return undefined;

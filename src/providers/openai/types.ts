@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { StreamResult, ToolCall, Usage } from "../../stream/types.ts";
+import type { StreamResult, ToolCall, Usage } from "../../shared/types.ts";
 
 // ---------------------------------------------------------------------------
 // Request: messages
@@ -750,8 +750,10 @@ export interface OpenAICompletion {
 // Assembled results
 // ---------------------------------------------------------------------------
 
-/** A tool call assembled from a stream's fragments. */
-export interface OpenAIToolCall extends ToolCall {
+/** A tool call of one choice, assembled from the stream's fragments, in OpenAI's terms. */
+export interface OpenAIToolCall extends Omit<ToolCall, "id"> {
+  /** The call's id, when the server sent one. */
+  id?: string | undefined;
   /** The call's position in the turn. */
   index: number;
   /**
@@ -788,11 +790,15 @@ export interface OpenAIChatChoiceResult {
 }
 
 /**
- * The assembled result of a chat stream. The common fields (`text`,
- * `thinking`, `toolCalls`, `finishReason`) are choice 0's; `choices` holds
- * every choice (`n > 1`).
+ * The assembled result of a chat stream. The shared fields (`text`,
+ * `reasoning`, `toolCalls`, `finishReason`, `usage`) are choice 0's;
+ * `choices` holds every choice (`n > 1`) in OpenAI's own shape.
  */
-export interface OpenAIChatResult extends StreamResult<OpenAIChatChunk> {
+export interface OpenAIChatResult extends StreamResult {
+  /** Choice 0's `finish_reason` as the server sent it. */
+  rawFinishReason?: string | undefined;
+  /** The last chunk received, as the server sent it. */
+  lastChunk?: OpenAIChatChunk | undefined;
   /** The completion's id ("" until a chunk carried one). */
   id: string;
   /** The model snapshot that answered ("" until a chunk carried one). */
@@ -805,13 +811,15 @@ export interface OpenAIChatResult extends StreamResult<OpenAIChatChunk> {
   serviceTier: string | undefined;
   /** Choice 0's refusal; `null` when the model did not refuse. */
   refusal: string | null;
-  /** Choice 0's tool calls. */
-  toolCalls: OpenAIToolCall[];
   /** Choice 0's log probabilities, concatenated. */
   logprobs: OpenAILogprobs | null;
   /** Every choice, by index. */
   choices: OpenAIChatChoiceResult[];
-  /** `prompt_tokens` → `inputTokens`, `completion_tokens` → `outputTokens`. */
+  /**
+   * `prompt_tokens` → `inputTokens`, `completion_tokens` → `outputTokens`,
+   * cached prompt tokens → `cachedInputTokens`, reasoning tokens →
+   * `reasoningTokens`.
+   */
   usage: Usage;
   /**
    * The usage object as the server sent it (top-level `usage`, or Groq's
@@ -837,7 +845,11 @@ export interface OpenAICompletionChoiceResult {
 }
 
 /** The assembled result of a legacy completion stream (`text` is choice 0's). */
-export interface OpenAICompletionResult extends StreamResult<OpenAICompletion> {
+export interface OpenAICompletionResult extends StreamResult {
+  /** Choice 0's `finish_reason` as the server sent it. */
+  rawFinishReason?: string | undefined;
+  /** The last chunk received, as the server sent it. */
+  lastChunk?: OpenAICompletion | undefined;
   /** The completion's id ("" until a chunk carried one). */
   id: string;
   /** The model that answered ("" until a chunk carried one). */

@@ -7,6 +7,8 @@ import {
 import { IncompleteStreamError } from "../../../src/errors/incomplete_stream_error.ts";
 import { ParseError } from "../../../src/errors/parse_error.ts";
 import { ProviderError } from "../../../src/errors/provider_error.ts";
+import type { ContentPart } from "../../../src/shared/types.ts";
+import { assertPartsAgree, collectParts } from "../../_parts.ts";
 import { chunkings, fakeFetch, sse } from "./_helpers.ts";
 
 const REQUEST = {
@@ -43,11 +45,15 @@ interface Outcome {
   texts: string[];
   result?: AnthropicResult;
   error?: unknown;
+  /** The normalized parts of a second replay, read with `stream.parts`. */
+  parts: ContentPart[];
 }
 
 /**
  * Streams `body` through the client under every chunking (whole, byte by
- * byte, seeded pieces) and asserts each gives the same outcome; returns it.
+ * byte, seeded pieces) and asserts each gives the same outcome; returns it,
+ * with the parts of one more replay, which must agree with the result (or
+ * the error's partial result).
  */
 async function run(body: string): Promise<Outcome> {
   let first: Outcome | undefined;
@@ -56,7 +62,7 @@ async function run(body: string): Promise<Outcome> {
     const stream = anthropic.messages(REQUEST);
     const events: AnthropicStreamEvent[] = [];
     const texts: string[] = [];
-    const outcome: Outcome = { events, texts };
+    const outcome: Outcome = { events, texts, parts: [] };
     try {
       for await (const event of stream) {
         events.push(event);
@@ -80,6 +86,15 @@ async function run(body: string): Promise<Outcome> {
       );
     }
   }
+  const anthropic = new Anthropic({ fetch: fakeFetch(chunkings(body)[0]!.pieces), maxRetries: 0 });
+  const replay = anthropic.messages(REQUEST);
+  const { parts, error } = await collectParts(replay);
+  assert.equal(String(error), String(first!.error), "the parts end like the chunks");
+  const partial = (error as { partial?: AnthropicResult } | undefined)?.partial;
+  const result = error === undefined ? await replay.result() : partial;
+  assert.ok(result, "a result or a partial result");
+  assertPartsAgree(parts, result, "", { partial: error !== undefined });
+  first!.parts = parts;
   return first!;
 }
 
@@ -119,7 +134,8 @@ Deno.test("Anthropic joins tool input split inside escapes, surrogate pairs and 
     assert.deepEqual(result.content, [
       { type: "tool_use", id: "toolu_1", name: "search", input: expected },
     ]);
-    assert.equal(result.finishReason, "tool_use");
+    assert.equal(result.finishReason, "tool-calls");
+    assert.equal(result.rawFinishReason, "tool_use");
   }
 });
 
@@ -174,11 +190,102 @@ Deno.test("Anthropic keys blocks by index even when their events interleave", as
     { type: "tool_use", id: "toolu_b", name: "b", input: {} },
   ]);
   assert.equal(result.text, "Hello");
-  assert.equal(result.thinking, "Hmm.");
+  assert.equal(result.reasoning, "Hmm.");
   assert.deepEqual(result.toolCalls, [
     { id: "toolu_a", name: "a", arguments: { x: 1 } },
     { id: "toolu_b", name: "b", arguments: {} },
   ]);
+});
+
+Deno.test("Anthropic gives tool calls without an id a generated one, and loses none", async () => {
+  const body = sse([
+    messageStart(),
+    {
+      type: "content_block_start",
+      index: 0,
+      content_block: { type: "tool_use", name: "a", input: {} },
+    },
+    {
+      type: "content_block_delta",
+      index: 0,
+      delta: { type: "input_json_delta", partial_json: '{"x":1}' },
+    },
+    { type: "content_block_stop", index: 0 },
+    {
+      type: "content_block_start",
+      index: 1,
+      content_block: { type: "tool_use", name: "b", input: {} },
+    },
+    {
+      type: "content_block_delta",
+      index: 1,
+      delta: { type: "input_json_delta", partial_json: '{"y":2}' },
+    },
+    { type: "content_block_stop", index: 1 },
+    ...end("tool_use"),
+  ]);
+  const { result } = await run(body);
+  assert.ok(result);
+  assert.deepEqual(
+    result.toolCalls.map(({ name, arguments: args }) => ({ name, args })),
+    [{ name: "a", args: { x: 1 } }, { name: "b", args: { y: 2 } }],
+  );
+  const [a, b] = result.toolCalls;
+  assert.match(a?.id ?? "", /^call_/);
+  assert.match(b?.id ?? "", /^call_/);
+  assert.notEqual(a?.id, b?.id);
+});
+
+Deno.test("Anthropic lists tool calls in content order, whatever order their blocks started in", async () => {
+  const body = sse([
+    messageStart(),
+    {
+      type: "content_block_start",
+      index: 1,
+      content_block: { type: "tool_use", id: "toolu_b", name: "b", input: {} },
+    },
+    {
+      type: "content_block_start",
+      index: 0,
+      content_block: { type: "tool_use", id: "toolu_a", name: "a", input: {} },
+    },
+    { type: "content_block_stop", index: 0 },
+    { type: "content_block_stop", index: 1 },
+    ...end("tool_use"),
+  ]);
+  const { result } = await run(body);
+  assert.ok(result);
+  assert.deepEqual(result.content.map((block) => (block as { id?: string }).id), [
+    "toolu_a",
+    "toolu_b",
+  ]);
+  assert.deepEqual(result.toolCalls.map((call) => call.id), ["toolu_a", "toolu_b"]);
+});
+
+Deno.test("Anthropic counts text and thinking that content_block_start already carries", async () => {
+  const body = sse([
+    messageStart(),
+    {
+      type: "content_block_start",
+      index: 0,
+      content_block: { type: "thinking", thinking: "Hm", signature: "" },
+    },
+    { type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "m." } },
+    { type: "content_block_stop", index: 0 },
+    { type: "content_block_start", index: 1, content_block: { type: "text", text: "Hi " } },
+    { type: "content_block_delta", index: 1, delta: { type: "text_delta", text: "there" } },
+    { type: "content_block_stop", index: 1 },
+    ...end(),
+  ]);
+  const { result } = await run(body);
+  assert.ok(result);
+  assert.deepEqual(result.content, [
+    { type: "thinking", thinking: "Hmm.", signature: "" },
+    { type: "text", text: "Hi there" },
+  ]);
+  // The shared fields say what the content says.
+  assert.equal(result.reasoning, "Hmm.");
+  assert.equal(result.text, "Hi there");
 });
 
 Deno.test("Anthropic keeps invalid tool input as the raw string with parseError", async () => {
@@ -215,7 +322,8 @@ Deno.test("Anthropic keeps invalid tool input as the raw string with parseError"
   ]);
   const { result } = await run(body);
   assert.ok(result);
-  assert.equal(result.finishReason, "max_tokens");
+  assert.equal(result.finishReason, "length");
+  assert.equal(result.rawFinishReason, "max_tokens");
   const [broken, empty] = result.toolCalls;
   assert.equal(broken?.arguments, '{"text": "cut o');
   assert.equal(typeof broken?.parseError, "string");
@@ -285,7 +393,7 @@ Deno.test("Anthropic replaces the signature, collects citations and passes other
     { type: "content_block_stop", index: 5 },
     ...end(),
   ]);
-  const { result } = await run(body);
+  const { result, parts } = await run(body);
   assert.ok(result);
   assert.deepEqual(result.content, [
     { type: "thinking", thinking: "", signature: "new" },
@@ -293,10 +401,46 @@ Deno.test("Anthropic replaces the signature, collects citations and passes other
     { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: { query: "sky" } },
     searchResult,
     { type: "text", text: "It is blue.", citations: [citation] },
-    { type: "mystery_block", x: 1 },
+    // A delta type sluice does not model is applied by the one rule: other values replace.
+    { type: "mystery_block", x: 1, y: 2 },
   ]);
   assert.deepEqual(result.toolCalls, [], "server tools are not the caller's to run");
   assert.equal(result.text, "It is blue.");
+  // Nothing received is dropped: what the parts do not model is a raw part.
+  assert.deepEqual(parts.filter((part) => part.type === "raw"), [
+    { type: "raw", value: { type: "redacted_thinking", data: "EncryptedBlob==" } },
+    {
+      type: "raw",
+      value: {
+        type: "server_tool_use",
+        id: "srvtoolu_1",
+        name: "web_search",
+        input: { query: "sky" },
+      },
+    },
+    { type: "raw", value: searchResult },
+    { type: "raw", value: { index: 5, delta: { type: "mystery_delta", y: 2 } } },
+    { type: "raw", value: { type: "mystery_block", x: 1, y: 2 } },
+  ]);
+});
+
+Deno.test("Anthropic appends an unmodeled delta's string fields to the block's", async () => {
+  const body = sse([
+    messageStart(),
+    { type: "content_block_start", index: 0, content_block: { type: "compaction", content: "" } },
+    { type: "content_block_delta", index: 0, delta: { type: "compaction_delta", content: "Sum" } },
+    {
+      type: "content_block_delta",
+      index: 0,
+      delta: { type: "compaction_delta", content: "mary.", done: true },
+    },
+    { type: "content_block_stop", index: 0 },
+    ...end(),
+  ]);
+  const { result } = await run(body);
+  assert.ok(result);
+  assert.deepEqual(result.content, [{ type: "compaction", content: "Summary.", done: true }]);
+  assert.equal(result.text, "");
 });
 
 Deno.test("Anthropic delivers unknown events as chunks and ignores them when assembling", async () => {
@@ -356,12 +500,14 @@ Deno.test("Anthropic replaces usage with each message_delta's cumulative counts,
   ]);
   const { result } = await run(body);
   assert.ok(result);
+  // inputTokens counts every input token: 20 uncached + 100 cache writes + 5 cache reads.
   assert.deepEqual(result.usage, {
-    inputTokens: 20,
+    inputTokens: 125,
     outputTokens: 9,
+    totalTokens: 134,
+    cachedInputTokens: 5,
     cacheCreationInputTokens: 100,
     cacheReadInputTokens: 5,
-    totalInputTokens: 125,
     raw: {
       input_tokens: 20,
       output_tokens: 9,
@@ -371,7 +517,8 @@ Deno.test("Anthropic replaces usage with each message_delta's cumulative counts,
       server_tool_use: { web_search_requests: 2 },
     },
   });
-  assert.equal(result.finishReason, "stop_sequence");
+  assert.equal(result.finishReason, "stop");
+  assert.equal(result.rawFinishReason, "stop_sequence");
   assert.equal(result.stopSequence, "###");
   assert.deepEqual(result.message?.stop_details, { a: 1 });
   assert.deepEqual(result.message?.usage, result.usage.raw);
@@ -401,8 +548,10 @@ Deno.test("Anthropic fails a body without message_stop with IncompleteStreamErro
   assert.equal(partial.text, "Half");
   assert.equal(partial.id, "msg_test");
   assert.equal(partial.finishReason, undefined);
+  assert.equal(partial.rawFinishReason, undefined);
   assert.deepEqual(partial.toolCalls[0]?.arguments, '{"a": [1, 2');
   assert.ok(partial.toolCalls[0]?.parseError);
+  assert.equal(partial.toolCalls[0]?.id, "toolu_1");
 });
 
 Deno.test("Anthropic reports data that is not JSON as a ParseError with the line", async () => {
@@ -455,7 +604,7 @@ Deno.test("Anthropic counts thinking toward time to first token", async () => {
   const texts: string[] = [];
   for await (const text of stream.textStream) texts.push(text);
   assert.deepEqual(texts, []);
-  assert.equal((await stream.result()).thinking, "Hmm");
+  assert.equal((await stream.result()).reasoning, "Hmm");
   assert.notEqual(stream.stats.timeToFirstToken, undefined);
 });
 

@@ -66,14 +66,15 @@ Deno.test("Anthropic sends x-api-key, anthropic-version, JSON and stream: true t
   const body = await fixture("text.sse");
   const server = serve(() => new Response(body, { headers: SSE_HEADERS }));
   try {
-    const anthropic = new Anthropic({ baseUrl: `${server.baseUrl}/`, apiKey: API_KEY });
+    const anthropic = new Anthropic({ baseURL: `${server.baseUrl}/`, apiKey: API_KEY });
     const result = await anthropic.messages({
       ...REQUEST,
       system: [{ type: "text", text: "Be brief.", cache_control: { type: "ephemeral" } }],
       thinking: { type: "enabled", budget_tokens: 1024 },
       tool_choice: { type: "auto", disable_parallel_tool_use: true },
     }, { beta: ["interleaved-thinking-2025-05-14"] }).result();
-    assert.equal(result.finishReason, "end_turn");
+    assert.equal(result.finishReason, "stop");
+    assert.equal(result.rawFinishReason, "end_turn");
     const [request] = server.received;
     assert.ok(request);
     assert.equal(request.method, "POST");
@@ -203,6 +204,9 @@ Deno.test("Anthropic: leaving for await early aborts the request and the server 
     assert.deepEqual(seen, ["message_start", "content_block_start", "content_block_delta"]);
     await server.cancelled;
     await assert.rejects(stream.result(), (error: Error) => error.name === "AbortError");
+    // The answer up to the stop (one read may have parsed past the event the loop saw).
+    assert.match(stream.partial.text, /^Once( upon)?$/);
+    assert.equal(stream.partial.id, "msg_h");
   } finally {
     await server.shutdown();
   }
@@ -212,13 +216,17 @@ Deno.test("Anthropic: cancel() aborts the request and the server sees it", async
   const server = stallingServer();
   try {
     const anthropic = new Anthropic({ baseUrl: server.baseUrl, apiKey: API_KEY });
-    const stream = anthropic.messages(REQUEST);
+    const aborted: AnthropicResult[] = [];
+    const stream = anthropic.messages(REQUEST, { onAbort: (partial) => aborted.push(partial) });
     const reader = stream.textStream.getReader();
     assert.deepEqual(await reader.read(), { done: false, value: "Once" });
     await stream.cancel();
+    assert.equal(aborted.length, 1, "cancel() calls onAbort");
+    assert.match(aborted[0]?.text ?? "", /^Once( upon)?$/);
     await server.cancelled;
     await assert.rejects(reader.read(), (error: Error) => error.name === "AbortError");
     await assert.rejects(stream.result(), (error: Error) => error.name === "AbortError");
+    assert.match(stream.partial.text, /^Once( upon)?$/);
   } finally {
     await server.shutdown();
   }
@@ -229,14 +237,21 @@ Deno.test("Anthropic: the caller's signal aborts the request with its reason", a
   try {
     const controller = new AbortController();
     const anthropic = new Anthropic({ baseUrl: server.baseUrl, apiKey: API_KEY });
+    const aborted: AnthropicResult[] = [];
     const stream = anthropic.messages(REQUEST, {
       signal: controller.signal,
       onText: (text) => {
         if (text === " upon") controller.abort(new Error("user left"));
       },
+      onAbort: (partial) => aborted.push(partial),
+      onError: () => assert.fail("the caller's abort is not an error"),
     });
     await assert.rejects(stream.result(), { message: "user left" });
     await server.cancelled;
+    assert.equal(aborted.length, 1);
+    assert.equal(aborted[0]?.text, "Once upon");
+    assert.equal(aborted[0]?.id, "msg_h");
+    assert.equal(stream.partial.text, "Once upon");
   } finally {
     await server.shutdown();
   }
@@ -311,6 +326,14 @@ for (
       assert.equal(error.type, type);
       assert.equal(error.providerMessage, message);
       assert.match(error.message, new RegExp(`^HTTP ${status}.*: ${message}$`));
+      // Every stream error carries partial: empty, as nothing arrived.
+      const partial = error.partial as AnthropicResult;
+      assert.equal(partial.text, "");
+      assert.equal(partial.reasoning, "");
+      assert.deepEqual(partial.toolCalls, []);
+      assert.deepEqual(partial.usage, {});
+      assert.deepEqual(partial.content, []);
+      assert.equal(partial.finishReason, undefined);
       assert.equal(server.received.length, 2, "retried once");
       await assert.rejects(stream.response, (e) => e === error);
     } finally {
@@ -319,13 +342,13 @@ for (
   });
 }
 
-Deno.test("Anthropic hints that baseUrl should not end with /v1 on a 404", async () => {
+Deno.test("Anthropic hints that baseURL should not end with /v1 on a 404", async () => {
   const server = serve(() => anthropicError(404, "not_found_error", "Not found"));
   try {
-    const anthropic = new Anthropic({ baseUrl: `${server.baseUrl}/v1`, maxRetries: 0 });
+    const anthropic = new Anthropic({ baseURL: `${server.baseUrl}/v1`, maxRetries: 0 });
     await assert.rejects(anthropic.messages({ ...REQUEST, stream: false }), {
       name: "HttpError",
-      message: /Not found \(baseUrl should not end with \/v1: the client adds it\)$/,
+      message: /Not found \(baseURL should not end with \/v1: the client adds it\)$/,
     });
     assert.equal(server.received[0]?.path, "/v1/v1/messages");
   } finally {
@@ -333,8 +356,29 @@ Deno.test("Anthropic hints that baseUrl should not end with /v1 on a 404", async
   }
 });
 
-Deno.test("Anthropic rejects a baseUrl that is not a URL", () => {
-  assert.throws(() => new Anthropic({ baseUrl: "api.anthropic.com" }), TypeError);
+Deno.test("Anthropic rejects a baseURL that is not a URL", () => {
+  assert.throws(() => new Anthropic({ baseURL: "api.anthropic.com" }), {
+    name: "TypeError",
+    message: "baseURL must be an absolute URL: received 'api.anthropic.com'",
+  });
+  // The 0.1 spelling is checked the same way.
+  assert.throws(() => new Anthropic({ baseUrl: "api.anthropic.com" }), {
+    name: "TypeError",
+    message: "baseURL must be an absolute URL: received 'api.anthropic.com'",
+  });
+});
+
+Deno.test("Anthropic takes baseUrl as an alias of baseURL; baseURL wins when both are given", async () => {
+  const body = await fixture("text.sse");
+  const urls: string[] = [];
+  const fetch = (input: string | URL | Request) => {
+    urls.push(input instanceof Request ? input.url : String(input));
+    return Promise.resolve(new Response(body, { headers: SSE_HEADERS }));
+  };
+  await new Anthropic({ baseUrl: "http://alias.test/", fetch }).messages(REQUEST).result();
+  await new Anthropic({ baseURL: "http://new.test", baseUrl: "http://alias.test", fetch })
+    .messages(REQUEST).result();
+  assert.deepEqual(urls, ["http://alias.test/v1/messages", "http://new.test/v1/messages"]);
 });
 
 Deno.test("Anthropic toResponse({ format: 'sse' }) re-emits Anthropic's framing, which decodes to the same events", async () => {
@@ -376,10 +420,12 @@ Deno.test("Anthropic delivers callbacks and the handler object for a stream", as
   try {
     const anthropic = new Anthropic({ baseUrl: server.baseUrl, apiKey: API_KEY });
     const texts: string[] = [];
+    const reasoning: string[] = [];
     let finished: AnthropicResult | undefined;
     const done = new Promise<void>((resolve) => {
       anthropic.messages(REQUEST, {
         onText: (text) => texts.push(text),
+        onReasoning: (text) => reasoning.push(text),
         handler: {
           onFinish(result) {
             finished = result;
@@ -391,6 +437,8 @@ Deno.test("Anthropic delivers callbacks and the handler object for a stream", as
     await done;
     await delay(0);
     assert.equal(texts.join(""), finished?.text);
+    assert.ok(reasoning.length > 0);
+    assert.equal(reasoning.join(""), finished?.reasoning);
     assert.equal(finished?.content[0]?.type, "thinking");
   } finally {
     await server.shutdown();

@@ -5,6 +5,7 @@ import {
   type AnthropicStreamEvent,
 } from "../../../src/providers/anthropic/mod.ts";
 import { ProviderError } from "../../../src/errors/provider_error.ts";
+import { assertPartsAgree, collectParts } from "../../_parts.ts";
 import { pieceStream, randomSplit, serve } from "./_helpers.ts";
 
 interface ExpectedBlock {
@@ -42,12 +43,26 @@ const manifest = await (await fetch(new URL("manifest.json", testdata))).json() 
 const fixtures = manifest.fixtures.filter((fixture) => fixture.api === "anthropic");
 const API_KEY = "sk-ant-test-0123456789";
 
+/** Anthropic's `stop_reason` in the shared vocabulary. */
+const FINISH_REASONS: Record<string, string> = {
+  end_turn: "stop",
+  stop_sequence: "stop",
+  max_tokens: "length",
+  tool_use: "tool-calls",
+  refusal: "content-filter",
+};
+
 /** Asserts an assembled result against a manifest entry's `expect`, field by field. */
 function assertExpected(result: AnthropicResult, fixture: Fixture, label: string): void {
   const expect = fixture.expect;
   assert.equal(result.id, expect.id, label);
   assert.equal(result.model, expect.model, label);
-  assert.equal(result.finishReason, expect.stop_reason ?? undefined, label);
+  assert.equal(result.rawFinishReason, expect.stop_reason ?? undefined, label);
+  assert.equal(
+    result.finishReason,
+    expect.stop_reason === null ? undefined : FINISH_REASONS[expect.stop_reason],
+    label,
+  );
   assert.equal(result.stopSequence, expect.stop_sequence, label);
   const content = expect.content.map(({ input_text: _, ...block }) => block);
   assert.deepEqual(result.content as unknown[], content, label);
@@ -57,7 +72,7 @@ function assertExpected(result: AnthropicResult, fixture: Fixture, label: string
     label,
   );
   assert.equal(
-    result.thinking,
+    result.reasoning,
     expect.content.filter((b) => b.type === "thinking").map((b) => b.thinking).join(""),
     label,
   );
@@ -83,13 +98,20 @@ function assertExpected(result: AnthropicResult, fixture: Fixture, label: string
     usage,
     label,
   );
-  assert.equal(result.usage.inputTokens, usage.input_tokens, label);
-  assert.equal(result.usage.outputTokens, usage.output_tokens, label);
-  assert.equal(result.usage.cacheReadInputTokens, usage.cache_read_input_tokens, label);
-  assert.equal(result.usage.cacheCreationInputTokens, usage.cache_creation_input_tokens, label);
-  assert.equal(
-    result.usage.totalInputTokens,
-    usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens,
+  // Input counts every input token: uncached, cache writes and cache reads.
+  const input = usage.input_tokens + usage.cache_creation_input_tokens +
+    usage.cache_read_input_tokens;
+  assert.deepEqual(
+    { ...result.usage, raw: undefined },
+    {
+      inputTokens: input,
+      outputTokens: usage.output_tokens,
+      totalTokens: input + usage.output_tokens,
+      cachedInputTokens: usage.cache_read_input_tokens,
+      cacheCreationInputTokens: usage.cache_creation_input_tokens,
+      cacheReadInputTokens: usage.cache_read_input_tokens,
+      raw: undefined,
+    },
     label,
   );
   assert.equal(result.message?.id, expect.id, label);
@@ -129,7 +151,7 @@ for (const fixture of fixtures) {
         })
       );
       try {
-        const anthropic = new Anthropic({ baseUrl: server.baseUrl, apiKey: API_KEY });
+        const anthropic = new Anthropic({ baseURL: server.baseUrl, apiKey: API_KEY });
         const stream = anthropic.messages(
           fixture.request.body as Parameters<typeof anthropic.messages>[0] & { stream: true },
         );
@@ -170,6 +192,21 @@ for (const fixture of fixtures) {
           assert.ok(failure.partial, label);
           assertExpected(failure.partial as AnthropicResult, fixture, label);
           await assert.rejects(stream.result(), (error) => error === failure);
+        }
+
+        // A second replay, read as the normalized parts: they agree with the result.
+        const again = anthropic.messages(
+          fixture.request.body as Parameters<typeof anthropic.messages>[0] & { stream: true },
+        );
+        const { parts, error } = await collectParts(again);
+        if (fixture.expect.error === null) {
+          assert.equal(error, undefined, label);
+          assertPartsAgree(parts, await again.result(), label);
+        } else {
+          assert.ok(error instanceof ProviderError, label);
+          assert.ok(error.partial, label);
+          assertPartsAgree(parts, error.partial, label, { partial: true });
+          await assert.rejects(again.result(), (thrown) => thrown === error);
         }
       } finally {
         await server.shutdown();

@@ -7,6 +7,7 @@ import type {
   OllamaProgressLine,
 } from "../../../src/providers/ollama/mod.ts";
 import { encodeBase64 } from "../../../src/providers/ollama/_base64.ts";
+import { assertPartsAgree, collectParts } from "../../_parts.ts";
 import { chatDone, chatLine, ndjson, ndjsonResponse, withServer } from "./_helpers.ts";
 
 // ---------------------------------------------------------------------------
@@ -30,7 +31,17 @@ Deno.test("Ollama defaults to http://127.0.0.1:11434 and tolerates a trailing sl
   for (const [host, expected] of cases) {
     const options = host === undefined ? {} : { host };
     assert.equal(new Ollama(options).host, expected, `host ${host}`);
+    assert.equal(new Ollama(options).baseURL, expected, `host ${host}: baseURL`);
+    // baseURL is the shared name; host is its alias.
+    const named = host === undefined ? {} : { baseURL: host };
+    assert.equal(new Ollama(named).baseURL, expected, `baseURL ${host}`);
+    assert.equal(new Ollama(named).host, expected, `baseURL ${host}: host`);
   }
+  assert.equal(
+    new Ollama({ baseURL: "http://new:1", host: "http://alias:2" }).baseURL,
+    "http://new:1",
+    "baseURL wins over host",
+  );
 });
 
 Deno.test("Ollama rejects a host that is not an http URL, or carries credentials", () => {
@@ -38,6 +49,7 @@ Deno.test("Ollama rejects a host that is not an http URL, or carries credentials
     name: "TypeError",
     message: "The Ollama host must be an http or https URL: received 'ftp://example.com'",
   });
+  assert.throws(() => new Ollama({ baseURL: "ftp://example.com" }), TypeError);
   assert.throws(() => new Ollama({ host: "http://user:secret@example.com" }), (error) => {
     assert.ok(error instanceof TypeError);
     assert.ok(!error.message.includes("secret"));
@@ -252,15 +264,18 @@ Deno.test("Ollama.chat and generate load and unload a model from a single applic
     const ollama = new Ollama({ host: base });
     const load = await ollama.chat({ model: "llama3.2", messages: [] }).result();
     assert.equal(load.text, "");
-    assert.equal(load.finishReason, "load");
+    assert.equal(load.finishReason, "other");
+    assert.equal(load.rawFinishReason, "load");
     assert.deepEqual(load.metrics, {});
     assert.deepEqual(load.usage, {});
     assert.deepEqual(load.timings, {});
     assert.deepEqual(load.lastChunk, answer("load", false));
     const unload = await ollama.chat({ model: "llama3.2", messages: [], keep_alive: 0 }).result();
-    assert.equal(unload.finishReason, "unload");
+    assert.equal(unload.finishReason, "other");
+    assert.equal(unload.rawFinishReason, "unload");
     const generated = await ollama.generate({ model: "llama3.2", keep_alive: 0 }).result();
-    assert.equal(generated.finishReason, "unload");
+    assert.equal(generated.finishReason, "other");
+    assert.equal(generated.rawFinishReason, "unload");
     assert.equal(generated.context, undefined);
   });
 });
@@ -268,7 +283,7 @@ Deno.test("Ollama.chat and generate load and unload a model from a single applic
 // ---------------------------------------------------------------------------
 // Assembly
 
-Deno.test("Ollama results append tool calls per line, keep id and index, and never drop bad arguments", async () => {
+Deno.test("Ollama results append tool calls per line, keep or make an id, and never drop bad arguments", async () => {
   const call = (id: string, index: number, args: unknown) =>
     chatLine("", {
       message: {
@@ -293,15 +308,27 @@ Deno.test("Ollama results append tool calls per line, keep id and index, and nev
     chatDone(),
   ];
   await withServer(() => ndjsonResponse(ndjson(...lines)), async (base) => {
-    const result = await new Ollama({ host: base }).chat({ model: "m", messages: [] }).result();
+    const stream = new Ollama({ host: base }).chat({ model: "m", messages: [] });
+    const { parts, error } = await collectParts(stream);
+    assert.equal(error, undefined);
+    const result = await stream.result();
+    assertPartsAgree(parts, result);
     const { toolCalls } = result;
     assert.equal(toolCalls.length, 5);
-    assert.deepEqual(toolCalls[0], { id: "a", index: 0, name: "f", arguments: { x: 1 } });
-    assert.deepEqual(toolCalls[1], { id: "b", index: 1, name: "f", arguments: { y: 2 } });
+    assert.deepEqual(toolCalls[0], { id: "a", name: "f", arguments: { x: 1 } });
+    assert.deepEqual(toolCalls[1], { id: "b", name: "f", arguments: { y: 2 } });
+    assert.equal(toolCalls[2]!.id, "c");
     assert.equal(toolCalls[2]!.arguments, "{not json");
     assert.equal(typeof toolCalls[2]!.parseError, "string");
-    assert.deepEqual(toolCalls[3], { name: "g", arguments: {} });
-    assert.deepEqual(toolCalls[4], { name: "h", arguments: { z: [1] } });
+    // No id from the server: one is made, so that a tool result can answer the call.
+    assert.match(toolCalls[3]!.id, /^call_/);
+    assert.deepEqual(toolCalls[3], { id: toolCalls[3]!.id, name: "g", arguments: {} });
+    assert.match(toolCalls[4]!.id, /^call_/);
+    assert.deepEqual(toolCalls[4], { id: toolCalls[4]!.id, name: "h", arguments: { z: [1] } });
+    assert.notEqual(toolCalls[3]!.id, toolCalls[4]!.id);
+    // Ollama says "stop" after tool calls: they still want answers.
+    assert.equal(result.finishReason, "tool-calls");
+    assert.equal(result.rawFinishReason, "stop");
   });
 });
 
@@ -319,7 +346,9 @@ Deno.test("Ollama results collect log probabilities and the final line's text", 
       { token: "A", logprob: -0.1, top_logprobs: [] },
       { token: "B", logprob: -0.2, bytes: [66] },
     ]);
-    assert.deepEqual(result.usage, { inputTokens: 5, outputTokens: 4 });
+    assert.deepEqual(result.usage, { inputTokens: 5, outputTokens: 4, totalTokens: 9 });
+    assert.equal(result.finishReason, "stop");
+    assert.equal(result.rawFinishReason, "stop");
     assert.equal(result.timings.tokensPerSecond, 4 / 400_000 * 1e9);
     assert.equal(result.timings.promptTokensPerSecond, 5 / 500_000 * 1e9);
     assert.equal(result.timings.totalMs, 2);
@@ -346,6 +375,58 @@ Deno.test("Ollama streams reach callbacks and a handler object", async () => {
       assert.equal(await finished.promise, "Hello");
       assert.deepEqual(texts, ["Hel", "lo"]);
       assert.equal(handler.chunks, 3);
+    },
+  );
+});
+
+Deno.test("Ollama streams hand reasoning to onReasoning and text to onText", async () => {
+  const thinking = (text: string) =>
+    chatLine("", { message: { role: "assistant", content: "", thinking: text } });
+  await withServer(
+    () => ndjsonResponse(ndjson(thinking("Hm"), thinking("m."), chatLine("4"), chatDone())),
+    async (base) => {
+      const texts: string[] = [];
+      const reasoning: string[] = [];
+      const stream = new Ollama({ host: base }).chat({ model: "m", messages: [] }, {
+        onText: (text) => texts.push(text),
+        onReasoning: (text) => reasoning.push(text),
+      });
+      const result = await stream.result();
+      assert.deepEqual(reasoning, ["Hm", "m."]);
+      assert.deepEqual(texts, ["4"]);
+      assert.equal(result.reasoning, "Hmm.");
+      assert.equal(result.text, "4");
+    },
+  );
+});
+
+Deno.test("an exception in an Ollama callback is reported, not the stream's error", async () => {
+  await withServer(
+    () => ndjsonResponse(ndjson(chatLine("Hel"), chatLine("lo"), chatDone())),
+    async (base) => {
+      const thrown = new Error("a bug in the caller's callback");
+      const reported: unknown[] = [];
+      const errors: unknown[] = [];
+      const listener = (event: ErrorEvent) => {
+        event.preventDefault();
+        reported.push(event.error);
+      };
+      globalThis.addEventListener("error", listener);
+      try {
+        const stream = new Ollama({ host: base }).chat({ model: "m", messages: [] }, {
+          onText: () => {
+            throw thrown;
+          },
+          onError: (error) => errors.push(error),
+        });
+        const result = await stream.result();
+        assert.equal(result.text, "Hello", "the stream goes on");
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      } finally {
+        globalThis.removeEventListener("error", listener);
+      }
+      assert.deepEqual(reported, [thrown, thrown]);
+      assert.deepEqual(errors, [], "onError is for the stream's errors");
     },
   );
 });

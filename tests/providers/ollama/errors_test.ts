@@ -36,6 +36,8 @@ Deno.test("a break out of an Ollama chat stream closes the HTTP request", async 
     assert.equal(seen, 3);
     await within(cancelled.promise, "the server did not see the disconnect");
     await assert.rejects(stream.result(), { name: "AbortError" });
+    // The answer up to the stop: at least the lines the loop saw.
+    assert.ok(stream.partial.text.startsWith("t0 t1 t2 "), stream.partial.text);
   });
 });
 
@@ -57,8 +59,12 @@ Deno.test("the caller's abort rejects an Ollama stream with its reason and close
   await withServer(() => stallingChat(2, cancelled.resolve), async (base) => {
     const controller = new AbortController();
     const reason = new Error("user pressed stop");
+    const aborted: OllamaChatResult[] = [];
+    const errors: unknown[] = [];
     const stream = new Ollama({ host: base }).chat({ model: "m", messages: [] }, {
       signal: controller.signal,
+      onAbort: (partial) => aborted.push(partial),
+      onError: (error) => errors.push(error),
     });
     const texts: string[] = [];
     await assert.rejects(async () => {
@@ -69,6 +75,12 @@ Deno.test("the caller's abort rejects an Ollama stream with its reason and close
     }, (error) => error === reason);
     assert.deepEqual(texts, ["t0 ", "t1 "]);
     await within(cancelled.promise, "the server did not see the disconnect");
+    await assert.rejects(stream.result(), (error) => error === reason);
+    // A stop the caller asked for is not an error: onAbort gets the answer so far.
+    assert.deepEqual(errors, []);
+    assert.equal(aborted.length, 1);
+    assert.equal(aborted[0]?.text, "t0 t1 ");
+    assert.equal(stream.partial.text, "t0 t1 ");
   });
 });
 
@@ -117,7 +129,13 @@ Deno.test("an Ollama stream whose headers do not come fails with a headers Timeo
     return ndjsonResponse(ndjson(chatDone()));
   }, async (base) => {
     const stream = new Ollama({ host: base }).chat({ model: "m", messages: [] }, { timeout: 40 });
-    await assert.rejects(stream.result(), { name: "TimeoutError", phase: "headers", ms: 40 });
+    const error = await stream.result().catch((e) => e);
+    assert.ok(error instanceof TimeoutError);
+    assert.equal(error.phase, "headers");
+    assert.equal(error.ms, 40);
+    // Every stream error carries partial: empty when nothing arrived.
+    assert.equal(error.partial?.text, "");
+    assert.deepEqual(error.partial?.toolCalls, []);
     release.resolve();
   });
 });
@@ -183,6 +201,7 @@ Deno.test("an Ollama 404 for a missing model is an HttpError that says how to pu
         error.message,
         "HTTP 404 Not Found: model 'llama9' not found (pull it first: ollama pull llama9)",
       );
+      assert.equal(error.partial?.text, "", "an empty partial: nothing arrived");
       assert.equal(requests.length, 1, "a 404 is not retried");
 
       const older = await ollama.generate({ model: "llama9", prompt: "x" }).text().catch((e) => e);
@@ -261,8 +280,24 @@ Deno.test("an Ollama stream that ends without done: true is an IncompleteStreamE
         "The Ollama stream ended before its last line: no line with done: true arrived",
       );
       assert.equal(error.partial?.text, "The sky");
+      assert.equal(error.partial?.finishReason, undefined);
     },
   );
+});
+
+Deno.test("an Ollama stream that ends before its first line has an empty partial answer", async () => {
+  await withServer(() => ndjsonResponse(""), async (base) => {
+    const error = await new Ollama({ host: base }).chat({ model: "m", messages: [] }).result()
+      .catch((e) => e);
+    assert.ok(error instanceof IncompleteStreamError);
+    const partial = error.partial as OllamaChatResult;
+    assert.ok(partial, "partial is there before the first chunk");
+    assert.equal(partial.text, "");
+    assert.equal(partial.reasoning, "");
+    assert.deepEqual(partial.toolCalls, []);
+    assert.deepEqual(partial.usage, {});
+    assert.equal(partial.finishReason, undefined);
+  });
 });
 
 Deno.test("a line of an Ollama stream that is not JSON is a ParseError with its line number", async () => {

@@ -9,8 +9,9 @@ import {
   type OllamaPullRequest,
 } from "../../../src/providers/ollama/mod.ts";
 import { ProviderError } from "../../../src/errors/provider_error.ts";
-import type { ResponseStream } from "../../../src/stream/response_stream.ts";
-import type { StreamResult } from "../../../src/stream/types.ts";
+import type { ResponseStream } from "../../../src/response_stream/response_stream.ts";
+import type { StreamResult } from "../../../src/response_stream/types.ts";
+import { assertPartsAgree, collectParts } from "../../_parts.ts";
 import {
   type Fixture,
   fixtureBytes,
@@ -36,7 +37,7 @@ async function replay(
   await withServer(
     () => ndjsonResponse(piecewise(bytes, seed), { status: fixture.response.status, headers }),
     async (base, requests) => {
-      await run(new Ollama({ host: base, retryDelay: 1 }));
+      await run(new Ollama({ baseURL: base, retryDelay: 1 }));
       assert.equal(requests.length, 1);
       assert.equal(requests[0]!.method, fixture.request.method);
       assert.equal(requests[0]!.path, fixture.request.path);
@@ -59,11 +60,43 @@ async function drain<Chunk, Result extends StreamResult>(
   return { chunks, result: await stream.result() };
 }
 
+/**
+ * Replays the fixture once more, read as the normalized parts: they must
+ * agree with the result (or with the error's partial result).
+ */
+async function assertParts(
+  fixture: Fixture,
+  call: (ollama: Ollama) => Pick<ResponseStream<unknown, StreamResult>, "parts" | "result">,
+): Promise<void> {
+  await replay(fixture, 4, async (ollama) => {
+    const stream = call(ollama);
+    const { parts, error } = await collectParts(stream);
+    if (fixture.expect.error === null) {
+      assert.equal(error, undefined);
+      assertPartsAgree(parts, await stream.result(), fixture.file);
+      assert.ok(parts.some((part) => part.type === "finish"), "a finish part");
+    } else {
+      assert.ok(error instanceof ProviderError, String(error));
+      assert.ok(error.partial);
+      assertPartsAgree(parts, error.partial, fixture.file, { partial: true });
+      await assert.rejects(stream.result(), (e) => e === error);
+    }
+  });
+}
+
+/** The unified finish reason of an Ollama answer: "stop" after tool calls means "tool-calls". */
+function finishReasonOf(doneReason: unknown, toolCalls: number): string | undefined {
+  if (doneReason === null || doneReason === undefined) return undefined;
+  if (toolCalls > 0 && doneReason === "stop") return "tool-calls";
+  return doneReason === "stop" ? "stop" : doneReason === "length" ? "length" : "other";
+}
+
 function assertTimings(result: OllamaChatResult | OllamaGenerateResult, stats: OllamaMetrics) {
   assert.deepEqual(result.metrics, stats);
   assert.deepEqual(result.usage, {
     inputTokens: stats.prompt_eval_count,
     outputTokens: stats.eval_count,
+    totalTokens: stats.prompt_eval_count! + stats.eval_count!,
   });
   assert.deepEqual(result.timings, {
     totalMs: stats.total_duration! / 1e6,
@@ -89,9 +122,13 @@ for (const fixture of fixtures.filter((f) => f.kind === "ollama-chat")) {
         assert.deepEqual(chunks, lines, `seed ${seed}: every line, as sent`);
         assert.ok(result);
         assert.equal(result.text, expect.content);
-        assert.equal(result.thinking, expect.thinking);
-        assert.deepEqual(result.toolCalls, expect.tool_calls);
-        assert.equal(result.finishReason, expect.done_reason);
+        assert.equal(result.reasoning, expect.thinking);
+        // The shared shape: the server's id, no per-call index.
+        const calls = (expect.tool_calls as { id: string; name: string; arguments: unknown }[])
+          .map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));
+        assert.deepEqual(result.toolCalls, calls);
+        assert.equal(result.rawFinishReason, expect.done_reason);
+        assert.equal(result.finishReason, finishReasonOf(expect.done_reason, calls.length));
         assert.equal(result.lastChunk?.done, expect.done);
         assert.equal(result.model, fixture.request.body.model);
         assertTimings(result, expect.stats as OllamaMetrics);
@@ -100,6 +137,11 @@ for (const fixture of fixtures.filter((f) => f.kind === "ollama-chat")) {
         assert.equal(stream.stats.chunks, lines.length);
       });
     }
+    await assertParts(
+      fixture,
+      (ollama) =>
+        ollama.chat(fixture.request.body as unknown as OllamaChatRequest & { stream?: true }),
+    );
   });
 }
 
@@ -121,8 +163,9 @@ for (const fixture of fixtures.filter((f) => f.kind === "ollama-generate")) {
           assert.ok(result);
           assert.equal(result.text, expect.response);
           assert.equal(text, expect.response);
-          assert.equal(result.thinking, expect.thinking);
-          assert.equal(result.finishReason, expect.done_reason);
+          assert.equal(result.reasoning, expect.thinking);
+          assert.equal(result.rawFinishReason, expect.done_reason);
+          assert.equal(result.finishReason, finishReasonOf(expect.done_reason, 0));
           assert.equal(result.lastChunk?.done, expect.done);
           assert.equal(result.context?.length, expect.context_length);
           assert.deepEqual(result.toolCalls, []);
@@ -137,13 +180,22 @@ for (const fixture of fixtures.filter((f) => f.kind === "ollama-generate")) {
           const partial = error.partial as OllamaGenerateResult;
           assert.equal(partial.text, expect.response);
           assert.equal(text, expect.response);
-          assert.equal(partial.finishReason ?? null, expect.done_reason);
+          assert.equal(partial.rawFinishReason ?? null, expect.done_reason);
+          assert.equal(partial.finishReason, undefined);
+          assert.equal(partial.reasoning, "");
           assert.equal(partial.lastChunk?.done, expect.done);
           assert.deepEqual(partial.metrics, {});
           assert.deepEqual(partial.usage, {});
         }
       });
     }
+    await assertParts(
+      fixture,
+      (ollama) =>
+        ollama.generate(
+          fixture.request.body as unknown as OllamaGenerateRequest & { stream?: true },
+        ),
+    );
   });
 }
 

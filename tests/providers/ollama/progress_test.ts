@@ -151,9 +151,17 @@ Deno.test("Ollama create progress keys a quantization without a digest by its st
 });
 
 Deno.test("Ollama pull rejects a rate window that is not positive", () => {
-  const ollama = new Ollama({ fetch: () => Promise.reject(new Error("not called")) });
+  let requests = 0;
+  const ollama = new Ollama({
+    fetch: () => {
+      requests++;
+      return Promise.reject(new Error("not called"));
+    },
+  });
   assert.throws(() => ollama.pull({ model: "m" }, { rateWindow: 0 }), {
     name: "RangeError",
     message: "rateWindow must be a positive number of milliseconds: received 0",
   });
+  // Invalid options are the caller's mistake: nothing is sent, no timer is left behind.
+  assert.equal(requests, 0, "no request for invalid options");
 });

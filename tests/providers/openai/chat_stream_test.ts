@@ -9,6 +9,7 @@ import {
 import { ProviderError } from "../../../src/errors/provider_error.ts";
 import { IncompleteStreamError } from "../../../src/errors/incomplete_stream_error.ts";
 import { ParseError } from "../../../src/errors/parse_error.ts";
+import { assertPartsAgree, collectParts } from "../../_parts.ts";
 import {
   bytes,
   cannedFetch,
@@ -31,15 +32,34 @@ function stream(
   return client.chat({ model: "m", messages: MESSAGES, ...request, stream: true });
 }
 
-function resultOf(body: string | string[]): Promise<OpenAIChatResult> {
-  return stream(body).result();
+/**
+ * The result of `body`. A second replay is read as normalized parts, which
+ * must agree with that replay's result.
+ */
+async function resultOf(body: string | string[]): Promise<OpenAIChatResult> {
+  const result = await stream(body).result();
+  const replay = stream(body);
+  const { parts, error } = await collectParts(replay);
+  assert.equal(error, undefined);
+  assertPartsAgree(parts, await replay.result());
+  return result;
 }
 
+/**
+ * The error of `body`. A second replay is read as normalized parts, which
+ * must agree with the partial result its error carries.
+ */
 async function failure(body: string | string[]): Promise<unknown> {
-  return await stream(body).result().then(
+  const error = await stream(body).result().then(
     () => assert.fail("expected the stream to fail"),
     (error: unknown) => error,
   );
+  const replay = await collectParts(stream(body));
+  assert.equal(String(replay.error), String(error));
+  const partial = (replay.error as { partial?: OpenAIChatResult }).partial;
+  assert.ok(partial, "the error carries the partial result");
+  assertPartsAgree(replay.parts, partial, "", { partial: true });
+  return error;
 }
 
 const toolDelta = (fragment: Record<string, unknown>) => chunk({ tool_calls: [fragment] });
@@ -90,7 +110,8 @@ Deno.test("tool arguments split inside escapes and multi-byte characters assembl
   for (const pieces of cuttings) {
     const result = await stream(() => new Response(piecewiseBody(pieces, { gapEvery: Infinity })))
       .result();
-    assert.deepEqual(result.toolCalls, [{
+    assert.deepEqual(result.toolCalls, [{ id: "call_1", name: "search", arguments: expected }]);
+    assert.deepEqual(result.choices[0]?.toolCalls, [{
       index: 0,
       id: "call_1",
       type: "function",
@@ -124,13 +145,24 @@ Deno.test("tool calls with interleaved indices are assembled per index", async (
     finish("tool_calls"),
   ]));
   assert.deepEqual(
-    result.toolCalls.map(({ index, id, name, arguments: args }) => ({ index, id, name, args })),
+    result.choices[0]?.toolCalls.map(({ index, id, name, arguments: args }) => ({
+      index,
+      id,
+      name,
+      args,
+    })),
     [
       { index: 0, id: "call_a", name: "f", args: { x: 1 } },
       { index: 1, id: "call_b", name: "g", args: { y: 2 } },
     ],
   );
-  assert.equal(result.finishReason, "tool_calls");
+  // The shared tool calls are in the same order: by index, not by first argument text.
+  assert.deepEqual(result.toolCalls, [
+    { id: "call_a", name: "f", arguments: { x: 1 } },
+    { id: "call_b", name: "g", arguments: { y: 2 } },
+  ]);
+  assert.equal(result.finishReason, "tool-calls");
+  assert.equal(result.rawFinishReason, "tool_calls");
 });
 
 Deno.test("tool-call fragments without an index continue the last call; a new id starts one", async () => {
@@ -147,6 +179,17 @@ Deno.test("tool-call fragments without an index continue the last call; a new id
   );
 });
 
+Deno.test("a tool call whose id comes after its first fragment keeps the server's id", async () => {
+  const result = await resultOf(sse([
+    toolDelta({ index: 0, type: "function", function: { name: "f", arguments: '{"a"' } }),
+    toolDelta({ index: 0, id: "call_late", function: { arguments: ":1}" } }),
+    finish("tool_calls"),
+  ]));
+  assert.equal(result.choices[0]?.toolCalls[0]?.id, "call_late");
+  // The id a tool result must answer is the one the server knows.
+  assert.deepEqual(result.toolCalls, [{ id: "call_late", name: "f", arguments: { a: 1 } }]);
+});
+
 Deno.test("tool calls whose id and name repeat on every fragment keep one name", async () => {
   const repeat = (args: string, name = "lookup") =>
     toolDelta({ index: 0, id: "call_r", type: "function", function: { name, arguments: args } });
@@ -156,7 +199,8 @@ Deno.test("tool calls whose id and name repeat on every fragment keep one name",
     repeat("}", ""), // a later empty name is not assigned
     finish("tool_calls"),
   ]));
-  assert.deepEqual(result.toolCalls, [{
+  assert.deepEqual(result.toolCalls, [{ id: "call_r", name: "lookup", arguments: { k: "v" } }]);
+  assert.deepEqual(result.choices[0]?.toolCalls, [{
     index: 0,
     id: "call_r",
     type: "function",
@@ -194,14 +238,20 @@ Deno.test("empty arguments are {} and invalid JSON is kept raw with a parseError
     }),
     finish("length"),
   ]));
-  const [empty, bad, cut] = result.toolCalls;
-  assert.deepEqual(empty?.arguments, {});
-  assert.equal(empty?.parseError, undefined);
-  assert.equal(bad?.arguments, "{oops");
-  assert.match(bad?.parseError ?? "", /^Invalid JSON in the arguments of tool call 'bad': /);
-  assert.equal(cut?.arguments, '{"a":"b');
-  assert.ok(cut?.parseError);
+  // The shared calls and choice 0's own, in the order the server numbered them.
+  assert.deepEqual(result.toolCalls.map((call) => call.id), ["c0", "c1", "c2"]);
+  assert.deepEqual(result.choices[0]?.toolCalls.map((call) => call.id), ["c0", "c1", "c2"]);
+  for (const calls of [result.toolCalls, result.choices[0]?.toolCalls ?? []]) {
+    const [empty, bad, cut] = calls;
+    assert.deepEqual(empty?.arguments, {});
+    assert.equal(empty?.parseError, undefined);
+    assert.equal(bad?.arguments, "{oops");
+    assert.match(bad?.parseError ?? "", /^Invalid JSON in the arguments of tool call 'bad': /);
+    assert.equal(cut?.arguments, '{"a":"b');
+    assert.ok(cut?.parseError);
+  }
   assert.equal(result.finishReason, "length");
+  assert.equal(result.rawFinishReason, "length");
 });
 
 Deno.test("the deprecated function_call and custom tools' input are assembled", async () => {
@@ -211,21 +261,32 @@ Deno.test("the deprecated function_call and custom tools' input are assembled", 
     chunk({ function_call: { arguments: "1}" } }),
     finish("function_call"),
   ]));
-  assert.deepEqual(legacy.toolCalls, [{
+  // No id on the wire: the shared call gets a generated one, choice 0's own has none.
+  assert.equal(legacy.toolCalls.length, 1);
+  assert.match(legacy.toolCalls[0]?.id ?? "", /^call_/);
+  assert.deepEqual(legacy.toolCalls[0], {
+    id: legacy.toolCalls[0]?.id,
+    name: "f",
+    arguments: { a: 1 },
+  });
+  assert.deepEqual(legacy.choices[0]?.toolCalls, [{
     index: 0,
     type: "function_call",
     name: "f",
     arguments: { a: 1 },
     argumentsText: '{"a":1}',
   }]);
-  assert.equal(legacy.finishReason, "function_call");
+  assert.equal(legacy.finishReason, "tool-calls");
+  assert.equal(legacy.rawFinishReason, "function_call");
 
   const custom = await resultOf(sse([
     toolDelta({ index: 0, id: "ct_1", type: "custom", custom: { name: "sql", input: "SELECT" } }),
     toolDelta({ index: 0, custom: { input: " * FROM t" } }),
     finish("tool_calls"),
   ]));
-  assert.deepEqual(custom.toolCalls, [{
+  // A custom tool's input is free text: kept as it is, never a parse error.
+  assert.deepEqual(custom.toolCalls, [{ id: "ct_1", name: "sql", arguments: "SELECT * FROM t" }]);
+  assert.deepEqual(custom.choices[0]?.toolCalls, [{
     index: 0,
     id: "ct_1",
     type: "custom",
@@ -273,6 +334,7 @@ Deno.test("n > 1: result() is choice 0, choices holds all, textStream carries ch
   const result = await resultOf(body);
   assert.equal(result.text, "A1A2");
   assert.equal(result.finishReason, "length");
+  assert.equal(result.rawFinishReason, "length");
   assert.deepEqual(result.choices.map((c) => [c.index, c.content, c.finishReason]), [
     [0, "A1A2", "length"],
     [1, "B1B2", "stop"],
@@ -305,21 +367,30 @@ Deno.test("reasoning comes from reasoning_content or reasoning; null content is 
   const s = stream(body);
   for await (const c of s) thinking.push(c.choices[0]?.delta.reasoning ?? "");
   const result = await s.result();
-  assert.equal(result.thinking, "Think hard");
+  assert.equal(result.reasoning, "Think hard");
+  assert.equal(result.choices[0]?.reasoning, "Think hard");
   assert.equal(result.text, "42");
   assert.ok((s.stats.timeToFirstToken ?? -1) >= 0, "reasoning counts as the first token");
 });
 
 Deno.test("a refusal is kept apart from the content", async () => {
-  const result = await resultOf(sse([
+  const body = sse([
     chunk({ role: "assistant", content: null, refusal: "" }),
     chunk({ refusal: "I can't" }),
     chunk({ refusal: " help with that." }),
     finish("stop"),
-  ]));
+  ]);
+  const result = await resultOf(body);
   assert.equal(result.refusal, "I can't help with that.");
   assert.equal(result.text, "");
   assert.equal(result.choices[0]?.content, null);
+  // Nothing received is dropped: each refusal delta is also a raw part.
+  const { parts } = await collectParts(stream(body));
+  assert.deepEqual(parts.filter((part) => part.type === "raw"), [
+    { type: "raw", value: { type: "refusal-delta", refusal: "I can't" } },
+    { type: "raw", value: { type: "refusal-delta", refusal: " help with that." } },
+  ]);
+  assert.ok(!parts.some((part) => part.type === "text-delta"), "a refusal is not text");
 });
 
 Deno.test("logprobs are concatenated across chunks", async () => {
@@ -352,6 +423,7 @@ Deno.test("role may repeat and finish_reason may come on a content chunk (older 
   assert.equal(result.text, "Hello");
   assert.equal(result.choices[0]?.role, "assistant");
   assert.equal(result.finishReason, "stop");
+  assert.equal(result.rawFinishReason, "stop");
 });
 
 Deno.test("usage is read from the usage chunk, the finish chunk or x_groq.usage", async () => {
@@ -368,7 +440,7 @@ Deno.test("usage is read from the usage chunk, the finish chunk or x_groq.usage"
       usage,
     },
   ]));
-  assert.deepEqual(openai.usage, { inputTokens: 5, outputTokens: 7 });
+  assert.deepEqual(openai.usage, { inputTokens: 5, outputTokens: 7, totalTokens: 12 });
   assert.deepEqual(openai.rawUsage, usage);
 
   const groqUsage = { ...usage, queue_time: 0.01, total_time: 0.2 };
@@ -376,7 +448,7 @@ Deno.test("usage is read from the usage chunk, the finish chunk or x_groq.usage"
     chunk({ content: "a" }, { extra: { x_groq: { id: "req_1" } } }),
     finish("stop", { extra: { x_groq: { id: "req_1", usage: groqUsage } } }),
   ]));
-  assert.deepEqual(groq.usage, { inputTokens: 5, outputTokens: 7 });
+  assert.deepEqual(groq.usage, { inputTokens: 5, outputTokens: 7, totalTokens: 12 });
   assert.deepEqual(groq.rawUsage, groqUsage);
 
   // vLLM continuous_usage_stats: usage on every chunk, the last one wins.
@@ -384,7 +456,80 @@ Deno.test("usage is read from the usage chunk, the finish chunk or x_groq.usage"
     chunk({ content: "a" }, { extra: { usage: { ...usage, completion_tokens: 1 } } }),
     finish("stop", { extra: { usage } }),
   ]));
-  assert.deepEqual(vllm.usage, { inputTokens: 5, outputTokens: 7 });
+  assert.deepEqual(vllm.usage, { inputTokens: 5, outputTokens: 7, totalTokens: 12 });
+});
+
+Deno.test("cached prompt tokens and reasoning tokens are mapped, DeepSeek's cache hits too", async () => {
+  const details = await resultOf(sse([
+    chunk({ content: "a" }),
+    finish("stop", {
+      extra: {
+        usage: {
+          prompt_tokens: 100,
+          completion_tokens: 40,
+          total_tokens: 140,
+          prompt_tokens_details: { cached_tokens: 64, audio_tokens: 0 },
+          completion_tokens_details: { reasoning_tokens: 30, audio_tokens: 0 },
+        },
+      },
+    }),
+  ]));
+  assert.deepEqual(details.usage, {
+    inputTokens: 100,
+    outputTokens: 40,
+    totalTokens: 140,
+    cachedInputTokens: 64,
+    reasoningTokens: 30,
+  });
+
+  const deepseek = await resultOf(sse([
+    chunk({ content: "a" }),
+    finish("stop", {
+      extra: {
+        usage: {
+          prompt_tokens: 19,
+          completion_tokens: 5,
+          total_tokens: 24,
+          prompt_cache_hit_tokens: 16,
+          prompt_cache_miss_tokens: 3,
+        },
+      },
+    }),
+  ]));
+  assert.deepEqual(deepseek.usage, {
+    inputTokens: 19,
+    outputTokens: 5,
+    totalTokens: 24,
+    cachedInputTokens: 16,
+  });
+
+  // Only what the server reported: no total without both counts.
+  const partialCounts = await resultOf(sse([
+    chunk({ content: "a" }),
+    finish("stop", { extra: { usage: { prompt_tokens: 9 } } }),
+  ]));
+  assert.deepEqual(partialCounts.usage, { inputTokens: 9 });
+});
+
+Deno.test("Mistral's content parts are read: text parts are text, thinking parts reasoning", async () => {
+  const body = sse([
+    chunk({
+      role: "assistant",
+      content: [{ type: "thinking", thinking: [{ type: "text", text: "Let me " }] }],
+    }),
+    chunk({ content: [{ type: "thinking", thinking: [{ type: "text", text: "think." }] }] }),
+    chunk({ content: [{ type: "text", text: "The answer" }] }),
+    chunk({ content: [{ type: "text", text: " is 4." }] }),
+    finish("stop"),
+  ]);
+  const result = await resultOf(body);
+  assert.equal(result.reasoning, "Let me think.");
+  assert.equal(result.text, "The answer is 4.");
+  assert.equal(result.choices[0]?.content, "The answer is 4.");
+  assert.equal(result.choices[0]?.reasoning, "Let me think.");
+  const texts: string[] = [];
+  for await (const text of stream(body).textStream) texts.push(text);
+  assert.deepEqual(texts, ["The answer", " is 4."]);
 });
 
 Deno.test("llama.cpp timings give the tokens per second", async () => {
@@ -433,6 +578,8 @@ Deno.test("a body that ends before [DONE] and finish_reason is an IncompleteStre
   assert.ok(error instanceof IncompleteStreamError);
   assert.equal(error.message, "The stream ended before [DONE]: choice 0 has no finish_reason");
   assert.equal(error.partial?.text, "Hello");
+  assert.equal(error.partial?.finishReason, undefined);
+  assert.equal(error.partial?.rawFinishReason, undefined);
 });
 
 Deno.test("[DONE] before every choice finished is an IncompleteStreamError", async () => {
@@ -459,9 +606,24 @@ Deno.test("a truncated tool call keeps its raw arguments in the partial result",
     toolDelta({ index: 0, id: "c", type: "function", function: { name: "f", arguments: '{"a":' } }),
   ], false));
   assert.ok(error instanceof IncompleteStreamError);
-  const call = (error.partial as OpenAIChatResult).toolCalls[0];
-  assert.equal(call?.arguments, '{"a":');
-  assert.ok(call?.parseError);
+  const partial = error.partial as OpenAIChatResult;
+  for (const call of [partial.toolCalls[0], partial.choices[0]?.toolCalls[0]]) {
+    assert.equal(call?.id, "c");
+    assert.equal(call?.name, "f");
+    assert.equal(call?.arguments, '{"a":');
+    assert.ok(call?.parseError);
+  }
+});
+
+Deno.test("a truncated custom tool call keeps its free-text input, never a parse error", async () => {
+  const error = await failure(sse([
+    toolDelta({ index: 0, id: "ct_1", type: "custom", custom: { name: "sql", input: "SELECT" } }),
+  ], false));
+  assert.ok(error instanceof IncompleteStreamError);
+  const partial = error.partial as OpenAIChatResult;
+  assert.deepEqual(partial.choices[0]?.toolCalls[0]?.arguments, "SELECT");
+  assert.equal(partial.choices[0]?.toolCalls[0]?.parseError, undefined);
+  assert.deepEqual(partial.toolCalls, [{ id: "ct_1", name: "sql", arguments: "SELECT" }]);
 });
 
 Deno.test("an SSE event named error is a ProviderError, JSON or not", async () => {
@@ -530,6 +692,9 @@ Deno.test("finish_reason error without an error object is still a ProviderError"
   const error = await failure(sse([chunk({ content: "x" }), finish("error")]));
   assert.ok(error instanceof ProviderError);
   assert.equal(error.message, "The server ended choice 0 with finish_reason 'error'");
+  assert.equal(error.partial?.text, "x");
+  assert.equal(error.partial?.finishReason, "error");
+  assert.equal(error.partial?.rawFinishReason, "error");
 });
 
 Deno.test("data that is not JSON is a ParseError with the line number", async () => {

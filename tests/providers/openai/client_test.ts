@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   OpenAI,
   type OpenAIChatCompletion,
+  type OpenAIChatResult,
   type OpenAICompletion,
   type OpenAIModelList,
 } from "../../../src/providers/openai/mod.ts";
@@ -105,26 +106,51 @@ Deno.test("no Authorization header without an apiKey; per-call headers win", asy
   assert.equal(request.headers.get("b"), "3");
 });
 
-Deno.test("baseUrl defaults to OpenAI, tolerates a trailing slash and keeps a query string", async () => {
+Deno.test("baseURL defaults to OpenAI, tolerates a trailing slash and keeps a query string", async () => {
   const urls: string[] = [];
   const fetch = cannedFetch((request) => {
     urls.push(request.url);
     return Response.json({ object: "list", data: [] });
   });
-  await new OpenAI({ fetch }).models();
-  await new OpenAI({ fetch, baseUrl: "https://api.groq.com/openai/v1//" }).models();
-  await new OpenAI({ fetch, baseUrl: "https://x.openai.azure.com/openai/v1?api-version=preview" })
+  const standard = new OpenAI({ fetch });
+  assert.equal(standard.baseURL, "https://api.openai.com/v1");
+  await standard.models();
+  await new OpenAI({ fetch, baseURL: "https://api.groq.com/openai/v1//" }).models();
+  await new OpenAI({ fetch, baseURL: "https://x.openai.azure.com/openai/v1?api-version=preview" })
     .models();
   assert.deepEqual(urls, [
     "https://api.openai.com/v1/models",
     "https://api.groq.com/openai/v1/models",
     "https://x.openai.azure.com/openai/v1/models?api-version=preview",
   ]);
+  assert.throws(() => new OpenAI({ baseURL: "localhost:11434/v1" }), {
+    name: "TypeError",
+    message: "baseURL must be an absolute http or https URL: received 'localhost:11434/v1'",
+  });
+  assert.throws(() => new OpenAI({ baseURL: "/v1" }), TypeError);
+});
+
+Deno.test("baseUrl (the 0.1 spelling) still works; baseURL wins when both are given", async () => {
+  const urls: string[] = [];
+  const fetch = cannedFetch((request) => {
+    urls.push(request.url);
+    return Response.json({ object: "list", data: [] });
+  });
+  const alias = new OpenAI({ fetch, baseUrl: "http://localhost:11434/v1" });
+  assert.equal(alias.baseURL, "http://localhost:11434/v1");
+  await alias.models();
+  const both = new OpenAI({
+    fetch,
+    baseURL: "http://localhost:8080/v1",
+    baseUrl: "http://localhost:11434/v1",
+  });
+  assert.equal(both.baseURL, "http://localhost:8080/v1");
+  await both.models();
+  assert.deepEqual(urls, ["http://localhost:11434/v1/models", "http://localhost:8080/v1/models"]);
   assert.throws(() => new OpenAI({ baseUrl: "localhost:11434/v1" }), {
     name: "TypeError",
-    message: "baseUrl must be an absolute http or https URL: received 'localhost:11434/v1'",
+    message: "baseURL must be an absolute http or https URL: received 'localhost:11434/v1'",
   });
-  assert.throws(() => new OpenAI({ baseUrl: "/v1" }), TypeError);
 });
 
 Deno.test("completions streams the legacy endpoint with include_usage added", async () => {
@@ -168,7 +194,9 @@ Deno.test("completions streams the legacy endpoint with include_usage added", as
     [0, "A", "length"],
     [1, "B", "stop"],
   ]);
-  assert.deepEqual(result.usage, { inputTokens: 2, outputTokens: 2 });
+  assert.equal(result.finishReason, "length");
+  assert.equal(result.rawFinishReason, "length");
+  assert.deepEqual(result.usage, { inputTokens: 2, outputTokens: 2, totalTokens: 4 });
   assert.equal(server.requests[0]?.path, "/v1/completions");
   assert.deepEqual(server.requests[0]?.body, {
     model: "m",
@@ -348,7 +376,7 @@ Deno.test("an api-key header (Azure) is redacted like the apiKey", async () => {
   assert.ok(!error.body.includes(key));
 });
 
-Deno.test("HTTP errors get a hint about a wrong baseUrl or a missing apiKey", async () => {
+Deno.test("HTTP errors get a hint about a wrong baseURL or a missing apiKey", async () => {
   const notFound = new OpenAI({
     baseUrl: "http://localhost:11434",
     maxRetries: 0,
@@ -358,7 +386,7 @@ Deno.test("HTTP errors get a hint about a wrong baseUrl or a missing apiKey", as
   assert.ok(error instanceof HttpError);
   assert.equal(
     error.message,
-    "HTTP 404: 404 page not found (check baseUrl 'http://localhost:11434': it usually ends with the API version, like /v1)",
+    "HTTP 404: 404 page not found (check baseURL 'http://localhost:11434': it usually ends with the API version, like /v1)",
   );
   const versioned = new OpenAI({
     baseUrl: "http://localhost:8080/v1",
@@ -366,7 +394,7 @@ Deno.test("HTTP errors get a hint about a wrong baseUrl or a missing apiKey", as
     fetch: cannedFetch(() => new Response("Not Found", { status: 404 })),
   });
   const plain = await versioned.models().catch((e) => e);
-  assert.equal(plain.message, "HTTP 404: Not Found (check baseUrl 'http://localhost:8080/v1')");
+  assert.equal(plain.message, "HTTP 404: Not Found (check baseURL 'http://localhost:8080/v1')");
   const unauthorized = new OpenAI({
     maxRetries: 0,
     fetch: cannedFetch(() =>
@@ -446,13 +474,21 @@ function stallingServer() {
 Deno.test("break out of the loop: the server sees the request aborted", async () => {
   await using server = stallingServer();
   const client = new OpenAI({ baseUrl: `${server.origin}/v1` });
-  const stream = client.chat({ model: "m", messages: MESSAGES });
+  const aborted: OpenAIChatResult[] = [];
+  const stream = client.chat({ model: "m", messages: MESSAGES }, {
+    onAbort: (partial) => aborted.push(partial),
+    onError: () => assert.fail("a break is not an error"),
+  });
   for await (const c of stream) {
     assert.equal(c.choices[0]?.delta.content, "Hel");
     break;
   }
   await server.disconnected;
   await assert.rejects(stream.result(), (error: unknown) => (error as Error).name === "AbortError");
+  // The answer up to the stop (what one read parsed may run past the chunk the loop saw).
+  assert.match(stream.partial.text, /^Hel(lo)?$/);
+  assert.equal(aborted.length, 1);
+  assert.equal(aborted[0]?.text, stream.partial.text);
 });
 
 Deno.test("cancel(): the server sees the request aborted", async () => {
@@ -464,6 +500,7 @@ Deno.test("cancel(): the server sees the request aborted", async () => {
   await stream.cancel(new Error("user clicked stop"));
   await server.disconnected;
   await assert.rejects(stream.result(), /user clicked stop/);
+  assert.match(stream.partial.text, /^Hel(lo)?$/);
   reader.releaseLock();
 });
 
@@ -471,12 +508,18 @@ Deno.test("the caller's signal aborts the request with its reason", async () => 
   await using server = stallingServer();
   const controller = new AbortController();
   const client = new OpenAI({ baseUrl: `${server.origin}/v1` });
+  const aborted = Promise.withResolvers<OpenAIChatResult>();
   const stream = client.chat({ model: "m", messages: MESSAGES }, {
     signal: controller.signal,
     onText: (text) => text === "lo" && controller.abort(new Error("navigated away")),
+    onAbort: aborted.resolve,
+    onError: () => assert.fail("the caller's abort is not an error"),
   });
   await assert.rejects(stream.result(), /navigated away/);
   await server.disconnected;
+  assert.equal((await aborted.promise).text, "Hello");
+  assert.equal(stream.partial.text, "Hello");
+  assert.equal(stream.partial.finishReason, undefined);
 });
 
 Deno.test("the idle timeout fires on a stalled stream with the partial result", async () => {

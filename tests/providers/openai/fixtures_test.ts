@@ -8,6 +8,8 @@ import { ProviderError } from "../../../src/errors/provider_error.ts";
 import { decodeServerSentEvents } from "../../../src/streams/decode_server_sent_events.ts";
 import { chatProtocol } from "../../../src/providers/openai/_chat_protocol.ts";
 import { completionsProtocol } from "../../../src/providers/openai/_completions_protocol.ts";
+import type { ContentPart } from "../../../src/shared/types.ts";
+import { assertPartsAgree, collectParts } from "../../_parts.ts";
 import { cannedFetch, piecewiseBody, randomPieces, startServer } from "./_helpers.ts";
 
 interface ExpectedToolCall {
@@ -114,25 +116,67 @@ function normalise(expected: Fixture["expect"]): Fixture["expect"] {
   };
 }
 
+/** OpenAI's `finish_reason` in the shared vocabulary. */
+const FINISH_REASONS: Record<string, string> = {
+  stop: "stop",
+  length: "length",
+  tool_calls: "tool-calls",
+  function_call: "tool-calls",
+  content_filter: "content-filter",
+};
+
+/** The manifest's usage object in sluice's names: only the counts it reports. */
+function expectedUsage(usage: Record<string, unknown> | null): Record<string, number> {
+  if (usage === null) return {};
+  const raw = usage as {
+    prompt_tokens: number;
+    completion_tokens: number;
+    prompt_tokens_details?: { cached_tokens?: number };
+    prompt_cache_hit_tokens?: number;
+    completion_tokens_details?: { reasoning_tokens?: number };
+  };
+  const mapped: Record<string, number> = {
+    inputTokens: raw.prompt_tokens,
+    outputTokens: raw.completion_tokens,
+    totalTokens: raw.prompt_tokens + raw.completion_tokens,
+  };
+  const cached = raw.prompt_tokens_details?.cached_tokens ?? raw.prompt_cache_hit_tokens;
+  if (cached !== undefined) mapped.cachedInputTokens = cached;
+  const reasoning = raw.completion_tokens_details?.reasoning_tokens;
+  if (reasoning !== undefined) mapped.reasoningTokens = reasoning;
+  return mapped;
+}
+
 function checkCommon(result: OpenAIChatResult | OpenAICompletionResult, fixture: Fixture): void {
   const expected = fixture.expect;
   const first = expected.choices[0] as ExpectedChoice;
   assert.equal(result.text, first.content ?? first.text ?? "");
-  assert.equal(result.thinking, first.reasoning ?? "");
-  assert.equal(result.finishReason, first.finish_reason ?? undefined);
-  const usage = expected.usage as { prompt_tokens: number; completion_tokens: number } | null;
+  assert.equal(result.reasoning, first.reasoning ?? "");
+  const raw = first.finish_reason ?? undefined;
+  assert.equal(result.rawFinishReason, raw);
+  assert.equal(result.finishReason, raw === undefined ? undefined : FINISH_REASONS[raw]);
+  assert.deepEqual(result.usage, expectedUsage(expected.usage));
+  // The shared tool calls are choice 0's, without OpenAI's index, type and text.
   assert.deepEqual(
-    result.usage,
-    usage ? { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } : {},
+    result.toolCalls,
+    (first.tool_calls ?? []).map((call) => ({
+      id: call.id,
+      name: call.name,
+      arguments: call.arguments,
+    })),
   );
   assert.ok(result.lastChunk);
 }
 
-async function run(fixture: Fixture, client: OpenAI): Promise<void> {
-  const expected = fixture.expect;
-  const call = fixture.kind === "openai-chat"
+function callOf(fixture: Fixture, client: OpenAI) {
+  return fixture.kind === "openai-chat"
     ? client.chat(fixture.request.body as never)
     : client.completions(fixture.request.body as never);
+}
+
+async function run(fixture: Fixture, client: OpenAI): Promise<void> {
+  const expected = fixture.expect;
+  const call = callOf(fixture, client);
   if (expected.error) {
     const error = await call.result().then(
       () => assert.fail("expected a ProviderError"),
@@ -149,11 +193,31 @@ async function run(fixture: Fixture, client: OpenAI): Promise<void> {
       reconstruct(partial, expected),
       { ...normalise(expected), done_sentinel: false, error: null },
     );
+    assert.equal(partial.reasoning, "");
+    assert.equal(partial.finishReason, undefined);
+    assert.equal(partial.rawFinishReason, undefined);
     return;
   }
   const result = await call.result();
   assert.deepEqual(reconstruct(result, expected), normalise(expected));
   checkCommon(result, fixture);
+}
+
+/** Replays the fixture through `stream.parts`: they must agree with the result. */
+async function checkParts(fixture: Fixture, client: OpenAI): Promise<void> {
+  const stream = callOf(fixture, client);
+  const { parts, error } = await collectParts(stream);
+  if (fixture.expect.error) {
+    assert.ok(error instanceof ProviderError, String(error));
+    assert.ok(error.partial);
+    assertPartsAgree(parts, error.partial, fixture.file, { partial: true });
+    await assert.rejects(stream.result(), ProviderError);
+    return;
+  }
+  assert.equal(error, undefined);
+  const result = await stream.result();
+  assertPartsAgree(parts, result, fixture.file);
+  assert.ok(parts.some((part) => part.type === "finish"), "a finish part");
 }
 
 for (const fixture of fixtures) {
@@ -166,11 +230,12 @@ for (const fixture of fixtures) {
           headers: fixture.response.headers,
         })
       );
-      const client = new OpenAI({ baseUrl: `${server.origin}/v1`, apiKey: "sk-fixture-key" });
+      const client = new OpenAI({ baseURL: `${server.origin}/v1`, apiKey: "sk-fixture-key" });
       await run(fixture, client);
       assert.equal(server.requests.length, 1);
       const path = fixture.kind === "openai-chat" ? "/v1/chat/completions" : "/v1/completions";
       assert.equal(server.requests[0]?.path, path);
+      await checkParts(fixture, client);
     }
   });
 
@@ -190,23 +255,31 @@ for (const fixture of fixtures) {
         ),
       });
       await run(fixture, client);
+      await checkParts(fixture, client);
     }
   });
 
-  Deno.test(`the ${fixture.file} assembler sees the [DONE] sentinel as the manifest says`, async () => {
+  Deno.test(`the ${fixture.file} reader sees the [DONE] sentinel as the manifest says`, async () => {
     const protocol = fixture.kind === "openai-chat" ? chatProtocol : completionsProtocol;
-    const assembler = protocol.createAssembler();
+    const reader = protocol.createReader();
     const body = new Response(bodies.get(fixture.file) as Uint8Array<ArrayBuffer>)
       .body as ReadableStream<Uint8Array>;
+    const parts: ContentPart[] = [];
     let error: unknown;
     for await (const frame of decodeServerSentEvents(body)) {
       try {
-        assembler.push(frame);
+        reader.push(frame, (part) => parts.push(part));
       } catch (thrown) {
         error ??= thrown; // keep reading: a [DONE] may follow an error
       }
     }
-    assert.equal(assembler.done, fixture.expect.done_sentinel);
+    assert.equal(reader.done, fixture.expect.done_sentinel);
     assert.equal(error !== undefined, fixture.expect.error !== null);
+    // The reader's parts carry choice 0's text, as the manifest has it.
+    const first = fixture.expect.choices[0] as ExpectedChoice;
+    assert.equal(
+      parts.map((part) => part.type === "text-delta" ? part.text : "").join(""),
+      first.content ?? first.text ?? "",
+    );
   });
 }

@@ -2,12 +2,13 @@
  * A tiny test protocol for the response stream: chunks `{text?, think?, done?,
  * error?, tokens?}`, framed as NDJSON lines or as SSE `data:` events.
  */
-import { ResponseStream } from "../../src/stream/response_stream.ts";
+import type { ResponseStream } from "../../src/response_stream/response_stream.ts";
+import { streamRequest } from "../../src/response_stream/_http_stream.ts";
 import { resolveOptions } from "../../src/http/_resolve_options.ts";
 import type { RequestOptions } from "../../src/http/request_options.ts";
-import type { StreamProtocol } from "../../src/stream/stream_protocol.ts";
-import type { StreamOptions, StreamResult } from "../../src/stream/types.ts";
-import { callbacksOf } from "../../src/stream/_callbacks.ts";
+import type { StreamProtocol } from "../../src/response_stream/stream_protocol.ts";
+import type { StreamOptions, StreamResult } from "../../src/response_stream/types.ts";
+import { callbacksOf } from "../../src/response_stream/_callbacks.ts";
 import { IncompleteStreamError } from "../../src/errors/incomplete_stream_error.ts";
 import { ProviderError } from "../../src/errors/provider_error.ts";
 
@@ -21,20 +22,21 @@ export interface TestChunk {
 }
 
 /** The test protocol's result. */
-export type TestResult = StreamResult<TestChunk>;
+export interface TestResult extends StreamResult {
+  /** The last chunk. */
+  lastChunk?: TestChunk | undefined;
+}
 
 function protocol(framing: "sse" | "ndjson"): StreamProtocol<TestChunk, TestResult> {
   return {
     framing,
     sseTrailer: { data: "[DONE]" },
-    createAssembler() {
-      const texts: string[] = [];
-      const thoughts: string[] = [];
+    createReader() {
       let done = false;
       let tokens: number | undefined;
       let last: TestChunk | undefined;
       return {
-        push(frame) {
+        push(frame, emit) {
           let chunk: TestChunk;
           if (framing === "sse") {
             const data = (frame as { data: string }).data;
@@ -49,29 +51,26 @@ function protocol(framing: "sse" | "ndjson"): StreamProtocol<TestChunk, TestResu
           if (chunk.error) {
             throw new ProviderError(chunk.error, { type: "test_error", body: chunk });
           }
-          if (chunk.text) texts.push(chunk.text);
-          if (chunk.think) thoughts.push(chunk.think);
-          if (chunk.tokens !== undefined) tokens = chunk.tokens;
-          if (chunk.done) done = true;
+          if (chunk.think) emit({ type: "reasoning-delta", text: chunk.think });
+          if (chunk.text) emit({ type: "text-delta", text: chunk.text });
+          if (chunk.tokens !== undefined) {
+            tokens = chunk.tokens;
+            emit({ type: "usage", usage: { outputTokens: tokens } });
+          }
+          if (chunk.done) {
+            done = true;
+            emit({ type: "finish", finishReason: "stop", rawFinishReason: "stop" });
+          }
           last = chunk;
           return chunk;
         },
-        text: (chunk) => chunk.text ?? "",
-        thinking: (chunk) => chunk.think ?? "",
         get done() {
           return done;
         },
         finish() {
           if (!done) throw new IncompleteStreamError("The stream ended before done: true");
         },
-        result: () => ({
-          text: texts.join(""),
-          thinking: thoughts.join(""),
-          toolCalls: [],
-          finishReason: done ? "stop" : undefined,
-          usage: { outputTokens: tokens },
-          lastChunk: last,
-        }),
+        result: (base) => ({ ...base, usage: { outputTokens: tokens }, lastChunk: last }),
       };
     },
   };
@@ -104,7 +103,7 @@ export function open(
   options: OpenOptions = {},
 ): ResponseStream<TestChunk, TestResult> {
   const { framing = "ndjson", method = "GET", secrets, ...rest } = options;
-  return new ResponseStream({
+  return streamRequest({
     request: secrets ? { url, method, secrets } : { url, method },
     options: resolveOptions({ retryDelay: 1 }, rest),
     protocol: framing === "sse" ? sse : ndjson,

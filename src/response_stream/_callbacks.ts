@@ -1,5 +1,7 @@
 import type { StreamCallbacks, StreamOptions } from "./types.ts";
 
+const NAMES = ["onChunk", "onText", "onReasoning", "onError", "onFinish", "onAbort"] as const;
+
 /**
  * The callbacks of a call: the functions in its options and the methods of its
  * handler object, both called (options first), with the handler as `this`.
@@ -9,8 +11,7 @@ export function callbacksOf<Chunk, Result>(
 ): StreamCallbacks<Chunk, Result> {
   const { handler } = options;
   const callbacks: StreamCallbacks<Chunk, Result> = {};
-  const names = ["onChunk", "onText", "onError", "onFinish"] as const;
-  for (const name of names) {
+  for (const name of NAMES) {
     const own = options[name] as ((value: unknown) => void) | undefined;
     const method = handler?.[name] as ((value: unknown) => void) | undefined;
     if (own && method) {

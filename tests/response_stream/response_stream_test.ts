@@ -12,7 +12,7 @@ import { ParseError } from "../../src/errors/parse_error.ts";
 import { ProviderError } from "../../src/errors/provider_error.ts";
 import { TimeoutError } from "../../src/errors/timeout_error.ts";
 import { SluiceError } from "../../src/errors/sluice_error.ts";
-import { iterate } from "../../src/stream/_async_iterable.ts";
+import { iterate } from "../../src/shared/_async_iterable.ts";
 
 const hello: TestChunk[] = [
   { text: "Hel" },
@@ -54,9 +54,10 @@ Deno.test("for await yields every chunk; result() and stats follow", async () =>
   const result = await stream.result();
   assert.deepEqual(result, {
     text: "Hello world",
-    thinking: "hmm",
+    reasoning: "hmm",
     toolCalls: [],
     finishReason: "stop",
+    rawFinishReason: "stop",
     usage: { outputTokens: 3 },
     lastChunk: { done: true, tokens: 3 },
   });
@@ -160,21 +161,7 @@ Deno.test("callbacks and a handler object receive the stream, which runs by itse
   assert.equal((await stream.result()).text, "Hello world");
 });
 
-Deno.test("a throwing callback goes to onError, never into the stream", async () => {
-  await using server = helloServer();
-  const errors: unknown[] = [];
-  const boom = new Error("callback bug");
-  const stream = open(server.url, {
-    onText: () => {
-      throw boom;
-    },
-    onError: (error) => errors.push(error),
-  });
-  assert.equal(await stream.text(), "Hello world");
-  assert.deepEqual(errors, [boom, boom, boom]);
-});
-
-Deno.test("a throwing onError goes to reportError", async () => {
+Deno.test("a throwing callback is reported, never into the stream nor onError", async () => {
   await using server = helloServer();
   const reported: unknown[] = [];
   const listener = (event: ErrorEvent) => {
@@ -183,17 +170,45 @@ Deno.test("a throwing onError goes to reportError", async () => {
   };
   globalThis.addEventListener("error", listener);
   try {
-    const bad = new Error("bad onError");
+    const errors: unknown[] = [];
+    const finished: unknown[] = [];
+    const boom = new Error("callback bug");
+    const stream = open(server.url, {
+      onText: () => {
+        throw boom;
+      },
+      onError: (error) => errors.push(error),
+      onFinish: (result) => finished.push(result.text),
+    });
+    assert.equal(await stream.text(), "Hello world");
+    assert.deepEqual(reported, [boom, boom, boom]);
+    assert.deepEqual(errors, [], "onError is for the stream's failure only");
+    assert.deepEqual(finished, ["Hello world"]);
+  } finally {
+    globalThis.removeEventListener("error", listener);
+  }
+});
+
+Deno.test("a throwing onFinish goes to reportError, not to onError", async () => {
+  await using server = helloServer();
+  const reported: unknown[] = [];
+  const listener = (event: ErrorEvent) => {
+    event.preventDefault();
+    reported.push(event.error);
+  };
+  globalThis.addEventListener("error", listener);
+  try {
+    const bad = new Error("bad onFinish");
+    let errors = 0;
     const stream = open(server.url, {
       onFinish: () => {
-        throw new Error("bad onFinish");
-      },
-      onError: () => {
         throw bad;
       },
+      onError: () => errors++,
     });
     assert.equal(await stream.text(), "Hello world");
     assert.deepEqual(reported, [bad]);
+    assert.equal(errors, 0);
   } finally {
     globalThis.removeEventListener("error", listener);
   }
@@ -392,7 +407,7 @@ Deno.test("stalled headers: TimeoutError 'headers' on the read and on response",
   const stream = open(server.url, { timeout: 40 });
   const error = await rejection(stream.text());
   assert(error instanceof TimeoutError && error.phase === "headers");
-  assert.equal(error.partial, undefined);
+  assert.equal(error.partial?.text, "", "an error always carries a partial, empty here");
   assert.equal(await rejection(stream.response), error);
   while (server.abortsBeforeHeaders < 1) await delay(5);
   assert.equal(server.requests.length, 1);
@@ -479,7 +494,13 @@ Deno.test("a 2xx response without a body ends at once instead of hanging", async
   await using server = serve(() => new Response(null, { status: 204 }));
   const error = await rejection(open(server.url, { idleTimeout: 5000 }).text());
   assert(error instanceof IncompleteStreamError);
-  assert.equal(error.partial, undefined);
+  assert.deepEqual(error.partial, {
+    text: "",
+    reasoning: "",
+    toolCalls: [],
+    usage: { outputTokens: undefined },
+    lastChunk: undefined,
+  });
 });
 
 Deno.test("an in-stream error: ProviderError with the partial; a bad line: ParseError", async () => {

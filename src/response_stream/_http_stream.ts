@@ -1,0 +1,276 @@
+import { parseBody, type TextParser } from "../streams/_body_stream.ts";
+import { SseParser } from "../streams/_sse_parser.ts";
+import { NdjsonParser } from "../streams/_ndjson_parser.ts";
+import type { ServerSentEventMessage } from "../streams/format_server_sent_event.ts";
+import { openRequest, type RequestSpec, type Transfer } from "../http/_open_request.ts";
+import type { ResolvedOptions } from "../http/_resolve_options.ts";
+import { Watchdog } from "../http/_watchdog.ts";
+import { redactError } from "../http/_read_http_error.ts";
+import { SluiceError } from "../errors/sluice_error.ts";
+import { ParseError } from "../errors/parse_error.ts";
+import { IncompleteStreamError } from "../errors/incomplete_stream_error.ts";
+import { snippet } from "../errors/_snippet.ts";
+import type { IterableReadableStream } from "../shared/_async_iterable.ts";
+import type { ContentPart, StreamResult } from "../shared/types.ts";
+import { PartAssembler } from "./_part_assembler.ts";
+import { ResponseStream, type Select } from "./response_stream.ts";
+import type { ProtocolReader, StreamProtocol } from "./stream_protocol.ts";
+import type { StreamCallbacks, StreamStats } from "./types.ts";
+
+/** What a provider client hands to {@linkcode streamRequest}. */
+export interface StreamRequestInit<Chunk, Result extends StreamResult> {
+  /** The request to make. */
+  request: RequestSpec;
+  /** The request options, defaults applied. */
+  options: ResolvedOptions;
+  /** How the provider's frames become chunks, parts and a result. */
+  protocol: StreamProtocol<Chunk, Result>;
+  /** Callbacks, and a handler object with the same methods. */
+  callbacks?: StreamCallbacks<Chunk, Result> | undefined;
+  /** The longest line accepted by the decoder, in characters. */
+  maxLineLength?: number | undefined;
+}
+
+const noop = () => {};
+
+function emptyBody(): ReadableStream<Uint8Array> {
+  return new ReadableStream({ start: (controller) => controller.close() });
+}
+
+function cancelled(): DOMException {
+  return new DOMException("The stream was cancelled", "AbortError");
+}
+
+/** Starts a streaming request and returns its stream object. */
+export function streamRequest<Chunk, Result extends StreamResult>(
+  init: StreamRequestInit<Chunk, Result>,
+): ResponseStream<Chunk, Result> {
+  return new HttpStream(init);
+}
+
+/**
+ * A stream read off an HTTP response by a provider protocol: the fused
+ * decoder (bytes → lines → frames) feeds the protocol's reader, whose parts
+ * build the shared fields of the result.
+ */
+class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chunk, Result> {
+  #protocol: StreamProtocol<Chunk, Result>;
+  #reader: ProtocolReader<Chunk, Result>;
+  #assembler = new PartAssembler();
+  #maxLineLength: number | undefined;
+  #watchdog: Watchdog;
+  #opening: Promise<Transfer>;
+  #callerSignal: AbortSignal | undefined;
+  #secrets: readonly string[];
+  /** The reason the caller stopped the stream with (`break`, `cancel()`). */
+  #stopReason: { reason: unknown } | undefined;
+  #ownError: unknown;
+  /** A consumer opened the body (it releases it), or stop() did. */
+  #opened = false;
+  #stats: StreamStats = { chunks: 0, bytes: 0 };
+  #startedAt: number;
+  #firstTokenAt: number | undefined;
+
+  constructor(init: StreamRequestInit<Chunk, Result>) {
+    // First: a protocol that rejects its settings throws before any request is sent.
+    const reader = init.protocol.createReader();
+    const startedAt = performance.now();
+    const watchdog = new Watchdog(init.options, init.options.signal);
+    const opening = openRequest(init.request, init.options, watchdog);
+    opening.catch(noop);
+    super(
+      opening.then(({ response }) => ({
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+        url: response.url,
+      })),
+      init.callbacks,
+    );
+    this.#startedAt = startedAt;
+    this.#watchdog = watchdog;
+    this.#protocol = init.protocol;
+    this.#reader = reader;
+    this.#maxLineLength = init.maxLineLength;
+    this.#callerSignal = init.options.signal;
+    this.#secrets = init.request.secrets ?? [];
+    this.#opening = opening.then((transfer) => {
+      this.#stats.timeToHeaders = transfer.timeToHeaders;
+      return transfer;
+    });
+    this.#opening.catch(noop);
+  }
+
+  get stats(): StreamStats {
+    return { ...this.#stats };
+  }
+
+  protected snapshot(): Result {
+    return this.#reader.result(this.#assembler.result());
+  }
+
+  protected stop(reason: unknown): void {
+    this.#stopReason ??= { reason };
+    this.#watchdog.abort(reason);
+    // A body no consumer opened is released here (a `fetch` that ignores the signal keeps it).
+    if (!this.#opened) {
+      this.#opened = true;
+      this.#opening.then(({ response }) => response.body?.cancel(reason)).catch(noop);
+    }
+  }
+
+  protected override toServerSentEvent(chunk: Chunk): ServerSentEventMessage {
+    return this.#protocol.toServerSentEvent?.(chunk) ?? super.toServerSentEvent(chunk);
+  }
+
+  protected override get sseTrailer(): ServerSentEventMessage | undefined {
+    return this.#protocol.sseTrailer;
+  }
+
+  protected open<T>(parts: boolean, select: Select<T>): IterableReadableStream<T> {
+    this.#opened = true;
+    const watchdog = this.#watchdog;
+    return parseBody<T>(
+      // No body (204, 205): an empty stream that ends at once, so the protocol's
+      // finish() decides (a never-closing stream would hang until a timeout).
+      this.#opening.then(({ response }) => response.body ?? emptyBody()),
+      (emit) => this.#parser(emit, parts, select),
+      {
+        // An abort (caller, timeout, cancel()) errors the stream at once, like fetch's own
+        // body, instead of after the chunks an earlier read already parsed.
+        signal: watchdog.signal,
+        onRead: () => watchdog.reading(),
+        onBytes: (bytes) => {
+          watchdog.touch();
+          this.#stats.bytes += bytes.byteLength;
+        },
+        onError: (error) => this.#fail(error),
+        onCancel: (reason) => {
+          const error = reason ?? cancelled();
+          this.stop(error);
+          this.aborted(error);
+        },
+        onFinally: () => watchdog.dispose(),
+      },
+    );
+  }
+
+  #parser<T>(emit: (item: T) => void, parts: boolean, select: Select<T>): TextParser {
+    const reader = this.#reader;
+    const assembler = this.#assembler;
+    const stats = this.#stats;
+    const sse = this.#protocol.framing === "sse";
+    // The text and reasoning deltas of the frame being read.
+    let text = "";
+    let reasoning = "";
+    const sink = (part: ContentPart) => {
+      part = assembler.add(part);
+      if (part.type === "text-delta") text += part.text;
+      else if (part.type === "reasoning-delta") reasoning += part.text;
+      if (parts) {
+        const item = select(part, part.type === "text-delta" ? part.text : "");
+        if (item !== undefined) emit(item);
+      }
+    };
+    const onFrame = (frame: unknown) => {
+      // Whatever follows the provider's end marker in the same read is not part of the answer.
+      if (reader.done) return;
+      text = "";
+      reasoning = "";
+      let chunk: Chunk | undefined;
+      try {
+        chunk = reader.push(frame, sink);
+      } catch (error) {
+        if (!(error instanceof SyntaxError)) {
+          // An error of the reader's own is not a broken connection: keep it as it is.
+          if (!(error instanceof SluiceError)) this.#ownError = error;
+          throw error;
+        }
+        const line = frames.lineNumber;
+        const data = sse ? (frame as { data?: string }).data ?? "" : JSON.stringify(frame);
+        throw new ParseError(
+          sse
+            ? `Cannot parse the event data ending at line ${line} as JSON: ${snippet(data)}`
+            : `Cannot parse line ${line}: ${snippet(data)}`,
+          { line, snippet: data.slice(0, 40), cause: error },
+        );
+      }
+      if (chunk === undefined) return;
+      stats.chunks++;
+      if (this.#firstTokenAt === undefined && (text || reasoning)) {
+        this.#firstTokenAt = performance.now();
+        stats.timeToFirstToken = this.#firstTokenAt - this.#startedAt;
+      }
+      this.deliver(chunk, text, reasoning);
+      if (!parts) {
+        const item = select(chunk, text);
+        if (item !== undefined) emit(item);
+      }
+    };
+    const frames: SseParser | NdjsonParser = sse
+      ? new SseParser(onFrame, this.#maxLineLength)
+      : new NdjsonParser(onFrame, this.#maxLineLength);
+    return {
+      push: (text) => frames.push(text),
+      end: () => {
+        frames.end();
+        reader.finish(sink);
+        this.#succeed();
+      },
+      get done() {
+        return reader.done;
+      },
+    };
+  }
+
+  #succeed(): void {
+    if (this.settled) return;
+    const result = this.snapshot();
+    const stats = this.#stats;
+    const now = performance.now();
+    stats.duration = now - this.#startedAt;
+    stats.outputTokens = result.usage.outputTokens;
+    stats.tokensPerSecond = this.#protocol.tokensPerSecond?.(result);
+    if (stats.tokensPerSecond === undefined && result.usage.outputTokens !== undefined) {
+      const seconds = (now - (this.#firstTokenAt ?? this.#startedAt)) / 1000;
+      if (seconds > 0) stats.tokensPerSecond = result.usage.outputTokens / seconds;
+    }
+    this.#watchdog.dispose();
+    this.succeed(result);
+  }
+
+  /** Settles the stream after an error that ended its body; returns the error the reader gets. */
+  #fail(error: unknown): unknown {
+    const signal = this.#watchdog.signal;
+    if (signal.aborted) error = signal.reason;
+    this.#watchdog.dispose();
+    if (this.settled) return error;
+    if (
+      this.#stopReason !== undefined ||
+      (this.#callerSignal?.aborted && error === this.#callerSignal.reason)
+    ) {
+      // The caller stopped it: the reason as it was given, and onAbort.
+      this.aborted(error);
+      return error;
+    }
+    if (
+      !signal.aborted && !(error instanceof SluiceError) && error !== this.#ownError &&
+      this.#stats.timeToHeaders !== undefined
+    ) {
+      // The body broke off (connection reset, network error) before the end marker.
+      const cause = redactError(error, this.#secrets);
+      error = new IncompleteStreamError(
+        `The connection broke off before the end of the stream: ${
+          cause instanceof Error ? cause.message : String(cause)
+        }`,
+        { cause },
+      );
+    }
+    // Every error the stream raises carries what had arrived (empty when nothing had).
+    if (error instanceof SluiceError && error.partial === undefined) {
+      error.partial = this.snapshot();
+    }
+    this.failed(error);
+    return error;
+  }
+}

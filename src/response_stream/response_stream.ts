@@ -1,0 +1,357 @@
+import { callSafely } from "../shared/_call_safely.ts";
+import { iterable, type IterableReadableStream } from "../shared/_async_iterable.ts";
+import {
+  formatServerSentEvent,
+  type ServerSentEventMessage,
+} from "../streams/format_server_sent_event.ts";
+import { FLOW, type Flowing } from "../shared/_flow.ts";
+import type { ContentPart, ResponseInfo, StreamResult } from "../shared/types.ts";
+import type { StreamCallbacks, StreamStats, ToResponseOptions } from "./types.ts";
+
+const noop = () => {};
+const CONTENT_TYPES = {
+  sse: "text/event-stream; charset=utf-8",
+  ndjson: "application/x-ndjson; charset=utf-8",
+  text: "text/plain; charset=utf-8",
+} as const;
+
+/** Picks what a consumer gets from each item (or part), with the item's text delta. */
+export type Select<T> = (value: unknown, text: string) => T | undefined;
+
+function cancelled(): DOMException {
+  return new DOMException("The stream was cancelled", "AbortError");
+}
+
+function errorPayload(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const name = error instanceof Error ? error.name : "Error";
+  return JSON.stringify({ error: { type: name, message } });
+}
+
+/**
+ * The object every streaming call returns, provider or unified: one core,
+ * one meaning for each member. The request starts at once; the object is not
+ * a promise, so both `for await (const chunk of client.chat(…))` and
+ * `const s = await client.chat(…)` work.
+ *
+ * Read it one way only (like a `Response` body): iterate it, or take
+ * {@linkcode ResponseStream.readable}, {@linkcode ResponseStream.textStream},
+ * {@linkcode ResponseStream.parts}, {@linkcode ResponseStream.tee} or
+ * {@linkcode ResponseStream.toResponse}. {@linkcode ResponseStream.result}
+ * and {@linkcode ResponseStream.text} work alongside any of them: when the
+ * stream taken is not being read, they read it themselves and what they read
+ * waits in its queue. With callbacks and no other reader, the stream runs by
+ * itself once the headers arrive.
+ *
+ * Leaving the loop early, `cancel()`, `await using` going out of scope, the
+ * caller's signal and every timeout abort the HTTP request. An error raised
+ * by the stream carries `partial`: what `result()` would have returned so far.
+ * A stop the caller asked for rejects with the caller's reason and calls
+ * `onAbort` with the partial result; {@linkcode ResponseStream.partial} has it
+ * too.
+ *
+ * @example Iterate the text, then read the assembled result
+ * ```ts
+ * import { createMockServer } from "@sluice/sluice/testing";
+ * import { Ollama } from "@sluice/sluice/ollama";
+ *
+ * const ollama = new Ollama({ fetch: createMockServer().fetch });
+ * const stream = ollama.chat({ model: "llama3.2", messages: [{ role: "user", content: "Hi" }] });
+ * for await (const text of stream.textStream) console.log(text);
+ * const { usage, finishReason } = await stream.result();
+ * console.log(finishReason, usage.outputTokens);
+ * ```
+ */
+export abstract class ResponseStream<Item, Result extends StreamResult = StreamResult>
+  implements AsyncIterable<Item>, AsyncDisposable {
+  /** Status and headers, once they arrive; rejects if the request fails before them. */
+  readonly response: Promise<ResponseInfo>;
+  #callbacks: StreamCallbacks<Item, Result>;
+  #onChunk: ((chunk: Item) => void) | undefined;
+  #onText: ((text: string) => void) | undefined;
+  #onReasoning: ((text: string) => void) | undefined;
+  #consumer: string | undefined;
+  #taken: ReadableStream<unknown> | undefined;
+  #settled = false;
+  #end: Promise<Result>;
+  #resolveEnd!: (result: Result) => void;
+  #rejectEnd!: (error: unknown) => void;
+
+  /**
+   * Sets up the consumers. Provider clients and the unified API construct the
+   * streams; users get them from a call.
+   *
+   * @param response Status and headers, when they arrive.
+   * @param callbacks The call's callbacks.
+   */
+  protected constructor(
+    response: Promise<ResponseInfo>,
+    callbacks: StreamCallbacks<Item, Result> = {},
+  ) {
+    this.response = response;
+    response.catch(noop);
+    this.#callbacks = callbacks;
+    this.#onChunk = callbacks.onChunk;
+    this.#onText = callbacks.onText;
+    this.#onReasoning = callbacks.onReasoning;
+    this.#end = new Promise<Result>((resolve, reject) => {
+      this.#resolveEnd = resolve;
+      this.#rejectEnd = reject;
+    });
+    this.#end.catch(noop);
+    const { onChunk, onText, onReasoning, onError, onFinish, onAbort } = callbacks;
+    if (onChunk || onText || onReasoning || onError || onFinish || onAbort) {
+      const start = () => {
+        if (this.#consumer === undefined) this.#drain("callbacks");
+      };
+      response.then(start, start);
+    }
+  }
+
+  /** The items (provider chunks, or unified parts), as a web-standard `ReadableStream`. */
+  get readable(): IterableReadableStream<Item> {
+    return this.#take<Item>("readable", false, (item) => item as Item);
+  }
+
+  /** The text deltas (empty ones skipped), async-iterable on every runtime. */
+  get textStream(): IterableReadableStream<string> {
+    return this.#take<string>("textStream", false, (_item, text) => text || undefined);
+  }
+
+  /**
+   * The normalized parts — `text-delta`, `reasoning-delta`, `tool-call-start`,
+   * `tool-call-delta`, `tool-call`, `usage`, `finish`, `raw` — the same shapes
+   * for every provider; the result is assembled from exactly these.
+   */
+  get parts(): IterableReadableStream<ContentPart> {
+    return this.#take<ContentPart>("parts", true, (part) => part as ContentPart);
+  }
+
+  /** Timings and counts so far (a snapshot). */
+  abstract get stats(): StreamStats;
+
+  /** Iterates the items; leaving the loop early cancels the request. */
+  [Symbol.asyncIterator](): AsyncIterator<Item> {
+    return this.readable[Symbol.asyncIterator]();
+  }
+
+  /**
+   * The assembled result: text, reasoning, tool calls, finish reason, usage
+   * and the provider's own fields. Reads the stream to its end if nothing is
+   * reading it; otherwise waits for the reader to get there.
+   */
+  result(): Promise<Result> {
+    if (this.#consumer === undefined) this.#drain("result()");
+    else {
+      // Taken (e.g. `stream.textStream`) but not being read: read it into its queue.
+      const taken = this.#taken as (ReadableStream<unknown> & Flowing) | undefined;
+      if (taken && !taken.locked) taken[FLOW]?.();
+    }
+    return this.#end;
+  }
+
+  /**
+   * What {@linkcode ResponseStream.result} would return from what arrived so
+   * far, at any moment. After a `break`, `cancel()` or the caller's abort
+   * (which reject with the caller's own reason, carrying no `partial`), it is
+   * the answer up to the stop.
+   *
+   * @example Keep what arrived before the user stopped the answer
+   * ```ts
+   * import { createMockServer } from "@sluice/sluice/testing";
+   * import { Ollama } from "@sluice/sluice/ollama";
+   *
+   * const ollama = new Ollama({ fetch: createMockServer().fetch });
+   * const controller = new AbortController();
+   * const stream = ollama.chat(
+   *   { model: "llama3.2", messages: [{ role: "user", content: "Hi" }] },
+   *   { signal: controller.signal },
+   * );
+   * const history = [];
+   * try {
+   *   for await (const _text of stream.textStream) controller.abort();
+   * } catch (error) {
+   *   if (!controller.signal.aborted) throw error;
+   *   history.push({ role: "assistant", content: stream.partial.text });
+   * }
+   * ```
+   */
+  get partial(): Result {
+    return this.snapshot();
+  }
+
+  /** The whole answer text (see {@linkcode ResponseStream.result}). */
+  async text(): Promise<string> {
+    return (await this.result()).text;
+  }
+
+  /**
+   * Two independent streams of the items. A branch that is not read buffers
+   * everything the other branch reads (the web-standard `tee()` semantics):
+   * read both, or cancel the one you do not need.
+   */
+  tee(): [IterableReadableStream<Item>, IterableReadableStream<Item>] {
+    const [a, b] = this.#take<Item>("tee()", false, (item) => item as Item).tee();
+    return [iterable(a), iterable(b)];
+  }
+
+  /**
+   * Hands the stream on as a `Response`, for an edge handler: `"sse"` writes
+   * the items as Server-Sent Events, `"ndjson"` one per line, `"text"` the
+   * text deltas. When the client goes away, the upstream request is aborted;
+   * however the body ends, the upstream is released. An error mid-stream is
+   * written as a last event (SSE: `event: error`; NDJSON: `{"error": …}`)
+   * before the body ends.
+   */
+  toResponse(options: ToResponseOptions = {}): Response {
+    const format = options.format ?? "sse";
+    const encoder = new TextEncoder();
+    const encode: (item: unknown) => string = format === "text"
+      ? (text) => text as string
+      : format === "ndjson"
+      ? (item) => JSON.stringify(this.toJSONValue(item as Item)) + "\n"
+      : (item) => formatServerSentEvent(this.toServerSentEvent(item as Item));
+    const source = format === "text"
+      ? this.#take<string>("toResponse()", false, (_item, text) => text || undefined)
+      : this.#take<Item>("toResponse()", false, (item) => item as Item);
+    const reader = source.getReader();
+    const trailer = format === "sse" ? this.sseTrailer : undefined;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        let text: string;
+        try {
+          const { done, value } = await reader.read();
+          if (done) {
+            if (trailer) controller.enqueue(encoder.encode(formatServerSentEvent(trailer)));
+            return controller.close();
+          }
+          text = encode(value);
+        } catch (error) {
+          // A read or an encoding that failed: the upstream is released either way.
+          reader.cancel(error).catch(noop);
+          if (format === "text") return controller.error(error);
+          const payload = errorPayload(error);
+          controller.enqueue(
+            encoder.encode(
+              format === "sse"
+                ? formatServerSentEvent({ event: "error", data: payload })
+                : payload + "\n",
+            ),
+          );
+          return controller.close();
+        }
+        controller.enqueue(encoder.encode(text));
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    }, { highWaterMark: 0 });
+    const headers = new Headers(options.headers);
+    if (!headers.has("content-type")) headers.set("content-type", CONTENT_TYPES[format]);
+    if (!headers.has("cache-control")) headers.set("cache-control", "no-cache");
+    return new Response(body, { headers });
+  }
+
+  /**
+   * Stops the stream and aborts the HTTP request (and any running tool). A
+   * reader waiting for the next item gets the reason (by default an
+   * `AbortError`); `result()` rejects with it; `onAbort` gets the partial
+   * result.
+   */
+  cancel(reason?: unknown): Promise<void> {
+    if (this.#consumer === undefined) this.#consumer = "cancel()";
+    const error = reason ?? cancelled();
+    this.stop(error);
+    this.aborted(error);
+    return Promise.resolve();
+  }
+
+  /** Cancels the stream when an `await using` block ends. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.#settled ? Promise.resolve() : this.cancel();
+  }
+
+  /**
+   * Opens the one consumer stream: every item (`parts: false`) or every
+   * normalized part (`parts: true`) through `select`, which also gets the
+   * text delta; `undefined` from it is skipped.
+   */
+  protected abstract open<T>(parts: boolean, select: Select<T>): IterableReadableStream<T>;
+
+  /** The result as assembled so far. */
+  protected abstract snapshot(): Result;
+
+  /** Aborts the I/O with `reason` (the caller stopped the stream). */
+  protected abstract stop(reason: unknown): void;
+
+  /** How an item is written as a Server-Sent Event by `toResponse()`. */
+  protected toServerSentEvent(item: Item): ServerSentEventMessage {
+    return { data: JSON.stringify(this.toJSONValue(item)) };
+  }
+
+  /** The item as a JSON value for `toResponse()`. */
+  protected toJSONValue(item: Item): unknown {
+    return item;
+  }
+
+  /** An event written after the last item when handed on as SSE. */
+  protected get sseTrailer(): ServerSentEventMessage | undefined {
+    return undefined;
+  }
+
+  /** True once the stream succeeded, failed or was stopped. */
+  protected get settled(): boolean {
+    return this.#settled;
+  }
+
+  /** Hands one item to the callbacks (never blocks, never throws). */
+  protected deliver(item: Item, text: string, reasoning: string): void {
+    if (this.#onChunk) callSafely(this.#onChunk, item);
+    if (text && this.#onText) callSafely(this.#onText, text);
+    if (reasoning && this.#onReasoning) callSafely(this.#onReasoning, reasoning);
+  }
+
+  /** Settles the stream as complete. */
+  protected succeed(result: Result): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#resolveEnd(result);
+    const { onFinish } = this.#callbacks;
+    if (onFinish) callSafely(onFinish, result);
+  }
+
+  /** Settles the stream as failed (`onError`). */
+  protected failed(error: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#rejectEnd(error);
+    const { onError } = this.#callbacks;
+    if (onError) callSafely(onError, error);
+  }
+
+  /** Settles the stream as stopped by the caller (`onAbort` with the partial result). */
+  protected aborted(reason: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#rejectEnd(reason);
+    const { onAbort } = this.#callbacks;
+    if (onAbort) callSafely(onAbort, this.snapshot());
+  }
+
+  #take<T>(by: string, parts: boolean, select: Select<T>): IterableReadableStream<T> {
+    if (this.#consumer !== undefined) {
+      throw new TypeError(
+        `The stream is already being read (by ${this.#consumer}): read it once, or use tee() for two readers`,
+      );
+    }
+    this.#consumer = by;
+    const stream = this.open(parts, select);
+    this.#taken = stream;
+    return stream;
+  }
+
+  #drain(by: string): void {
+    const reader = this.#take(by, false, () => undefined).getReader();
+    reader.read().then(() => reader.releaseLock(), noop);
+  }
+}
