@@ -20,12 +20,15 @@
  */
 
 const BENCHES = ["decode_bench.ts", "client_bench.ts", "peers_bench.ts"];
+// The benches import their npm peers: each process checks them against the repository's lock file.
+const LOCK = new URL("../../deno.lock", import.meta.url).pathname;
 
 for (const bench of BENCHES) {
   const { code } = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "-A",
+      `--lock=${LOCK}`,
       "--v8-flags=--single-threaded-gc,--expose-gc",
       new URL(bench, import.meta.url).pathname,
       ...Deno.args,
