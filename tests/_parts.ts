@@ -239,10 +239,11 @@ export function assertPartsAgree(
       expected = { id: call.id, name, arguments: text.trim() === "" ? {} : JSON.parse(text) };
     } catch {
       expected = { id: call.id, name, arguments: text };
-      if (call.parseError === undefined) {
+      // Not JSON: a parse error, or a custom tool's free-text input (never parsed).
+      if (call.parseError === undefined && call.arguments !== text) {
         fail(prefix, `call ${call.id} has arguments that are not JSON`, text, call);
       }
-      expected.parseError = call.parseError;
+      if (call.parseError !== undefined) expected.parseError = call.parseError;
     }
     if (canonical(expected) !== canonical(call)) {
       fail(prefix, `the incomplete call ${call.id} is not its parts so far`, expected, call);

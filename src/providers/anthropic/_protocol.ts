@@ -8,7 +8,7 @@ import type { ServerSentEventMessage } from "../../streams/format_server_sent_ev
 import { ProviderError } from "../../errors/provider_error.ts";
 import { IncompleteStreamError } from "../../errors/incomplete_stream_error.ts";
 import { redact } from "../../http/_read_http_error.ts";
-import { parseArguments } from "../../shared/_tool_arguments.ts";
+import { generatedCallId, parseArguments } from "../../shared/_tool_arguments.ts";
 import { usageOf } from "../../shared/_usage.ts";
 import type { FinishReason, StreamResult, ToolCallPart, Usage } from "../../shared/types.ts";
 import type { AnthropicResult, AnthropicUsage } from "./anthropic_result.ts";
@@ -191,6 +191,7 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
         }
         break;
       case "tool_use":
+        if (typeof block.id !== "string" || block.id === "") block.id = generatedCallId();
         this.#toolCall(block, JSON.stringify(block.input ?? {}), emit, true);
         break;
       default:
@@ -228,7 +229,14 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
     if (Array.isArray(copy.citations)) copy.citations = [...copy.citations];
     this.#blocks.set(index, { block: copy, json: undefined, stopped: false });
     if (copy.type === "tool_use") {
-      emit({ type: "tool-call-start", id: String(copy.id ?? ""), name: String(copy.name ?? "") });
+      // A call without an id gets one, so that a result can answer it.
+      if (typeof copy.id !== "string" || copy.id === "") copy.id = generatedCallId();
+      emit({ type: "tool-call-start", id: copy.id as string, name: String(copy.name ?? "") });
+    } else if (copy.type === "text" && typeof copy.text === "string" && copy.text) {
+      // Text the start already carries is part of the answer.
+      emit({ type: "text-delta", text: copy.text });
+    } else if (copy.type === "thinking" && typeof copy.thinking === "string" && copy.thinking) {
+      emit({ type: "reasoning-delta", text: copy.thinking });
     }
   }
 
@@ -361,12 +369,19 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
       }
       content.push(block as unknown as AnthropicContentBlock);
     }
+    // Tool calls in content order, whatever order their blocks started in.
+    const position = new Map<unknown, number>();
+    content.forEach((block, i) => position.set((block as { id?: unknown }).id, i));
+    const toolCalls = base.toolCalls.slice().sort((a, b) =>
+      (position.get(a.id) ?? Infinity) - (position.get(b.id) ?? Infinity)
+    );
     const started = this.#message;
     const message: Json = { ...started, ...this.#changes };
     const raw = this.#usage;
     const stopSequence = message.stop_sequence;
     const result: AnthropicResult = {
       ...base,
+      toolCalls,
       usage: raw === undefined ? { ...base.usage } : usageFrom(raw),
       lastChunk: this.#lastChunk,
       id: typeof message.id === "string" ? message.id : undefined,

@@ -185,8 +185,19 @@ class ChatAssembler extends SseAssembler<OpenAIChatChunk, OpenAIChatChunkChoice>
     const states = [...this.#choices.values()].sort((a, b) => a.index - b.index);
     const choices = states.map((state) => state.toResult());
     const first = choices[0]?.index === 0 ? choices[0] : undefined;
+    // A custom tool's input is free text: an unfinished one is not parsed as JSON.
+    const tools = this.#choices.get(0)?.tools;
+    const custom = tools?.customIds();
+    const toolCalls = custom?.size
+      ? base.toolCalls.map((call) =>
+        custom.has(call.id)
+          ? { id: call.id, name: call.name, arguments: tools!.argumentsText(call.id) ?? "" }
+          : call
+      )
+      : base.toolCalls;
     return {
       ...base,
+      toolCalls,
       lastChunk: this.last,
       id: this.id,
       model: this.model,

@@ -94,16 +94,36 @@ export class ToolCallAssembler {
 
   #append(slot: Slot, text: string): void {
     if (!text) return;
-    this.#started(slot);
     slot.args += text;
-    this.#emit?.({ type: "tool-call-delta", id: slot.partId, argumentsDelta: text });
+    if (slot.partId !== "") {
+      this.#emit?.({ type: "tool-call-delta", id: slot.partId, argumentsDelta: text });
+    }
   }
 
-  /** Emits the start of a call once (at its first fragment). */
-  #started(slot: Slot): void {
-    if (slot.partId !== "") return;
+  /**
+   * Emits the start of a call once: at its first fragment that has the
+   * server's id, or (a server that sends none) at completion with a made-up
+   * one; the argument text so far goes with it.
+   */
+  #started(slot: Slot, complete = false): void {
+    if (slot.partId !== "" || (slot.id === undefined && !complete)) return;
     slot.partId = slot.id ?? generatedCallId();
-    this.#emit?.({ type: "tool-call-start", id: slot.partId, name: slot.name });
+    const emit = this.#emit;
+    if (!emit) return;
+    emit({ type: "tool-call-start", id: slot.partId, name: slot.name });
+    if (slot.args) emit({ type: "tool-call-delta", id: slot.partId, argumentsDelta: slot.args });
+  }
+
+  /** The ids of the parts of custom-tool calls (their input is free text, never JSON). */
+  customIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const slot of this.#slots) if (slot.type === "custom" && slot.partId) ids.add(slot.partId);
+    return ids;
+  }
+
+  /** The raw argument text of the call whose parts carry `id`. */
+  argumentsText(id: string): string | undefined {
+    return this.#slots.find((slot) => slot.partId === id)?.args;
   }
 
   /** Emits a `tool-call` part for every call not yet completed (at the choice's finish). */
@@ -113,7 +133,7 @@ export class ToolCallAssembler {
     for (const slot of this.#slots) {
       if (slot.completed) continue;
       slot.completed = true;
-      this.#started(slot);
+      this.#started(slot, true);
       const part: ToolCallPart = {
         type: "tool-call",
         id: slot.partId,

@@ -76,12 +76,15 @@ async function run(body: string): Promise<Outcome> {
     }
     if (first === undefined) first = outcome;
     else {
-      assert.deepEqual(outcome.events, first.events, label);
-      assert.deepEqual(outcome.result, first.result, label);
+      // Ids sluice makes up (for calls the server sent none for) differ per stream.
+      const same = (value: unknown) =>
+        JSON.parse(JSON.stringify(value ?? null).replace(/"call_[0-9a-z]+"/g, '"call_*"'));
+      assert.deepEqual(same(outcome.events), same(first.events), label);
+      assert.deepEqual(same(outcome.result), same(first.result), label);
       assert.equal(String(outcome.error), String(first.error), label);
       assert.deepEqual(
-        (outcome.error as { partial?: unknown } | undefined)?.partial,
-        (first.error as { partial?: unknown } | undefined)?.partial,
+        same((outcome.error as { partial?: unknown } | undefined)?.partial),
+        same((first.error as { partial?: unknown } | undefined)?.partial),
         label,
       );
     }
