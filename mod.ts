@@ -52,6 +52,7 @@ export type {
   UsagePart,
 } from "./src/shared/types.ts";
 export {
+  DEFAULT_FIRST_TOKEN_TIMEOUT,
   DEFAULT_IDLE_TIMEOUT,
   DEFAULT_MAX_RETRIES,
   DEFAULT_RETRY_DELAY,

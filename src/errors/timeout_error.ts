@@ -2,9 +2,11 @@ import { SluiceError, type SluiceErrorOptions } from "./sluice_error.ts";
 
 /**
  * Which timeout fired: `"headers"` (until the response headers arrived),
- * `"idle"` (the gap between two body chunks) or `"total"` (the whole request).
+ * `"idle"` (the gap between two body chunks), `"first-token"` (until the first
+ * content: text, reasoning or a tool call; keep-alives do not count) or
+ * `"total"` (the whole request).
  */
-export type TimeoutPhase = "headers" | "idle" | "total";
+export type TimeoutPhase = "headers" | "idle" | "first-token" | "total";
 
 /** Options for {@linkcode TimeoutError}. */
 export interface TimeoutErrorOptions extends SluiceErrorOptions {
@@ -17,6 +19,7 @@ export interface TimeoutErrorOptions extends SluiceErrorOptions {
 const PHASE_TEXT: Record<TimeoutPhase, string> = {
   headers: "No response headers",
   idle: "No data",
+  "first-token": "No content (text, reasoning or a tool call)",
   total: "The request did not finish",
 };
 

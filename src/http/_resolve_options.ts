@@ -1,4 +1,5 @@
 import {
+  DEFAULT_FIRST_TOKEN_TIMEOUT,
   DEFAULT_IDLE_TIMEOUT,
   DEFAULT_MAX_RETRIES,
   DEFAULT_RETRY_DELAY,
@@ -12,6 +13,7 @@ export interface ResolvedOptions {
   timeout: number | false;
   idleTimeout: number | false;
   totalTimeout: number | false;
+  firstTokenTimeout: number | false;
   maxRetries: number;
   retryDelay: number;
   fetch: typeof fetch;
@@ -60,6 +62,10 @@ export function resolveOptions(
       call.idleTimeout ?? client.idleTimeout ?? DEFAULT_IDLE_TIMEOUT,
     ),
     totalTimeout: checkTimeout("totalTimeout", call.totalTimeout ?? client.totalTimeout ?? false),
+    firstTokenTimeout: checkTimeout(
+      "firstTokenTimeout",
+      call.firstTokenTimeout ?? client.firstTokenTimeout ?? DEFAULT_FIRST_TOKEN_TIMEOUT,
+    ),
     maxRetries,
     retryDelay,
     fetch: fetchFn,

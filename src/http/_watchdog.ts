@@ -5,6 +5,8 @@ export interface WatchdogTimeouts {
   timeout: number | false;
   idleTimeout: number | false;
   totalTimeout: number | false;
+  /** Until the first content; only armed by {@linkcode Watchdog.awaitFirstToken}. */
+  firstTokenTimeout?: number | false;
 }
 
 /**
@@ -29,6 +31,8 @@ export class Watchdog {
   #headersTimer: ReturnType<typeof setTimeout> | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #totalTimer: ReturnType<typeof setTimeout> | undefined;
+  #firstTokenTimer: ReturnType<typeof setTimeout> | undefined;
+  #firstTokenSince: number | undefined;
   #lastActivity = 0;
   #reading = false;
   #disposed = false;
@@ -57,6 +61,37 @@ export class Watchdog {
   /** The signal to hand to `fetch`. */
   get signal(): AbortSignal {
     return this.controller.signal;
+  }
+
+  /**
+   * Applies the first-token timeout, counted from now (a stream with content
+   * calls it at the start of the request). Its timer is set at the first read
+   * of the body, for what is left: a response nobody reads holds no timer.
+   */
+  awaitFirstToken(): void {
+    const ms = this.#timeouts.firstTokenTimeout;
+    if (ms === false || ms === undefined || this.#disposed) return;
+    this.#firstTokenSince = Date.now();
+  }
+
+  /** The first content arrived: the first-token timeout stops. */
+  firstToken(): void {
+    this.#firstTokenSince = undefined;
+    clearTimeout(this.#firstTokenTimer);
+    this.#firstTokenTimer = undefined;
+  }
+
+  #armFirstToken(): void {
+    const ms = this.#timeouts.firstTokenTimeout;
+    const since = this.#firstTokenSince;
+    if (since === undefined || typeof ms !== "number" || this.#firstTokenTimer !== undefined) {
+      return;
+    }
+    const left = Math.max(0, ms - (Date.now() - since));
+    this.#firstTokenTimer = setTimeout(
+      () => this.abort(new TimeoutError({ phase: "first-token", ms })),
+      left,
+    );
   }
 
   /** Starts waiting for response headers. */
@@ -95,7 +130,9 @@ export class Watchdog {
     this.#reading = true;
     this.#lastActivity = Date.now();
     const ms = this.#timeouts.idleTimeout;
-    if (this.#idleTimer === undefined && ms !== false && !this.#disposed) this.#armIdle(ms, ms);
+    if (this.#disposed) return;
+    if (this.#idleTimer === undefined && ms !== false) this.#armIdle(ms, ms);
+    this.#armFirstToken();
   }
 
   /** Some body bytes arrived: the idle gap starts again. */
@@ -118,6 +155,7 @@ export class Watchdog {
     clearTimeout(this.#headersTimer);
     clearTimeout(this.#idleTimer);
     clearTimeout(this.#totalTimer);
+    clearTimeout(this.#firstTokenTimer);
     if (this.#onCallerAbort) this.#caller?.removeEventListener("abort", this.#onCallerAbort);
   }
 

@@ -33,6 +33,17 @@ export interface RequestOptions {
    */
   totalTimeout?: number | false;
   /**
+   * Milliseconds from the request to the first content of a stream — text,
+   * reasoning or a tool call; SSE comments, `ping` events and other
+   * keep-alives do not count — before it fails with a `TimeoutError` whose
+   * phase is `"first-token"`. It ends a relay that only ever sends keep-alives
+   * (which re-arm the idle timeout), yet leaves room for a cold start that
+   * loads a large model. Streams without content (Ollama's pull) ignore it.
+   *
+   * @default {600000} (10 minutes)
+   */
+  firstTokenTimeout?: number | false;
+  /**
    * How many times a connection failure or an HTTP 408, 409, 429 or 5xx is
    * retried, with exponential backoff and jitter, honouring `Retry-After` and
    * `retry-after-ms`. A request is never retried once its response has been
@@ -65,6 +76,8 @@ export interface RequestOptions {
 export const DEFAULT_TIMEOUT = 600_000;
 /** The default {@linkcode RequestOptions.idleTimeout}: 5 minutes between chunks. */
 export const DEFAULT_IDLE_TIMEOUT = 300_000;
+/** The default {@linkcode RequestOptions.firstTokenTimeout}: 10 minutes until the first content. */
+export const DEFAULT_FIRST_TOKEN_TIMEOUT = 600_000;
 /** The default {@linkcode RequestOptions.maxRetries}. */
 export const DEFAULT_MAX_RETRIES = 2;
 /** The default {@linkcode RequestOptions.retryDelay}. */

@@ -1,4 +1,4 @@
-import { parseBody, type TextParser } from "../streams/_body_stream.ts";
+import { type BodySource, parseBody, type TextParser } from "../streams/_body_stream.ts";
 import { SseParser } from "../streams/_sse_parser.ts";
 import { NdjsonParser } from "../streams/_ndjson_parser.ts";
 import type { ServerSentEventMessage } from "../streams/format_server_sent_event.ts";
@@ -6,6 +6,8 @@ import { openRequest, type RequestSpec, type Transfer } from "../http/_open_requ
 import type { ResolvedOptions } from "../http/_resolve_options.ts";
 import { Watchdog } from "../http/_watchdog.ts";
 import { redactError } from "../http/_read_http_error.ts";
+import { backoff, sleep } from "../http/_retry.ts";
+import { ProviderError } from "../errors/provider_error.ts";
 import { SluiceError } from "../errors/sluice_error.ts";
 import { ParseError } from "../errors/parse_error.ts";
 import { IncompleteStreamError } from "../errors/incomplete_stream_error.ts";
@@ -41,6 +43,75 @@ function cancelled(): DOMException {
   return new DOMException("The stream was cancelled", "AbortError");
 }
 
+/** Error types a server reports in a 200 stream that are worth another try, like a 5xx or 529. */
+const RETRYABLE_TYPES = new Set([
+  "overloaded_error",
+  "api_error",
+  "server_error",
+  "internal_error",
+  "internal_server_error",
+  "service_unavailable",
+  "rate_limit_error",
+  "rate_limit_exceeded",
+]);
+
+/** A response whose first frame was read: the body to parse (those bytes first), or a retryable error. */
+type FirstFrame = { body: BodySource } | { retry: ProviderError };
+
+/**
+ * Reads a response up to its first frame, with a probe reader of the same
+ * protocol. A first frame that is a retryable error (Anthropic's
+ * `overloaded_error`, OpenAI's error event as the first event of a 200)
+ * comes back as `retry`: nothing has reached the caller yet. Otherwise the
+ * bytes read so far are handed to the real parse first.
+ */
+async function readFirstFrame(
+  response: Response,
+  protocol: StreamProtocol<unknown, StreamResult>,
+  maxLineLength: number | undefined,
+  watchdog: Watchdog,
+): Promise<FirstFrame> {
+  if (!response.body) return { body: emptyBody() };
+  const reader = response.body.getReader();
+  const prefix: Uint8Array[] = [];
+  const probe = protocol.createReader();
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  let decided = false;
+  let retry: ProviderError | undefined;
+  const onFrame = (frame: unknown) => {
+    if (decided) return;
+    decided = true;
+    try {
+      probe.push(frame, noop);
+    } catch (error) {
+      if (error instanceof ProviderError && RETRYABLE_TYPES.has(error.type ?? "")) retry = error;
+    }
+  };
+  const frames = protocol.framing === "sse"
+    ? new SseParser(onFrame, maxLineLength)
+    : new NdjsonParser(onFrame, maxLineLength);
+  try {
+    while (!decided) {
+      watchdog.reading();
+      const { done, value } = await reader.read();
+      watchdog.touch();
+      if (done) break;
+      prefix.push(value);
+      frames.push(decoder.decode(value, { stream: true }));
+    }
+  } catch {
+    // A broken body or a line over the limit: the real parse reports it.
+  }
+  if (retry === undefined) return { body: { reader, prefix } };
+  reader.cancel().catch(noop);
+  return { retry };
+}
+
+/** A body that replays the error frame's effect: the real parse raises the same error. */
+function replay(error: ProviderError): BodySource {
+  return new ReadableStream({ start: (controller) => controller.error(error) });
+}
+
 /** Starts a streaming request and returns its stream object. */
 export function streamRequest<Chunk, Result extends StreamResult>(
   init: StreamRequestInit<Chunk, Result>,
@@ -60,6 +131,9 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
   #maxLineLength: number | undefined;
   #watchdog: Watchdog;
   #opening: Promise<Transfer>;
+  #init: StreamRequestInit<Chunk, Result>;
+  /** The body to parse, once the first read asked for it (see `#bodySource`). */
+  #body: Promise<BodySource> | undefined;
   #callerSignal: AbortSignal | undefined;
   #secrets: readonly string[];
   /** The reason the caller stopped the stream with (`break`, `cancel()`). */
@@ -76,6 +150,7 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
     const reader = init.protocol.createReader();
     const startedAt = performance.now();
     const watchdog = new Watchdog(init.options, init.options.signal);
+    if (init.protocol.emitsContent !== false) watchdog.awaitFirstToken();
     const opening = openRequest(init.request, init.options, watchdog);
     opening.catch(noop);
     super(
@@ -94,6 +169,7 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
     this.#maxLineLength = init.maxLineLength;
     this.#callerSignal = init.options.signal;
     this.#secrets = init.request.secrets ?? [];
+    this.#init = init;
     this.#opening = opening.then((transfer) => {
       this.#stats.timeToHeaders = transfer.timeToHeaders;
       return transfer;
@@ -131,9 +207,8 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
     this.#opened = true;
     const watchdog = this.#watchdog;
     return parseBody<T>(
-      // No body (204, 205): an empty stream that ends at once, so the protocol's
-      // finish() decides (a never-closing stream would hang until a timeout).
-      this.#opening.then(({ response }) => response.body ?? emptyBody()),
+      // Asked for at the first read: a response nobody reads is not read at all.
+      { then: (resolve, reject) => this.#bodySource().then(resolve, reject) },
       (emit) => this.#parser(emit, parts, select),
       {
         // An abort (caller, timeout, cancel()) errors the stream at once, like fetch's own
@@ -155,6 +230,31 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
     );
   }
 
+  /**
+   * The body, read up to its first frame. A 200 whose first event is a
+   * retryable error (nothing has reached the caller) is requested again like a
+   * 5xx, within `maxRetries`; `response` keeps the first response's headers.
+   */
+  #bodySource(): Promise<BodySource> {
+    return this.#body ??= (async () => {
+      const { request, options, protocol, maxLineLength } = this.#init;
+      let transfer = await this.#opening;
+      for (let attempt = 0;; attempt++) {
+        const first = await readFirstFrame(
+          transfer.response,
+          protocol as StreamProtocol<unknown, StreamResult>,
+          maxLineLength,
+          this.#watchdog,
+        );
+        if ("body" in first) return first.body;
+        if (attempt >= options.maxRetries) return replay(first.retry);
+        this.#watchdog.betweenAttempts();
+        await sleep(backoff(attempt, options.retryDelay), this.#watchdog.signal);
+        transfer = await openRequest(request, options, this.#watchdog);
+      }
+    })();
+  }
+
   #parser<T>(emit: (item: T) => void, parts: boolean, select: Select<T>): TextParser {
     const reader = this.#reader;
     const assembler = this.#assembler;
@@ -163,8 +263,16 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
     // The text and reasoning deltas of the frame being read.
     let text = "";
     let reasoning = "";
+    let content = false;
     const sink = (part: ContentPart) => {
       part = assembler.add(part);
+      if (!content) {
+        const type = part.type;
+        if (type === "text-delta" || type === "reasoning-delta" || type === "tool-call-start") {
+          content = true;
+          this.#watchdog.firstToken();
+        }
+      }
       if (part.type === "text-delta") text += part.text;
       else if (part.type === "reasoning-delta") reasoning += part.text;
       if (parts) {
@@ -188,6 +296,13 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
         }
         const line = frames.lineNumber;
         const data = sse ? (frame as { data?: string }).data ?? "" : JSON.stringify(frame);
+        if (ending) {
+          // An event dispatched at the end of the body without its blank line, cut short.
+          throw new IncompleteStreamError(
+            `The stream ended inside its last event: ${snippet(data)}`,
+            { cause: error },
+          );
+        }
         throw new ParseError(
           sse
             ? `Cannot parse the event data ending at line ${line} as JSON: ${snippet(data)}`
@@ -207,12 +322,15 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
         if (item !== undefined) emit(item);
       }
     };
+    // A complete last event is accepted without its blank line (some gateways omit it).
     const frames: SseParser | NdjsonParser = sse
-      ? new SseParser(onFrame, this.#maxLineLength)
+      ? new SseParser(onFrame, this.#maxLineLength, { dispatchAtEnd: true })
       : new NdjsonParser(onFrame, this.#maxLineLength);
+    let ending = false;
     return {
       push: (text) => frames.push(text),
       end: () => {
+        ending = true;
         frames.end();
         reader.finish(sink);
         this.#succeed();

@@ -18,6 +18,13 @@ export interface StreamProtocol<Chunk, Result extends StreamResult> {
   readonly sseTrailer?: ServerSentEventMessage;
   /** Tokens per second from the provider's own timings, when it reports them. */
   tokensPerSecond?(result: Result): number | undefined;
+  /**
+   * `false` for a stream that never carries content (Ollama's pull progress):
+   * the first-token timeout does not apply.
+   *
+   * @default {true}
+   */
+  readonly emitsContent?: boolean;
 }
 
 /** Receives the normalized parts a frame carries, in order. */

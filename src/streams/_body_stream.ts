@@ -10,6 +10,14 @@ export interface TextParser {
   readonly done?: boolean;
 }
 
+/**
+ * A body to parse: a byte stream, or a reader some bytes were already read
+ * from (`prefix`, parsed first).
+ */
+export type BodySource =
+  | ReadableStream<Uint8Array>
+  | { reader: ReadableStreamDefaultReader<Uint8Array>; prefix: Uint8Array[] };
+
 /** Options of {@linkcode parseBody}. */
 export interface ParseBodyOptions {
   /** Aborting it errors the stream with the signal's reason and cancels the body. */
@@ -38,7 +46,9 @@ const noop = () => {};
 class BodyParser<T> {
   /** Called when the stream ends: done, errored or cancelled (the iterator's lock goes). */
   onEnd: (() => void) | undefined;
-  #body: ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>;
+  #body: BodySource | PromiseLike<BodySource>;
+  /** Bytes read before parsing began, handed out before the reader's. */
+  #prefix: Uint8Array[] | undefined;
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   // ignoreBOM: a U+FEFF on a chunk boundary must survive; the parsers drop the leading one.
   #decoder = new TextDecoder("utf-8", { ignoreBOM: true });
@@ -62,7 +72,7 @@ class BodyParser<T> {
   #last: Promise<IteratorResult<T, undefined>> | undefined;
 
   constructor(
-    body: ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>,
+    body: BodySource | PromiseLike<BodySource>,
     createParser: (emit: (item: T) => void) => TextParser,
     options: ParseBodyOptions,
     onAbort: (error: unknown) => void,
@@ -151,10 +161,22 @@ class BodyParser<T> {
         }
         // One read; a cancel or an abort while it waits leaves `#ended` or `#error` set.
         try {
-          const reader = this.#reader ??= (await this.#body).getReader();
+          let reader = this.#reader;
+          if (reader === undefined) {
+            const source = await this.#body;
+            if (source instanceof ReadableStream) reader = source.getReader();
+            else {
+              reader = source.reader;
+              this.#prefix = source.prefix;
+            }
+            this.#reader = reader;
+          }
           if (this.#settled) continue;
           onRead?.();
-          const result = await reader.read();
+          const prefix = this.#prefix;
+          const result = prefix !== undefined && prefix.length > 0
+            ? { done: false as const, value: prefix.shift()! }
+            : await reader.read();
           if (this.#settled) continue;
           if (result.done) {
             parser.push(this.#decoder.decode());
@@ -202,7 +224,11 @@ class BodyParser<T> {
 
   #release(reason: unknown): void {
     if (this.#reader) this.#reader.cancel(reason).catch(noop);
-    else Promise.resolve(this.#body).then((stream) => stream.cancel(reason)).catch(noop);
+    else {
+      Promise.resolve(this.#body).then((source) =>
+        source instanceof ReadableStream ? source.cancel(reason) : source.reader.cancel(reason)
+      ).catch(noop);
+    }
   }
 }
 
@@ -223,7 +249,7 @@ class BodyParser<T> {
  * the body.
  */
 export function parseBody<T>(
-  body: ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>,
+  body: BodySource | PromiseLike<BodySource>,
   createParser: (emit: (item: T) => void) => TextParser,
   options: ParseBodyOptions = {},
 ): ReadableStream<T> & AsyncIterable<T> {

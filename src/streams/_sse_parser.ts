@@ -8,6 +8,12 @@ export interface SseParserHooks {
   onRetry?: ((ms: number) => void) | undefined;
   /** Called with each comment line's text (after the colon and one space). */
   onComment?: ((text: string) => void) | undefined;
+  /**
+   * At the end of the input, dispatch an event whose blank line never came
+   * (its last line too, even without a line break). The standard drops it;
+   * some gateways end the body right after the last `data:` line.
+   */
+  dispatchAtEnd?: boolean | undefined;
 }
 
 const SPACE = 32;
@@ -69,7 +75,9 @@ export class SseParser {
 
   /** Ends the input; a half-received event is dropped, as the standard says. */
   end(): void {
-    this.#lines.end(false);
+    const dispatch = this.#hooks.dispatchAtEnd === true;
+    this.#lines.end(dispatch);
+    if (dispatch) this.#dispatch();
     this.#data = "";
     this.#hasData = false;
     this.#type = "";

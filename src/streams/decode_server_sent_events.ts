@@ -18,6 +18,14 @@ export interface DecodeServerSentEventsOptions {
   onComment?: (text: string) => void;
   /** Aborting it errors the stream with the signal's reason and cancels the body. */
   signal?: AbortSignal;
+  /**
+   * Dispatch a last event whose blank line never came, at the end of the body
+   * (some gateways end the body right after the last `data:` line). The
+   * standard drops such an event, and so does the decoder by default.
+   *
+   * @default {false}
+   */
+  dispatchAtEnd?: boolean;
 }
 
 /**
@@ -47,7 +55,11 @@ export function decodeServerSentEvents(
   body: ReadableStream<Uint8Array>,
   options: DecodeServerSentEventsOptions = {},
 ): ReadableStream<ServerSentEvent> {
-  const hooks = { onRetry: options.onRetry, onComment: options.onComment };
+  const hooks = {
+    onRetry: options.onRetry,
+    onComment: options.onComment,
+    dispatchAtEnd: options.dispatchAtEnd,
+  };
   return parseBody<ServerSentEvent>(
     body,
     (emit) => new SseParser(emit, options.maxLineLength, hooks),

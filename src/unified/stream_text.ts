@@ -32,6 +32,7 @@ const REQUEST_KEYS = [
   "timeout",
   "idleTimeout",
   "totalTimeout",
+  "firstTokenTimeout",
   "maxRetries",
   "retryDelay",
   "fetch",

@@ -112,7 +112,10 @@ Deno.test("HTTP 204 closes the stream normally", async () => {
 
 Deno.test("a response that is not text/event-stream stops with a clear SluiceError", async () => {
   await using server = serve((_, server) =>
-    new Response(server.body(['{"a":1}']), { headers: { "content-type": "application/json" } })
+    // The body stalls: only the client's cancel ends it, so the server surely sees it.
+    new Response(server.body(['{"a":1}'], { end: "stall" }), {
+      headers: { "content-type": "application/json" },
+    })
   );
   const error = await rejection(collect(fetchEventStream(server.url)));
   assert(error instanceof SluiceError);

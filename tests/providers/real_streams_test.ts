@@ -255,3 +255,41 @@ Deno.test("Ollama: null and mistyped fields are ignored, never garbage in the an
     assert.equal(result.finishReason, "stop", label);
   }
 });
+
+Deno.test("a final event without its blank line is accepted by the clients", async () => {
+  const openAIBodies = [
+    openAISse([openAIChunk({ content: "Hi" }, "stop")]).replace(/\n\n$/, "\n"),
+    openAISse([openAIChunk({ content: "Hi" }, "stop")]).replace(/\n\n$/, ""),
+  ];
+  for (const body of openAIBodies) {
+    for (const { label, result } of await openAIReplay(body)) {
+      assert.equal(result.text, "Hi", label);
+      assert.equal(result.done, true, `${label}: [DONE] arrived`);
+    }
+  }
+  const anthropicBody = sse([
+    { type: "message_start", message: MESSAGE },
+    { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+    { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Hi" } },
+    { type: "content_block_stop", index: 0 },
+    { type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { output_tokens: 1 } },
+    { type: "message_stop" },
+  ]).replace(/\n\n$/, "");
+  for (const { label, result, error } of await anthropicReplay(anthropicBody)) {
+    assert.equal(error, undefined, label);
+    assert.equal(result.text, "Hi", label);
+  }
+});
+
+Deno.test("a last event cut short is an IncompleteStreamError, not a ParseError", async () => {
+  const body = sse([
+    { type: "message_start", message: MESSAGE },
+    { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+    { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Hi" } },
+  ]) + 'event: content_block_stop\ndata: {"type":"content_bl';
+  for (const { label, result, error } of await anthropicReplay(body)) {
+    assert(error instanceof IncompleteStreamError, label);
+    assert.match(error.message, /ended inside its last event/, label);
+    assert.equal(result.text, "Hi", label);
+  }
+});

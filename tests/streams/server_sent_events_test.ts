@@ -438,3 +438,18 @@ Deno.test("decodeServerSentEvents rejects a maxLineLength that is not positive",
   assert.throws(() => decodeServerSentEvents(body, { maxLineLength: -1 }), RangeError);
   assert.throws(() => new ServerSentEventDecoderStream({ maxLineLength: 0 }), RangeError);
 });
+
+Deno.test("decodeServerSentEvents drops a last event without its blank line unless dispatchAtEnd", async () => {
+  for (const input of ['data: {"a":1}\n\ndata: [DONE]\n', 'data: {"a":1}\n\ndata: [DONE]']) {
+    for (const { label, pieces } of chunkings(input)) {
+      const read = async (options: { dispatchAtEnd?: boolean }) => {
+        const body = ReadableStream.from(pieces);
+        const data: string[] = [];
+        for await (const event of decodeServerSentEvents(body, options)) data.push(event.data);
+        return data;
+      };
+      assert.deepEqual(await read({}), ['{"a":1}'], `${label}: WHATWG by default`);
+      assert.deepEqual(await read({ dispatchAtEnd: true }), ['{"a":1}', "[DONE]"], label);
+    }
+  }
+});

@@ -166,5 +166,9 @@ function createProgressReader(
 export function progressProtocol(
   clock: ProgressClock,
 ): StreamProtocol<OllamaProgressChunk, OllamaProgressResult> {
-  return { framing: "ndjson", createReader: () => createProgressReader(clock) };
+  return {
+    framing: "ndjson",
+    createReader: () => createProgressReader(clock),
+    emitsContent: false,
+  };
 }
