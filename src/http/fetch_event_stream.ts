@@ -231,10 +231,21 @@ function emptyBody(): ReadableStream<Uint8Array> {
  * ```
  *
  * @example POST with a token, a dead-connection check and a way out
- * ```ts ignore
+ * ```ts
  * import { fetchEventStream } from "@sluice/sluice";
+ * import assert from "node:assert/strict";
+ *
+ * // A stand-in for the jobs API; drop `fetch` below to call a real server.
+ * const fetch = (_url: RequestInfo | URL, init?: RequestInit) => {
+ *   assert.equal(init?.method, "POST");
+ *   const body = "id: 1\ndata: building\n\nid: 2\ndata: testing\n\nevent: done\ndata: ok\n\n";
+ *   const headers = { "content-type": "text/event-stream" };
+ *   return Promise.resolve(new Response(body, { headers }));
+ * };
+ * const token = "example-token";
  *
  * const events = fetchEventStream("https://api.example.com/jobs/42/events", {
+ *   fetch,
  *   method: "POST",
  *   headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
  *   body: JSON.stringify({ follow: true }),

@@ -65,12 +65,19 @@
  * the body cut or stalled in its middle.
  *
  * @example Serve the mock and stream an Ollama reply
- * ```ts ignore
+ * ```ts
  * import { createMockServer } from "@sluice/sluice/testing";
+ * import { Ollama } from "@sluice/sluice/ollama";
  *
  * const mock = createMockServer({ timeToFirstToken: 300, tokensPerSecond: 30 });
- * Deno.serve({ port: 8787 }, mock.fetch);
+ * // With `port: 8787` (here any free port), try it from a shell:
  * // curl http://localhost:8787/api/chat -d '{"model":"llama3.2","messages":[{"role":"user","content":"Hi"}]}'
+ * const server = Deno.serve({ port: 0, onListen() {} }, mock.fetch);
+ *
+ * const ollama = new Ollama({ baseURL: `http://localhost:${server.addr.port}` });
+ * const stream = ollama.chat({ model: "llama3.2", messages: [{ role: "user", content: "Hi" }] });
+ * for await (const text of stream.textStream) console.log(text); // about 30 pieces a second
+ * await server.shutdown();
  * ```
  *
  * @example Inject a fault and observe the abort

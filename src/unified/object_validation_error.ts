@@ -13,12 +13,28 @@ export interface ObjectValidationErrorOptions extends SluiceErrorOptions {
  * schema. The message names the path of the first mismatch
  * (`$.items[2].price: expected number, received string`).
  *
- * @example Catch a mismatch
- * ```ts ignore
+ * @example Catch a mismatch (here a mock server whose model gets it wrong)
+ * ```ts
+ * import { ObjectValidationError, ollama, streamObject } from "@sluice/sluice/unified";
+ * import { createMockServer } from "@sluice/sluice/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const mock = createMockServer({ reply: '{"title":"Pancakes","steps":"mix, then fry"}' });
+ * const model = ollama("llama3.2", { fetch: mock.fetch });
+ * const schema = {
+ *   type: "object",
+ *   properties: { title: { type: "string" }, steps: { type: "array", items: { type: "string" } } },
+ *   required: ["title", "steps"],
+ * };
+ * const prompt = "A pancake recipe";
+ *
  * try {
  *   await streamObject({ model, schema, prompt }).object();
+ *   assert.fail("The answer should not match the schema");
  * } catch (error) {
- *   if (error instanceof ObjectValidationError) console.log(error.path, error.value);
+ *   if (!(error instanceof ObjectValidationError)) throw error;
+ *   console.log(error.path, error.value); // $.steps { title: "Pancakes", steps: "mix, then fry" }
+ *   assert.equal(error.path, "$.steps");
  * }
  * ```
  */

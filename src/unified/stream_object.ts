@@ -88,9 +88,22 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
   /**
    * Starts the call. Use `streamObject()` rather than this constructor.
    *
-   * @example Construct through streamObject
-   * ```ts ignore
-   * const stream = streamObject({ model, schema, prompt });
+   * @example Construct through streamObject (here against the mock server)
+   * ```ts
+   * import { ObjectStream, ollama, streamObject } from "@sluice/sluice/unified";
+   * import { createMockServer } from "@sluice/sluice/testing";
+   * import assert from "node:assert/strict";
+   *
+   * const model = ollama("llama3.2", { fetch: createMockServer().fetch });
+   * const schema = {
+   *   type: "object",
+   *   properties: { name: { type: "string" } },
+   *   required: ["name"],
+   * };
+   *
+   * const stream = streamObject({ model, schema, prompt: "A city" });
+   * assert.ok(stream instanceof ObjectStream);
+   * console.log(await stream.object());
    * ```
    */
   constructor(options: StreamObjectOptions) {
@@ -207,9 +220,24 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
    * {@linkcode ObjectValidationError} naming the path of the first mismatch,
    * or with the stream's error.
    *
-   * @example Await the object
-   * ```ts ignore
-   * const recipe = await streamObject({ model, schema, prompt }).object();
+   * @example Await the object (here against the mock server)
+   * ```ts
+   * import { ollama, streamObject } from "@sluice/sluice/unified";
+   * import { createMockServer } from "@sluice/sluice/testing";
+   *
+   * const model = ollama("llama3.2", { fetch: createMockServer().fetch });
+   * const schema = {
+   *   type: "object",
+   *   properties: {
+   *     title: { type: "string" },
+   *     steps: { type: "array", items: { type: "string" } },
+   *   },
+   *   required: ["title", "steps"],
+   * };
+   * type Recipe = { title: string; steps: string[] };
+   *
+   * const recipe = await streamObject<Recipe>({ model, schema, prompt: "Pancakes" }).object();
+   * console.log(recipe.title, recipe.steps.length);
    * ```
    */
   object(): Promise<T> {
@@ -235,9 +263,21 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
   /**
    * The generation's result (text, finish reason, usage, warnings, response).
    *
-   * @example Read the usage
-   * ```ts ignore
-   * const { usage } = await streamObject({ model, schema, prompt }).result();
+   * @example Read the usage (here against the mock server)
+   * ```ts
+   * import { ollama, streamObject } from "@sluice/sluice/unified";
+   * import { createMockServer } from "@sluice/sluice/testing";
+   *
+   * const model = ollama("llama3.2", { fetch: createMockServer().fetch });
+   * const schema = {
+   *   type: "object",
+   *   properties: { name: { type: "string" } },
+   *   required: ["name"],
+   * };
+   *
+   * const stream = streamObject({ model, schema, prompt: "A city" });
+   * const { usage, finishReason } = await stream.result();
+   * console.log(finishReason, usage.inputTokens, usage.outputTokens, usage.totalTokens);
    * ```
    */
   result(): Promise<GenerateTextResult> {
@@ -247,9 +287,26 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
   /**
    * Stops the stream and aborts the request.
    *
-   * @example Cancel
-   * ```ts ignore
-   * await stream.cancel();
+   * @example Cancel after the first snapshot (here against the mock server)
+   * ```ts
+   * import { ollama, streamObject } from "@sluice/sluice/unified";
+   * import { createMockServer } from "@sluice/sluice/testing";
+   * import assert from "node:assert/strict";
+   *
+   * const mock = createMockServer();
+   * const model = ollama("llama3.2", { fetch: mock.fetch });
+   * const schema = {
+   *   type: "object",
+   *   properties: { name: { type: "string" } },
+   *   required: ["name"],
+   * };
+   *
+   * const stream = streamObject({ model, schema, prompt: "A city" });
+   * const reader = stream.partialObjectStream.getReader();
+   * console.log((await reader.read()).value); // the first snapshot
+   * await stream.cancel(); // no reason given: the stream ends with an AbortError
+   * await assert.rejects(stream.object(), { name: "AbortError" });
+   * assert.equal(await mock.requests[0]!.settled, "aborted"); // the request was aborted too
    * ```
    */
   cancel(reason?: unknown): Promise<void> {

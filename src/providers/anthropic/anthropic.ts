@@ -227,9 +227,27 @@ export class Anthropic {
    * Streams, or with `stream: false` resolves to the complete message (for a
    * `stream` flag only known at run time).
    *
-   * @example Decide at run time
-   * ```ts ignore
-   * const reply = anthropic.messages({ ...request, stream: wantStream });
+   * @example Decide at run time (here against the mock server)
+   * ```ts
+   * import { Anthropic } from "@sluice/sluice/anthropic";
+   * import { createMockServer } from "@sluice/sluice/testing";
+   * import assert from "node:assert/strict";
+   *
+   * const anthropic = new Anthropic({ fetch: createMockServer().fetch });
+   * const request = {
+   *   model: "claude-sonnet-4-6",
+   *   max_tokens: 256,
+   *   messages: [{ role: "user" as const, content: "Hi" }],
+   * };
+   *
+   * const contents = [];
+   * for (const wantStream of [true, false]) {
+   *   const reply = anthropic.messages({ ...request, stream: wantStream });
+   *   // A stream assembles the same message a `stream: false` call resolves to
+   *   const message = reply instanceof Promise ? await reply : (await reply.result()).message;
+   *   contents.push(message?.content);
+   * }
+   * assert.deepEqual(contents[0], contents[1]);
    * ```
    */
   messages(

@@ -7,10 +7,15 @@
  * reason and usage, and the content blocks to send back as the assistant turn.
  *
  * @example Stream a reply token by token
- * ```ts ignore
+ * ```ts
  * import { Anthropic } from "@sluice/sluice/anthropic";
+ * import { createMockServer } from "@sluice/sluice/testing";
  *
- * const anthropic = new Anthropic({ apiKey: Deno.env.get("ANTHROPIC_API_KEY") });
+ * const mock = createMockServer(); // here against the mock server; drop `fetch` to call the API
+ * const anthropic = new Anthropic({
+ *   apiKey: Deno.env.get("ANTHROPIC_API_KEY"),
+ *   fetch: mock.fetch,
+ * });
  * const stream = anthropic.messages({
  *   model: "claude-sonnet-4-6",
  *   max_tokens: 1024,
@@ -50,18 +55,41 @@
  * assert.equal(result.usage.outputTokens, 4);
  * ```
  *
- * @example Continue after tool calls
- * ```ts ignore
+ * @example Continue after tool calls (here the mock server plays the model)
+ * ```ts
+ * import {
+ *   Anthropic,
+ *   type AnthropicMessageParam,
+ *   type AnthropicTool,
+ * } from "@sluice/sluice/anthropic";
+ * import { createMockServer } from "@sluice/sluice/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const anthropic = new Anthropic({ fetch: createMockServer().fetch });
+ * const model = "claude-sonnet-4-6";
+ * const max_tokens = 1024;
+ * const tools: AnthropicTool[] = [{
+ *   name: "get_weather",
+ *   input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+ * }];
+ * const run = (_name: string, input: unknown) => ({ input, celsius: 21 });
+ * const messages: AnthropicMessageParam[] = [{ role: "user", content: "Weather in Lisbon?" }];
+ *
  * const result = await anthropic.messages({ model, max_tokens, tools, messages }).result();
+ * assert.equal(result.finishReason, "tool-calls");
  * messages.push({ role: "assistant", content: result.content });
  * messages.push({
  *   role: "user",
  *   content: result.toolCalls.map((call) => ({
  *     type: "tool_result",
- *     tool_use_id: call.id!,
+ *     tool_use_id: call.id,
  *     content: JSON.stringify(run(call.name, call.arguments)),
  *   })),
  * });
+ *
+ * const answer = await anthropic.messages({ model, max_tokens, tools, messages }).result();
+ * assert.equal(answer.finishReason, "stop");
+ * console.log(answer.text);
  * ```
  *
  * @module

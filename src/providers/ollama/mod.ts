@@ -4,10 +4,12 @@
  * and pull/push/create progress aggregated for a progress bar.
  *
  * @example Stream a chat answer from a local Ollama
- * ```ts ignore
+ * ```ts
  * import { Ollama } from "@sluice/sluice/ollama";
+ * import { createMockServer } from "@sluice/sluice/testing";
  *
- * const ollama = new Ollama(); // http://127.0.0.1:11434
+ * const mock = createMockServer(); // stands in for Ollama here: drop `fetch` to use yours
+ * const ollama = new Ollama({ fetch: mock.fetch }); // http://127.0.0.1:11434
  * const stream = ollama.chat({
  *   model: "llama3.2",
  *   messages: [{ role: "user", content: "Why is the sky blue?" }],

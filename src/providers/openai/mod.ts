@@ -1,13 +1,15 @@
 /**
  * A streaming client for OpenAI's Chat Completions API and every
  * OpenAI-compatible server (Ollama's `/v1`, llama.cpp, vLLM, LM Studio, Groq,
- * OpenRouter, DeepSeek, Together): point `baseUrl` at the server's `/v1`.
+ * OpenRouter, DeepSeek, Together): point `baseURL` at the server's `/v1`.
  *
  * @example Stream an answer from a local Ollama through its OpenAI-compatible API
- * ```ts ignore
+ * ```ts
  * import { OpenAI } from "@sluice/sluice/openai";
+ * import { createMockServer } from "@sluice/sluice/testing";
  *
- * const ollama = new OpenAI({ baseUrl: "http://localhost:11434/v1" });
+ * const mock = createMockServer(); // stands in for Ollama here: drop `fetch` to use yours
+ * const ollama = new OpenAI({ baseURL: "http://localhost:11434/v1", fetch: mock.fetch });
  * const stream = ollama.chat({
  *   model: "llama3.2",
  *   messages: [{ role: "user", content: "Why is the sky blue?" }],
