@@ -62,5 +62,58 @@ export function pullStream<T>(
       while (await step());
     })();
   };
+  // Its own async iterator takes items straight from `next()`, without a stream
+  // read per item; it locks the stream like the standard one.
+  const values = (): AsyncIterableIterator<T> => {
+    const lock = stream.getReader();
+    let locked = true;
+    const unlock = () => {
+      if (!locked) return;
+      locked = false;
+      lock.releaseLock();
+    };
+    return {
+      async next(): Promise<IteratorResult<T, undefined>> {
+        if (!locked) return { value: undefined, done: true };
+        if (flowing || closed) {
+          // What flowed is in the queue (and a closed stream answers from there).
+          const result = await lock.read().catch((error) => {
+            unlock();
+            throw error;
+          });
+          if (result.done) unlock();
+          return result as IteratorResult<T, undefined>;
+        }
+        try {
+          const result = await next();
+          if (result.done) {
+            closed = true;
+            controller.close();
+            unlock();
+            return { value: undefined, done: true };
+          }
+          return { value: result.value, done: false };
+        } catch (error) {
+          if (!closed) {
+            closed = true;
+            controller.error(error);
+          }
+          unlock();
+          throw error;
+        }
+      },
+      async return(value?: unknown): Promise<IteratorResult<T, undefined>> {
+        if (locked) await lock.cancel(value);
+        unlock();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  };
+  for (const key of [Symbol.asyncIterator, "values"]) {
+    Object.defineProperty(stream, key, { value: values, configurable: true, writable: true });
+  }
   return stream;
 }

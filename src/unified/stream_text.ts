@@ -323,11 +323,12 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
           this.#inStep = true;
         }
         yield this.#emit({ type: "step-start", step: index, warnings: step.warnings });
-        const reader = step.stream.parts.getReader();
+        // The parts stream's own iterator takes them straight from the parser.
+        const parts = step.stream.parts[Symbol.asyncIterator]();
         let finished = false;
         try {
           for (;;) {
-            const { done, value } = await reader.read();
+            const { done, value } = await parts.next();
             if (done) break;
             const part: ContentPart | undefined = step.part ? step.part(value) : value;
             // Usage and finish come once per step, from the result, below.
@@ -336,7 +337,7 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
           }
           finished = true;
         } finally {
-          if (!finished) reader.cancel().catch(noop);
+          if (!finished) parts.return?.().catch(noop);
         }
         const result = await step.stream.result();
         const info = await step.stream.response;
