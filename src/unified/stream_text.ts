@@ -248,10 +248,16 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
     return iterable(stream);
   }
 
-  /** The steps so far, the current one as far as it got. */
+  /** The steps so far, the current one as far as it got (no `finishReason` until it ends). */
   protected snapshot(): GenerateTextResult {
     const steps = this.#steps.slice();
-    if (this.#inStep) steps.push(this.#stepResult(this.#current, this.#current.stream.partial, []));
+    if (this.#inStep) {
+      const partial = this.#current.stream.partial;
+      const step = this.#stepResult(this.#current, partial, []);
+      // A step still under way has no finish reason yet, as its provider result has none.
+      if (partial.finishReason === undefined) delete (step as Partial<StepResult>).finishReason;
+      steps.push(step);
+    }
     const last = steps[steps.length - 1]!;
     const totalUsage = this.#inStep ? addUsage(this.#totalUsage, last.usage) : this.#totalUsage;
     return { ...last, totalUsage, maxStepsReached: false, steps };
