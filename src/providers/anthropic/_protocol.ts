@@ -27,6 +27,13 @@ interface BlockState {
   block: Json;
   /** Tool input fragments (`input_json_delta`), joined once at the block's stop. */
   json: string[] | undefined;
+  /**
+   * Where the block's text (or thinking) lies in the text (reasoning) of the
+   * parts: it is cut from there when the result is built, so the deltas are
+   * concatenated once, not twice.
+   */
+  from: number | undefined;
+  to: number | undefined;
   stopped: boolean;
 }
 
@@ -104,6 +111,9 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
   /** Blocks that came whole inside `message_start`, first in the content. */
   #initial: Json[] = [];
   #blocks = new Map<number, BlockState>();
+  /** How much text and reasoning the parts carried so far (the blocks' offsets). */
+  #textLength = 0;
+  #reasoningLength = 0;
   #lastChunk: AnthropicStreamEvent | undefined;
 
   constructor(secrets: readonly string[]) {
@@ -181,14 +191,10 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
   #emitWhole(block: Json, emit: PartSink): void {
     switch (block.type) {
       case "text":
-        if (typeof block.text === "string" && block.text) {
-          emit({ type: "text-delta", text: block.text });
-        }
+        if (typeof block.text === "string") this.#emitText(block.text, emit);
         break;
       case "thinking":
-        if (typeof block.thinking === "string" && block.thinking) {
-          emit({ type: "reasoning-delta", text: block.thinking });
-        }
+        if (typeof block.thinking === "string") this.#emitReasoning(block.thinking, emit);
         break;
       case "tool_use":
         if (typeof block.id !== "string" || block.id === "") block.id = generatedCallId();
@@ -197,6 +203,18 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
       default:
         emit({ type: "raw", value: { ...block } });
     }
+  }
+
+  #emitText(text: string, emit: PartSink): void {
+    if (!text) return;
+    this.#textLength += text.length;
+    emit({ type: "text-delta", text });
+  }
+
+  #emitReasoning(text: string, emit: PartSink): void {
+    if (!text) return;
+    this.#reasoningLength += text.length;
+    emit({ type: "reasoning-delta", text });
   }
 
   /**
@@ -227,16 +245,25 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
     if (!isIndex(index) || !isObject(block)) return;
     const copy = { ...block };
     if (Array.isArray(copy.citations)) copy.citations = [...copy.citations];
-    this.#blocks.set(index, { block: copy, json: undefined, stopped: false });
+    const state: BlockState = {
+      block: copy,
+      json: undefined,
+      from: undefined,
+      to: undefined,
+      stopped: false,
+    };
+    this.#blocks.set(index, state);
     if (copy.type === "tool_use") {
       // A call without an id gets one, so that a result can answer it.
       if (typeof copy.id !== "string" || copy.id === "") copy.id = generatedCallId();
       emit({ type: "tool-call-start", id: copy.id as string, name: String(copy.name ?? "") });
-    } else if (copy.type === "text" && typeof copy.text === "string" && copy.text) {
+    } else if (copy.type === "text") {
       // Text the start already carries is part of the answer.
-      emit({ type: "text-delta", text: copy.text });
-    } else if (copy.type === "thinking" && typeof copy.thinking === "string" && copy.thinking) {
-      emit({ type: "reasoning-delta", text: copy.thinking });
+      state.from = this.#textLength;
+      if (typeof copy.text === "string") this.#emitText(copy.text, emit);
+    } else if (copy.type === "thinking") {
+      state.from = this.#reasoningLength;
+      if (typeof copy.thinking === "string") this.#emitReasoning(copy.thinking, emit);
     }
   }
 
@@ -250,16 +277,14 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
     switch (delta.type) {
       case "text_delta": {
         const text = delta.text;
-        if (typeof text !== "string") return;
-        block.text = (typeof block.text === "string" ? block.text : "") + text;
-        if (text) emit({ type: "text-delta", text });
+        if (typeof text !== "string" || block.type !== "text") return;
+        this.#emitText(text, emit);
         return;
       }
       case "thinking_delta": {
         const thinking = delta.thinking;
-        if (typeof thinking !== "string") return;
-        block.thinking = (typeof block.thinking === "string" ? block.thinking : "") + thinking;
-        if (thinking) emit({ type: "reasoning-delta", text: thinking });
+        if (typeof thinking !== "string" || block.type !== "thinking") return;
+        this.#emitReasoning(thinking, emit);
         return;
       }
       case "input_json_delta": {
@@ -299,6 +324,8 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
     if (state === undefined || state.stopped) return;
     state.stopped = true;
     const block = state.block;
+    if (block.type === "text") state.to = this.#textLength;
+    else if (block.type === "thinking") state.to = this.#reasoningLength;
     if (block.type === "tool_use") {
       // Input streamed as JSON text, or (no deltas) given whole in content_block_start.
       if (state.json === undefined) this.#toolCall(block, "", emit, false, block.input);
@@ -363,6 +390,11 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
     for (const index of indexes) {
       const state = this.#blocks.get(index)!;
       const block = { ...state.block };
+      if (state.from !== undefined) {
+        // The block's text, cut from the parts' text where its deltas went.
+        const all = block.type === "text" ? base.text : base.reasoning;
+        block[block.type === "text" ? "text" : "thinking"] = all.slice(state.from, state.to);
+      }
       if (state.json !== undefined) {
         // A block whose input is still streaming (a partial result): its input so far.
         block.input = parseArguments(state.json.join(""), String(block.name ?? "")).value;

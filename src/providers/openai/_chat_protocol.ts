@@ -32,7 +32,11 @@ class ChoiceState implements ChoiceEnd {
     this.index = index;
   }
 
-  toResult(): OpenAIChatChoiceResult {
+  /**
+   * Choice 0's content and reasoning are not kept here: they are the parts'
+   * (`base`), concatenated once.
+   */
+  toResult(base: StreamResult | undefined): OpenAIChatChoiceResult {
     let logprobs = this.logprobs;
     if (logprobs) {
       logprobs = {
@@ -43,9 +47,9 @@ class ChoiceState implements ChoiceEnd {
     return {
       index: this.index,
       role: this.role,
-      content: this.content,
+      content: base === undefined || this.content === null ? this.content : base.text,
       refusal: this.refusal,
-      reasoning: this.reasoning,
+      reasoning: base === undefined ? this.reasoning : base.reasoning,
       toolCalls: this.tools ? this.tools.result() : [],
       finishReason: this.finish,
       logprobs,
@@ -127,12 +131,15 @@ class ChatAssembler extends SseAssembler<OpenAIChatChunk, OpenAIChatChunkChoice>
       content = partsText(content, "text");
     }
     if (reasoning) {
-      state.reasoning += reasoning;
       if (primary) emit({ type: "reasoning-delta", text: reasoning });
+      else state.reasoning += reasoning;
     }
     if (typeof content === "string") {
-      state.content = state.content === null ? content : state.content + content;
-      if (primary && content) emit({ type: "text-delta", text: content });
+      if (!primary) state.content = state.content === null ? content : state.content + content;
+      else {
+        state.content ??= "";
+        if (content) emit({ type: "text-delta", text: content });
+      }
     }
     const refusal = delta.refusal;
     if (typeof refusal === "string") {
@@ -183,7 +190,7 @@ class ChatAssembler extends SseAssembler<OpenAIChatChunk, OpenAIChatChunkChoice>
 
   result(base: StreamResult): OpenAIChatResult {
     const states = [...this.#choices.values()].sort((a, b) => a.index - b.index);
-    const choices = states.map((state) => state.toResult());
+    const choices = states.map((state) => state.toResult(state.index === 0 ? base : undefined));
     const first = choices[0]?.index === 0 ? choices[0] : undefined;
     // A custom tool's input is free text: an unfinished one is not parsed as JSON.
     const tools = this.#choices.get(0)?.tools;
