@@ -9,6 +9,7 @@ import type { RequestOptions } from "../../src/http/request_options.ts";
 import type { StreamProtocol } from "../../src/response_stream/stream_protocol.ts";
 import type { StreamOptions, StreamResult } from "../../src/response_stream/types.ts";
 import { callbacksOf } from "../../src/response_stream/_callbacks.ts";
+import { serve, type TestServer } from "../http/_server.ts";
 import { IncompleteStreamError } from "../../src/errors/incomplete_stream_error.ts";
 import { ProviderError } from "../../src/errors/provider_error.ts";
 
@@ -109,4 +110,22 @@ export function open(
     protocol: framing === "sse" ? sse : ndjson,
     callbacks: callbacksOf(rest),
   });
+}
+
+/** The chunks most tests stream: text in three pieces around some reasoning, then the end. */
+export const hello: TestChunk[] = [
+  { text: "Hel" },
+  { think: "hmm" },
+  { text: "lo" },
+  { text: " world" },
+  { done: true, tokens: 3 },
+];
+
+/** A server answering every request with the hello chunks as NDJSON. */
+export function helloServer(options: { gap?: number } = {}): TestServer {
+  return serve((_, server) =>
+    new Response(server.body(lines(...hello), options), {
+      headers: { "content-type": "application/x-ndjson" },
+    })
+  );
 }

@@ -4,31 +4,15 @@
  * with the partial answer, and the normalized parts beside the chunks.
  */
 import assert from "node:assert/strict";
-import { lines, open, type TestChunk } from "./_protocol.ts";
-import { rejection, serve, type TestServer, within } from "../http/_server.ts";
+import { hello, helloServer, open, type TestChunk } from "./_protocol.ts";
+import { rejection, within } from "../http/_server.ts";
 import { Watchdog } from "../../src/http/_watchdog.ts";
 import { Ollama } from "../../src/providers/ollama/mod.ts";
 import { createMockServer } from "../../src/testing/mod.ts";
 import type { ContentPart } from "../../src/shared/types.ts";
 
-const hello: TestChunk[] = [
-  { text: "Hel" },
-  { think: "hmm" },
-  { text: "lo" },
-  { text: " world" },
-  { done: true, tokens: 3 },
-];
-
-function helloServer(): TestServer {
-  return serve((_, server) =>
-    new Response(server.body(lines(...hello), { gap: 5 }), {
-      headers: { "content-type": "application/x-ndjson" },
-    })
-  );
-}
-
 Deno.test("taking textStream without reading it does not make result() wait forever", async () => {
-  await using server = helloServer();
+  await using server = helloServer({ gap: 5 });
   const stream = open(server.url);
   const texts = stream.textStream; // taken, not read
   const result = await within(stream.result(), 2000, "result()");
@@ -41,7 +25,7 @@ Deno.test("taking textStream without reading it does not make result() wait fore
 });
 
 Deno.test("taking readable without reading it: result() resolves and the chunks stay readable", async () => {
-  await using server = helloServer();
+  await using server = helloServer({ gap: 5 });
   const stream = open(server.url);
   const readable = stream.readable;
   assert.equal((await within(stream.result(), 2000, "result()")).text, "Hello world");
@@ -84,7 +68,7 @@ Deno.test("the watchdog arms the idle timer at the first read, and drops it whil
 });
 
 Deno.test("break, cancel() and the caller's signal call onAbort with the partial answer", async () => {
-  await using server = helloServer();
+  await using server = helloServer({ gap: 5 });
   for (const how of ["break", "cancel", "signal"] as const) {
     const controller = new AbortController();
     const aborted: string[] = [];
@@ -117,7 +101,7 @@ Deno.test("break, cancel() and the caller's signal call onAbort with the partial
 });
 
 Deno.test("parts: the normalized parts, from which the result is assembled", async () => {
-  await using server = helloServer();
+  await using server = helloServer({ gap: 5 });
   const stream = open(server.url);
   const parts: ContentPart[] = [];
   for await (const part of stream.parts) parts.push(part);
@@ -135,7 +119,7 @@ Deno.test("parts: the normalized parts, from which the result is assembled", asy
 });
 
 Deno.test("onReasoning receives every reasoning delta", async () => {
-  await using server = helloServer();
+  await using server = helloServer({ gap: 5 });
   const seen: string[] = [];
   const stream = open(server.url, { onReasoning: (text) => seen.push(text) });
   await stream.result();

@@ -4,7 +4,7 @@
  * stopping early reaching the server.
  */
 import assert from "node:assert/strict";
-import { events, lines, open, type TestChunk } from "./_protocol.ts";
+import { events, hello, helloServer, lines, open, type TestChunk } from "./_protocol.ts";
 import { delay, rejection, serve, type TestServer, within } from "../http/_server.ts";
 import { HttpError } from "../../src/errors/http_error.ts";
 import { IncompleteStreamError } from "../../src/errors/incomplete_stream_error.ts";
@@ -13,22 +13,6 @@ import { ProviderError } from "../../src/errors/provider_error.ts";
 import { TimeoutError } from "../../src/errors/timeout_error.ts";
 import { SluiceError } from "../../src/errors/sluice_error.ts";
 import { iterate } from "../../src/shared/_async_iterable.ts";
-
-const hello: TestChunk[] = [
-  { text: "Hel" },
-  { think: "hmm" },
-  { text: "lo" },
-  { text: " world" },
-  { done: true, tokens: 3 },
-];
-const ndjsonHeaders = { "content-type": "application/x-ndjson" };
-
-/** A server answering every request with the hello chunks as NDJSON. */
-function helloServer(options: { gap?: number } = {}): TestServer {
-  return serve((_, server) =>
-    new Response(server.body(lines(...hello), options), { headers: ndjsonHeaders })
-  );
-}
 
 const disconnect = (server: TestServer, count = 1) =>
   within(server.disconnected(count), 1000, "the server to see the disconnect");
