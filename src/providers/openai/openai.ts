@@ -11,6 +11,13 @@ import { callbacksOf } from "../../response_stream/_callbacks.ts";
 import { chatProtocol } from "./_chat_protocol.ts";
 import { completionsProtocol } from "./_completions_protocol.ts";
 import { providerError } from "./_sse_assembler.ts";
+import { responsesProtocol } from "./_responses_protocol.ts";
+import type {
+  OpenAIResponsesRequest,
+  OpenAIResponsesResponse,
+  OpenAIResponsesResult,
+  OpenAIResponsesStreamEvent,
+} from "./responses_types.ts";
 import type {
   OpenAIChatChunk,
   OpenAIChatCompletion,
@@ -57,6 +64,17 @@ export type OpenAIChatStream = ResponseStream<OpenAIChatChunk, OpenAIChatResult>
 
 /** The stream {@linkcode OpenAI.completions} returns. */
 export type OpenAICompletionStream = ResponseStream<OpenAICompletion, OpenAICompletionResult>;
+
+/** The stream {@linkcode OpenAI.responses} returns. */
+export type OpenAIResponsesStream = ResponseStream<
+  OpenAIResponsesStreamEvent,
+  OpenAIResponsesResult
+>;
+
+/** The per-call options of a streamed {@linkcode OpenAI.responses}: request options and callbacks. */
+export type OpenAIResponsesOptions =
+  & RequestOptions
+  & StreamOptions<OpenAIResponsesStreamEvent, OpenAIResponsesResult>;
 
 /** The per-call options of a streamed {@linkcode OpenAI.chat}: request options and callbacks. */
 export type OpenAIChatOptions =
@@ -127,6 +145,7 @@ export class OpenAI {
   #chatUrl: string;
   #completionsUrl: string;
   #modelsUrl: string;
+  #responsesUrl: string;
 
   /**
    * Creates a client. Nothing is sent until a method is called.
@@ -149,6 +168,7 @@ export class OpenAI {
     this.#chatUrl = endpoint(base, "/chat/completions");
     this.#completionsUrl = endpoint(base, "/completions");
     this.#modelsUrl = endpoint(base, "/models");
+    this.#responsesUrl = endpoint(base, "/responses");
     this.#apiKey = options.apiKey || undefined;
     const headers = new Headers();
     if (this.#apiKey !== undefined) headers.set("authorization", `Bearer ${this.#apiKey}`);
@@ -321,6 +341,111 @@ export class OpenAI {
       request: this.#spec(this.#completionsUrl, "POST", streamingBody(request), resolved),
       options: resolved,
       protocol: completionsProtocol,
+      callbacks: callbacksOf(options),
+      maxLineLength: options.maxLineLength ?? this.#options.maxLineLength,
+    });
+  }
+
+  /**
+   * Asks the Responses API (`POST /responses`) and streams the answer: sends
+   * `stream: true`. The events are typed by `type`; the result holds the
+   * output items in order (messages with their annotations, refusals,
+   * reasoning items with their summaries and `encrypted_content`, function
+   * calls, built-in tool items as received), the text, reasoning, tool calls
+   * (the `call_id` as the id, arguments parsed), finish reason and usage, and
+   * the response `id` for `previous_response_id`. `response.completed` ends
+   * the stream; `response.incomplete` ends it with the reason from
+   * `incomplete_details` (`"length"` at `max_output_tokens`); `response.failed`
+   * and an `error` event reject with a `ProviderError` carrying the partial
+   * result; a body that ends before a terminal event, or a gap in
+   * `sequence_number`, with an `IncompleteStreamError`.
+   *
+   * @example Stream a response (here from a canned one)
+   * ```ts
+   * import { OpenAI } from "@sluice/sluice/openai";
+   * import assert from "node:assert/strict";
+   *
+   * const response = { id: "resp_1", object: "response", status: "in_progress", model: "gpt-5", output: [] };
+   * const message = { type: "message", id: "msg_1", role: "assistant", status: "in_progress", content: [] };
+   * const events = [
+   *   { type: "response.created", response },
+   *   { type: "response.output_item.added", output_index: 0, item: message },
+   *   { type: "response.output_text.delta", item_id: "msg_1", output_index: 0, content_index: 0, delta: "Hel" },
+   *   { type: "response.output_text.delta", item_id: "msg_1", output_index: 0, content_index: 0, delta: "lo" },
+   *   { type: "response.completed", response: { ...response, status: "completed",
+   *     usage: { input_tokens: 5, output_tokens: 2, total_tokens: 7 } } },
+   * ];
+   * const body = events.map((event, i) =>
+   *   `event: ${event.type}\ndata: ${JSON.stringify({ ...event, sequence_number: i })}\n\n`
+   * ).join("");
+   * const openai = new OpenAI({ apiKey: "sk-test", fetch: () => Promise.resolve(new Response(body)) });
+   *
+   * const stream = openai.responses({ model: "gpt-5", input: "Say hello" });
+   * let text = "";
+   * for await (const delta of stream.textStream) text += delta;
+   * const result = await stream.result();
+   * assert.equal(text, "Hello");
+   * assert.equal(result.id, "resp_1");
+   * assert.equal(result.finishReason, "stop");
+   * assert.equal(result.usage.outputTokens, 2);
+   * ```
+   */
+  responses(
+    request: OpenAIResponsesRequest & { stream?: true | undefined },
+    options?: OpenAIResponsesOptions,
+  ): OpenAIResponsesStream;
+  /**
+   * Asks the Responses API for the complete response object (`stream: false`).
+   *
+   * @example Get the complete response at once
+   * ```ts
+   * import { OpenAI } from "@sluice/sluice/openai";
+   * import assert from "node:assert/strict";
+   *
+   * const response = {
+   *   id: "resp_1",
+   *   object: "response",
+   *   status: "completed",
+   *   model: "gpt-5",
+   *   output: [{ type: "message", id: "msg_1", role: "assistant", status: "completed",
+   *     content: [{ type: "output_text", text: "Hi!", annotations: [] }] }],
+   * };
+   * const openai = new OpenAI({ fetch: () => Promise.resolve(Response.json(response)) });
+   *
+   * const answer = await openai.responses({ model: "gpt-5", input: "Hi", stream: false });
+   * assert.equal(answer.status, "completed");
+   * ```
+   */
+  responses(
+    request: OpenAIResponsesRequest & { stream: false },
+    options?: RequestOptions,
+  ): Promise<OpenAIResponsesResponse>;
+  /**
+   * Asks the Responses API: a stream, or the complete response object when
+   * `stream` is `false`.
+   */
+  responses(
+    request: OpenAIResponsesRequest,
+    options?: OpenAIResponsesOptions,
+  ): OpenAIResponsesStream | Promise<OpenAIResponsesResponse>;
+  responses(
+    request: OpenAIResponsesRequest,
+    options: OpenAIResponsesOptions = {},
+  ): OpenAIResponsesStream | Promise<OpenAIResponsesResponse> {
+    if (request.stream === false) {
+      return this.#json(this.#responsesUrl, "POST", request, options) as Promise<
+        OpenAIResponsesResponse
+      >;
+    }
+    const customTools = new Set<string>();
+    for (const tool of request.tools ?? []) {
+      if (tool.type === "custom" && typeof tool.name === "string") customTools.add(tool.name);
+    }
+    const resolved = this.#resolve(options, true);
+    return streamRequest({
+      request: this.#spec(this.#responsesUrl, "POST", { ...request, stream: true }, resolved),
+      options: resolved,
+      protocol: responsesProtocol(customTools),
       callbacks: callbacksOf(options),
       maxLineLength: options.maxLineLength ?? this.#options.maxLineLength,
     });
