@@ -2,6 +2,7 @@ import { anthropic } from "./_anthropic.ts";
 import { type Call, isRecord, type Provider, type Settings } from "./_call.ts";
 import { waitBeforeHeaders } from "./_emit.ts";
 import { activeFaults, parseFaults, splitModelFault } from "./_faults.ts";
+import { gemini, geminiModelOf, isGeminiPath } from "./_gemini.ts";
 import { ollama } from "./_ollama.ts";
 import { openai } from "./_openai.ts";
 import { RequestLog } from "./_record.ts";
@@ -47,7 +48,8 @@ export interface MockServerOptions {
    * `/v1/models`, and, when this option is set, they are the only ones the
    * model endpoints accept (Ollama `/api/chat`, `/api/generate`, `/api/embed`,
    * `/api/show`; OpenAI `/v1/chat/completions`, `/v1/completions`; Anthropic
-   * `/v1/messages`): a request for another model gets that provider's 404, as
+   * `/v1/messages`; Gemini `/v1beta/models/{model}:…`): a request for another
+   * model gets that provider's 404, as
    * the `404` fault sends it (Ollama `model 'x' not found`, OpenAI
    * `model_not_found`, Anthropic `not_found_error`). A name without a tag is
    * the same model as the name with `:latest`, as in Ollama.
@@ -126,12 +128,13 @@ function withTag(model: string): string {
 function providerOf(path: string): Provider | undefined {
   if (path === "/" || path.startsWith("/api/")) return ollama;
   if (path === "/v1/messages") return anthropic;
+  if (isGeminiPath(path)) return gemini;
   if (path.startsWith("/v1/")) return openai;
   return undefined;
 }
 
 /**
- * An in-process mock of Ollama, OpenAI and Anthropic HTTP APIs that writes
+ * An in-process mock of Ollama, OpenAI, Anthropic and Gemini HTTP APIs that writes
  * their exact wire formats, with deterministic replies, realistic pacing and
  * fault injection. It is a web-standard `fetch` handler: serve it with
  * `Deno.serve(server.fetch)`, export it as a Worker's `fetch`, or pass
@@ -327,7 +330,7 @@ export class MockServer {
       ? fields.model
       : typeof fields.name === "string"
       ? fields.name
-      : undefined;
+      : geminiModelOf(url.pathname);
     const record = new RequestLog(
       { id: ++this.#count, request, url, body, model: sentModel },
       this.#onAbort,
@@ -401,7 +404,8 @@ export class MockServer {
     if (status !== undefined) return provider.statusError(call, status.status, status.retryAfter);
     if (
       this.#accepted !== undefined && call.model !== "" && call.request.method === "POST" &&
-      MODEL_PATHS.has(call.url.pathname) && !this.#accepted.has(withTag(call.model))
+      (MODEL_PATHS.has(call.url.pathname) || provider === gemini) &&
+      !this.#accepted.has(withTag(call.model))
     ) {
       return provider.statusError(call, 404);
     }

@@ -17,6 +17,10 @@
  *   `stream_options.include_usage`, `n` > 1 interleaved), `GET /v1/models`.
  * - Anthropic: `POST /v1/messages` (`message_start` … `message_stop` with a
  *   `ping`; requires the `anthropic-version` header and `max_tokens`).
+ * - Gemini: `POST /v1beta/models/{model}:streamGenerateContent?alt=sse` (CRLF
+ *   `data:` events, no end marker: the last event carries the finish reason)
+ *   and `:generateContent`; thoughts with `includeThoughts`, a
+ *   `thoughtSignature` on the answer, function calls, `responseSchema`.
  *
  * ## Models
  *
@@ -52,7 +56,7 @@
  * | `400`…`599` | that HTTP status with the provider's error body (`404`: model not found; `401`: bad key; `429`: rate limit) |
  * | `429:S`, `503:S` | the status with `Retry-After: S` (seconds, fractions allowed; `429` defaults to 1) |
  * | `slow-headers:MS` | wait MS milliseconds before the response headers |
- * | `error-after:N` | N frames, then the provider's in-stream error (Ollama `{"error":…}` line, OpenAI `data: {"error":…}` + `[DONE]`, Anthropic `event: error` `overloaded_error`); non-streaming: HTTP 500 (Anthropic 529) |
+ * | `error-after:N` | N frames, then the provider's in-stream error (Ollama `{"error":…}` line, OpenAI `data: {"error":…}` + `[DONE]`, Anthropic `event: error` `overloaded_error`, Gemini `data: {"error":…}` `UNAVAILABLE`); non-streaming: HTTP 500 (Anthropic 529) |
  * | `disconnect-after:N` | N frames, then the body ends cleanly without the end marker |
  * | `reset-after:N` | N frames, then the body errors (a network error for the client) |
  * | `stall-after:N` | N frames, then silence with the connection open until the client aborts |
