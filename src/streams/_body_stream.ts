@@ -121,6 +121,10 @@ class BodyParser<T> {
       const next = () => this.next();
       return this.#last = this.#last!.then(next, next);
     }
+    // An item parsed by an earlier read: no need to enter the read loop.
+    if (this.#index < this.#count && this.#error === undefined) {
+      return this.#last = Promise.resolve({ value: this.shift(), done: false });
+    }
     return this.#last = this.#pull();
   }
 
