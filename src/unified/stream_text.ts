@@ -50,6 +50,15 @@ const CONTENT_TYPES = new Set<string>([
   "finish",
 ]);
 
+/** What the tool loop yields when the consumer should read the step's parts itself. */
+const PUMP: unique symbol = Symbol("pump");
+
+/** A step's parts iterator, and how each part is handed on (`undefined`: skipped). */
+interface Pump {
+  parts: AsyncIterator<ContentPart, undefined>;
+  map(part: ContentPart): StreamPart | undefined;
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -175,6 +184,8 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
   #totalUsage: Usage = {};
   #inStep = true;
   #resolveMetadata!: (metadata: ProviderMetadata) => void;
+  /** The step whose parts the consumer is reading straight from its iterator. */
+  #pump: Pump | undefined;
 
   /**
    * Starts the first model call. Use `streamText()` (or `streamObject()`)
@@ -226,23 +237,57 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
   /** Runs the tool loop for one consumer: its parts, through `select`. */
   protected open<T>(parts: boolean, select: Select<T>): IterableReadableStream<T> {
     const run = this.#run();
+    /** What a consumer gets from one part, or `undefined` to skip it; an error part it skips throws. */
+    const take = (part: StreamPart): T | undefined => {
+      if (parts && !CONTENT_TYPES.has(part.type)) {
+        if (part.type === "error") throw part.error;
+        return undefined;
+      }
+      const item = select(part, part.type === "text-delta" ? part.text : "");
+      // A consumer that does not take error parts (the text stream) gets the error.
+      if (item === undefined && part.type === "error") throw part.error;
+      return item;
+    };
+    // Within a step, the provider's parts are read straight from its parts iterator: the tool
+    // loop's generator is resumed only at the step's end (one async hop a part, not two).
+    let pump: Pump | undefined;
     const stream = pullStream<T>(async () => {
       for (;;) {
-        const next = await run.next();
-        if (next.done) return { done: true, value: undefined };
-        const part = next.value;
-        if (parts && !CONTENT_TYPES.has(part.type)) {
-          if (part.type === "error") throw part.error;
+        let next: IteratorResult<StreamPart | typeof PUMP, void>;
+        if (pump !== undefined) {
+          let read: IteratorResult<ContentPart, undefined>;
+          try {
+            read = await pump.parts.next();
+          } catch (error) {
+            pump = undefined;
+            next = await run.throw(error);
+            read = { done: true, value: undefined };
+          }
+          if (pump !== undefined) {
+            if (!read.done) {
+              const part = pump.map(read.value);
+              if (part === undefined) continue;
+              const item = take(this.#emit(part));
+              if (item !== undefined) return { done: false, value: item };
+              continue;
+            }
+            pump = undefined;
+            next = await run.next();
+          }
+        } else next = await run.next();
+        if (next!.done) return { done: true, value: undefined };
+        const value = next!.value;
+        if (value === PUMP) {
+          pump = this.#pump;
           continue;
         }
-        const item = select(part, part.type === "text-delta" ? part.text : "");
+        const item = take(value);
         if (item !== undefined) return { done: false, value: item };
-        // A consumer that does not take error parts (the text stream) gets the error.
-        if (part.type === "error") throw part.error;
       }
     }, (reason) => {
       this.cancel(reason);
       // Not awaited: a tool that ignores its signal must not hold up the cancel.
+      pump?.parts.return?.().catch(noop);
       run.return(undefined).catch(noop);
     });
     return iterable(stream);
@@ -317,7 +362,7 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
     return part;
   }
 
-  async *#run(): AsyncGenerator<StreamPart, void, undefined> {
+  async *#run(): AsyncGenerator<StreamPart | typeof PUMP, void, undefined> {
     const tools = this.#call.tools ?? {};
     try {
       for (let index = 0;; index++) {
@@ -329,20 +374,25 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
           this.#inStep = true;
         }
         yield this.#emit({ type: "step-start", step: index, warnings: step.warnings });
-        // The parts stream's own iterator takes them straight from the parser.
+        // The consumer reads this step's parts itself (see `open`) and resumes here at their
+        // end, or throws their error in here.
         const parts = step.stream.parts[Symbol.asyncIterator]();
         let finished = false;
         try {
-          for (;;) {
-            const { done, value } = await parts.next();
-            if (done) break;
-            const part: ContentPart | undefined = step.part ? step.part(value) : value;
-            // Usage and finish come once per step, from the result, below.
-            if (part === undefined || part.type === "usage" || part.type === "finish") continue;
-            yield this.#emit(part);
-          }
+          this.#pump = {
+            parts,
+            map: (value) => {
+              const part: ContentPart | undefined = step.part ? step.part(value) : value;
+              // Usage and finish come once per step, from the result, below.
+              return part === undefined || part.type === "usage" || part.type === "finish"
+                ? undefined
+                : part as StreamPart;
+            },
+          };
+          yield PUMP;
           finished = true;
         } finally {
+          this.#pump = undefined;
           if (!finished) parts.return?.().catch(noop);
         }
         const result = await step.stream.result();
