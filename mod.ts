@@ -26,6 +26,7 @@ export {
 } from "./src/errors/timeout_error.ts";
 export { ProviderError, type ProviderErrorOptions } from "./src/errors/provider_error.ts";
 export { IncompleteStreamError } from "./src/errors/incomplete_stream_error.ts";
+export { ConnectionError, type ConnectionErrorOptions } from "./src/errors/connection_error.ts";
 export { ResponseStream, type Select } from "./src/response_stream/response_stream.ts";
 export type { IterableReadableStream } from "./src/shared/_async_iterable.ts";
 export { fetchEventStream, type FetchEventStreamOptions } from "./src/http/fetch_event_stream.ts";

@@ -1,8 +1,13 @@
 import type { ResolvedOptions } from "./_resolve_options.ts";
 import { Watchdog } from "./_watchdog.ts";
-import { readHttpError, redactError } from "./_read_http_error.ts";
+import { readHttpError } from "./_read_http_error.ts";
 import { backoff, isRetryableStatus, MAX_RETRY_AFTER, sleep } from "./_retry.ts";
-import type { HttpError } from "../errors/http_error.ts";
+import { HttpError } from "../errors/http_error.ts";
+import { ConnectionError } from "../errors/connection_error.ts";
+import { SluiceError } from "../errors/sluice_error.ts";
+import { redactError } from "../errors/_redact.ts";
+import { requestSecrets } from "./_secrets.ts";
+import { fetchOnOrigin } from "./_fetch_on_origin.ts";
 
 /** What a provider asks for. */
 export interface RequestSpec {
@@ -12,7 +17,11 @@ export interface RequestSpec {
   method: string;
   /** A JSON-serializable body, sent as `application/json`. */
   body?: unknown;
-  /** Values that must never appear in an error (API keys). */
+  /**
+   * Values that must never appear in an error, beyond those sluice finds
+   * itself (credential-looking headers, the URL's user-info and query values:
+   * see {@linkcode secretsOf}).
+   */
   secrets?: readonly string[];
   /** Adds a hint to an HTTP error's message (e.g. "pull the model first"). */
   hint?: (error: { status: number; providerMessage?: string | undefined }) => string | undefined;
@@ -28,6 +37,53 @@ export interface Transfer {
   readonly startedAt: number;
   /** Milliseconds from the start until the headers arrived. */
   readonly timeToHeaders: number;
+}
+
+const secretsCache = new WeakMap<RequestSpec, WeakMap<Headers, readonly string[]>>();
+
+/**
+ * Every credential of a request: the spec's own `secrets`, the values of its
+ * credential-looking headers and its URL's user-info and query values. Every
+ * error a request raises goes through `redactError` with these.
+ */
+export function secretsOf(spec: RequestSpec, options: ResolvedOptions): readonly string[] {
+  let byHeaders = secretsCache.get(spec);
+  if (!byHeaders) secretsCache.set(spec, byHeaders = new WeakMap());
+  let secrets = byHeaders.get(options.headers);
+  if (!secrets) {
+    secrets = requestSecrets(spec.url, options.headers, spec.secrets);
+    byHeaders.set(options.headers, secrets);
+  }
+  return secrets;
+}
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "0.0.0.0"]);
+
+/** The runtime's reason, innermost first (Deno: "tcp connect error: Connection refused"). */
+function reasonOf(error: unknown): string {
+  let reason = error instanceof Error ? error.message : String(error);
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 8; depth++) {
+    if (cause.message) reason = cause.message;
+    cause = cause.cause;
+  }
+  return reason;
+}
+
+/** The network error of the last attempt, as a `ConnectionError` naming the origin (with a hint for a local Ollama). */
+export function connectionError(url: string, cause: unknown, attempts: number): ConnectionError {
+  const target = new URL(url);
+  let message = `Cannot connect to ${target.origin}${
+    attempts > 1 ? ` after ${attempts} attempts` : ""
+  }: ${reasonOf(cause)}`;
+  if (LOCAL_HOSTS.has(target.hostname) && target.port === "11434") {
+    message += ` (is \`ollama serve\` running on ${target.host}?)`;
+  }
+  return new ConnectionError(message, { origin: target.origin, attempts, cause });
+}
+
+/** A fetch rejection that is a network failure (the Fetch standard's `TypeError`). */
+export function isNetworkError(error: unknown): boolean {
+  return error instanceof TypeError && !(error instanceof SluiceError);
 }
 
 function isRetryableError(error: HttpError): boolean {
@@ -67,31 +123,33 @@ export async function openRequest(
     body = JSON.stringify(spec.body);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
   }
-  const secrets = spec.secrets ?? [];
+  const secrets = secretsOf(spec, options);
   try {
     for (let attempt = 0;; attempt++) {
       signal.throwIfAborted();
       watchdog.awaitHeaders();
-      let response: Response;
+      let response: Response | HttpError;
       try {
-        const init: RequestInit = { method: spec.method, headers, signal };
+        const init: RequestInit & { headers: Headers } = { method: spec.method, headers, signal };
         if (body !== undefined) init.body = body;
-        // Called detached: workerd and browsers reject a built-in fetch whose `this` is
-        // not the global ("Illegal invocation").
-        const fetchFn = options.fetch;
-        response = await fetchFn(spec.url, init);
+        response = await fetchOnOrigin(options.fetch, spec.url, init);
       } catch (error) {
         signal.throwIfAborted();
-        if (attempt >= options.maxRetries) throw redactError(error, secrets);
+        if (attempt >= options.maxRetries) {
+          throw isNetworkError(error) ? connectionError(spec.url, error, attempt + 1) : error;
+        }
         watchdog.betweenAttempts();
         await sleep(backoff(attempt, options.retryDelay), signal);
         continue;
       }
+      if (response instanceof HttpError) throw response;
       if (response.ok) {
         watchdog.headersArrived();
         return { response, watchdog, startedAt, timeToHeaders: performance.now() - startedAt };
       }
-      const error = await readHttpError(response, secrets, spec.hint);
+      // The error body is read under the idle timeout, not the headers timeout.
+      watchdog.errorHeadersArrived();
+      const error = await readHttpError(response, secrets, spec.hint, watchdog);
       signal.throwIfAborted();
       const wait = error.retryAfter ?? backoff(attempt, options.retryDelay);
       if (attempt >= options.maxRetries || !isRetryableError(error) || wait > MAX_RETRY_AFTER) {
@@ -102,6 +160,6 @@ export async function openRequest(
     }
   } catch (error) {
     watchdog.dispose();
-    throw signal.aborted ? signal.reason : error;
+    throw signal.aborted ? signal.reason : redactError(error, secrets);
   }
 }

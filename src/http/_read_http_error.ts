@@ -1,62 +1,38 @@
 import { HttpError } from "../errors/http_error.ts";
 import { parseRetryAfter } from "./_retry.ts";
+import { redact, redactError } from "../errors/_redact.ts";
+import type { Watchdog } from "./_watchdog.ts";
 
 /** How much of an error body is read: enough for any provider's JSON error. */
 const MAX_ERROR_BODY = 64 * 1024;
 /** How much of a plain body goes into a message. */
 const MAX_EXCERPT = 300;
 
-/** Replaces every credential in `text` with `[redacted]`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  for (const secret of secrets) {
-    if (secret.length >= 4) text = text.replaceAll(secret, "[redacted]");
-  }
-  return text;
-}
+export { redact, redactError } from "../errors/_redact.ts";
 
-function mentions(error: Error, secrets: readonly string[]): boolean {
-  const text = `${error.message}\n${error.stack ?? ""}`;
-  if (secrets.some((secret) => secret.length >= 4 && text.includes(secret))) return true;
-  return error.cause instanceof Error && mentions(error.cause, secrets);
-}
-
-/**
- * Returns `error` unchanged unless a credential in `secrets` appears in its
- * message, stack or causes (Deno's `fetch` puts the whole URL, query included,
- * into a connection error's cause); then a copy with the same class and name
- * and every credential replaced with `[redacted]`, causes included.
- */
-export function redactError(error: unknown, secrets: readonly string[]): unknown {
-  if (!(error instanceof Error) || !mentions(error, secrets)) return error;
-  const cause = redactError(error.cause, secrets);
-  const message = redact(error.message, secrets);
-  const options = cause === undefined ? undefined : { cause };
-  let copy: Error;
-  try {
-    copy = new (error.constructor as ErrorConstructor)(message, options);
-  } catch {
-    copy = new Error(message, options);
-  }
-  if (copy.message !== message) copy = new Error(message, options);
-  copy.name = error.name;
-  if (error.stack !== undefined) copy.stack = redact(error.stack, secrets);
-  return copy;
-}
-
-async function readBounded(response: Response): Promise<string> {
+async function readBounded(response: Response, watchdog: Watchdog | undefined): Promise<string> {
   if (!response.body) return "";
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
+  // A stalled body ends with the watchdog's abort even under a fetch that ignores its signal.
+  const signal = watchdog?.signal;
+  const onAbort = () => reader.cancel(signal?.reason).catch(() => {});
+  signal?.addEventListener("abort", onAbort, { once: true });
   let text = "";
   try {
     while (text.length < MAX_ERROR_BODY) {
+      signal?.throwIfAborted();
+      watchdog?.reading();
       const { done, value } = await reader.read();
+      watchdog?.touch();
+      signal?.throwIfAborted();
       if (done) return text + decoder.decode();
       text += decoder.decode(value, { stream: true });
     }
     await reader.cancel();
     return text.slice(0, MAX_ERROR_BODY);
   } finally {
+    signal?.removeEventListener("abort", onAbort);
     reader.releaseLock();
   }
 }
@@ -95,17 +71,20 @@ export function extractProviderError(
 
 /**
  * Builds the {@linkcode HttpError} for a non-2xx response, reading a bounded
- * part of its body. No credential in `secrets` survives into the error.
+ * part of its body (under the watchdog's idle timeout, when one is given: a
+ * stalled body aborts the request). No credential in `secrets` survives into
+ * the error: it goes through `redactError`.
  */
 export async function readHttpError(
   response: Response,
   secrets: readonly string[],
   hint?: (error: { status: number; providerMessage?: string | undefined }) => string | undefined,
+  watchdog?: Watchdog,
 ): Promise<HttpError> {
   let raw = "";
   let cause: unknown;
   try {
-    raw = await readBounded(response);
+    raw = await readBounded(response, watchdog);
   } catch (error) {
     cause = error;
   }
@@ -123,14 +102,17 @@ export async function readHttpError(
   let message = detail ? `${status}: ${detail}` : status;
   const extra = hint?.({ status: response.status, providerMessage: extracted.message });
   if (extra) message += ` (${extra})`;
-  return new HttpError(message, {
-    status: response.status,
-    statusText: response.statusText,
-    providerMessage: extracted.message,
-    type: extracted.type,
-    body: raw,
-    headers: response.headers,
-    retryAfter: parseRetryAfter(response.headers),
-    cause,
-  });
+  return redactError(
+    new HttpError(message, {
+      status: response.status,
+      statusText: response.statusText,
+      providerMessage: extracted.message,
+      type: extracted.type,
+      body: raw,
+      headers: response.headers,
+      retryAfter: parseRetryAfter(response.headers),
+      cause,
+    }),
+    secrets,
+  );
 }

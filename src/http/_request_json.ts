@@ -1,8 +1,8 @@
 import type { ResolvedOptions } from "./_resolve_options.ts";
-import { openRequest, type RequestSpec } from "./_open_request.ts";
+import { openRequest, type RequestSpec, secretsOf } from "./_open_request.ts";
 import { ParseError } from "../errors/parse_error.ts";
 import { snippet } from "../errors/_snippet.ts";
-import { redactError } from "./_read_http_error.ts";
+import { redactError } from "../errors/_redact.ts";
 
 /**
  * Makes a non-streaming request and resolves to its JSON body (or `undefined`
@@ -43,7 +43,7 @@ export async function requestJson(spec: RequestSpec, options: ResolvedOptions): 
       });
     }
   } catch (error) {
-    throw signal.aborted ? signal.reason : redactError(error, spec.secrets ?? []);
+    throw signal.aborted ? signal.reason : redactError(error, secretsOf(spec, options));
   } finally {
     watchdog.dispose();
   }

@@ -36,6 +36,8 @@ export class Watchdog {
   #lastActivity = 0;
   #reading = false;
   #disposed = false;
+  /** The idle bound of an error body when the idle timeout is off (the headers timeout's length). */
+  #errorIdle: number | false = false;
 
   constructor(timeouts: WatchdogTimeouts, caller: AbortSignal | undefined) {
     this.#timeouts = timeouts;
@@ -96,6 +98,12 @@ export class Watchdog {
 
   /** Starts waiting for response headers. */
   awaitHeaders(): void {
+    if (this.#errorIdle !== false) {
+      // The last attempt's error body is done with: its idle bound goes with it.
+      this.#errorIdle = false;
+      clearTimeout(this.#idleTimer);
+      this.#idleTimer = undefined;
+    }
     const ms = this.#timeouts.timeout;
     if (ms === false || this.#disposed) return;
     clearTimeout(this.#headersTimer);
@@ -125,11 +133,23 @@ export class Watchdog {
     this.#headersTimer = undefined;
   }
 
+  /**
+   * The headers of an error response (4xx, 5xx) arrived: the headers timer
+   * stops, and its body is read under the idle timeout, so a stalled body ends
+   * with an `"idle"` `TimeoutError`. When the idle timeout is off, the headers
+   * timeout's length bounds each gap of that body instead (still `"idle"`): an
+   * error body is never read without a bound.
+   */
+  errorHeadersArrived(): void {
+    this.headersArrived();
+    if (this.#timeouts.idleTimeout === false) this.#errorIdle = this.#timeouts.timeout;
+  }
+
   /** A read of the body starts: from now on, silence counts against the idle timeout. */
   reading(): void {
     this.#reading = true;
     this.#lastActivity = Date.now();
-    const ms = this.#timeouts.idleTimeout;
+    const ms = this.#timeouts.idleTimeout === false ? this.#errorIdle : this.#timeouts.idleTimeout;
     if (this.#disposed) return;
     if (this.#idleTimer === undefined && ms !== false) this.#armIdle(ms, ms);
     this.#armFirstToken();

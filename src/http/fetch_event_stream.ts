@@ -8,7 +8,12 @@ import { snippet } from "../errors/_snippet.ts";
 import { resolveOptions } from "./_resolve_options.ts";
 import type { RequestOptions } from "./request_options.ts";
 import { Watchdog } from "./_watchdog.ts";
-import { readHttpError, redactError } from "./_read_http_error.ts";
+import { readHttpError } from "./_read_http_error.ts";
+import { redactError } from "../errors/_redact.ts";
+import { HttpError } from "../errors/http_error.ts";
+import { requestSecrets } from "./_secrets.ts";
+import { fetchOnOrigin } from "./_fetch_on_origin.ts";
+import { connectionError, isNetworkError } from "./_open_request.ts";
 import { isRetryableStatus, MAX_RETRY_AFTER, sleep } from "./_retry.ts";
 
 /** The values of {@linkcode FetchEventStreamOptions.reconnect}. */
@@ -85,8 +90,12 @@ export interface FetchEventStreamOptions {
   reconnect?: "always" | "on-error" | "never";
   /**
    * How long to wait before reconnecting, in milliseconds, until the server
-   * sets it with a `retry` field. A `Retry-After` on a 429 or 5xx response
-   * lengthens that one wait (up to one minute).
+   * sets it with a `retry` field (a server's value is clamped to between
+   * 10 ms and 10 minutes). A `Retry-After` on a 429 or 5xx response
+   * lengthens that one wait (up to one minute). From the third connection in a
+   * row that ends within a second of opening, the wait is at least 250 ms,
+   * doubling with each further one up to 30 s, whatever `retry` says: a server
+   * cannot make the client reconnect in a tight loop.
    *
    * @default {3000}
    */
@@ -95,7 +104,8 @@ export interface FetchEventStreamOptions {
    * How many failures in a row end the stream with the last one's error. A
    * failure is an attempt that could not connect (network error, headers
    * timeout, HTTP 408, 409, 429 or 5xx) or a connection that ended without
-   * sending a single byte; a connection that sent anything resets the count.
+   * delivering a single event (comments and `retry` fields alone do not
+   * count); a connection that delivered an event resets the count.
    *
    * @default {5}
    */
@@ -131,8 +141,16 @@ const DEFAULT_RETRY = 3000;
 /** The default {@linkcode FetchEventStreamOptions.maxFailures}. */
 const DEFAULT_MAX_FAILURES = 5;
 const noop = () => {};
-/** Query parameters and headers whose values are credentials. */
-const SECRET_NAME = /key|token|secret|auth|pass|sig|credential|cookie/i;
+/** The shortest wait a server's `retry` field can ask for. */
+const MIN_SERVER_RETRY = 10;
+/** The longest wait a server's `retry` field can ask for. */
+const MAX_SERVER_RETRY = 600_000;
+/** A connection that ends sooner than this after opening is an immediate close. */
+const QUICK_CLOSE = 1000;
+/** The wait after the third immediate close in a row; it doubles with each further one. */
+const QUICK_CLOSE_BACKOFF = 250;
+/** The longest wait immediate closes lead to. */
+const MAX_QUICK_CLOSE_BACKOFF = 30_000;
 
 interface Connection {
   reader: ReadableStreamDefaultReader<ServerSentEvent>;
@@ -140,35 +158,16 @@ interface Connection {
   parser: SseParser;
   /** Body bytes received so far. */
   readonly bytes: number;
+  /** Events delivered so far. */
+  readonly events: number;
+  /** `performance.now()` when its headers arrived. */
+  readonly openedAt: number;
 }
 
 /** Why one attempt did not give a readable stream (the client may reconnect). */
 interface Failure {
   error: unknown;
   retryAfter?: number | undefined;
-}
-
-/** Credentials that may show up in an error: in the query, the userinfo, the auth headers. */
-function secretsOf(href: string, headers: Headers): string[] {
-  const secrets: string[] = [];
-  const query = href.indexOf("?");
-  if (query !== -1) {
-    const hash = href.indexOf("#", query);
-    const search = href.slice(query + 1, hash === -1 ? undefined : hash);
-    secrets.push(search);
-    for (const [name, value] of new URLSearchParams(search)) {
-      if (SECRET_NAME.test(name)) secrets.push(value, encodeURIComponent(value));
-    }
-  }
-  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#@]*)@/i.exec(href)?.[1];
-  if (userinfo) secrets.push(userinfo);
-  headers.forEach((value, name) => {
-    if (!SECRET_NAME.test(name)) return;
-    secrets.push(value);
-    const space = value.indexOf(" ");
-    if (space !== -1) secrets.push(value.slice(space + 1).trim());
-  });
-  return secrets;
 }
 
 function mediaType(contentType: string): string {
@@ -304,12 +303,14 @@ export function fetchEventStream(
       `lastEventId cannot contain NULL, CR or LF: received ${snippet(lastEventId)}`,
     );
   }
-  const secrets = secretsOf(href, baseHeaders);
+  const secrets = requestSecrets(href, baseHeaders);
   const { onOpen, onReconnect, onComment } = options;
   const caller = options.signal;
   const stopper = new AbortController();
   let reconnectDelay = retry;
   let failures = 0;
+  /** Connections in a row that ended within QUICK_CLOSE of opening. */
+  let quickCloses = 0;
   let current: Connection | undefined;
   let pending: Failure | undefined;
   let hookFailed = false;
@@ -365,12 +366,18 @@ export function fetchEventStream(
     let response: Response;
     try {
       // Detached: workerd and browsers reject a built-in fetch whose `this` is not the global.
-      const fetchFn = resolved.fetch;
-      response = await fetchFn(href, init);
+      const outcome = await fetchOnOrigin(resolved.fetch, href, { ...init, headers });
+      if (outcome instanceof HttpError) {
+        watchdog.dispose();
+        throw outcome;
+      }
+      response = outcome;
     } catch (error) {
       watchdog.dispose();
       stopper.signal.throwIfAborted();
-      return { error: watchdog.signal.aborted ? watchdog.signal.reason : error };
+      if (error instanceof HttpError) throw error;
+      if (watchdog.signal.aborted) return { error: watchdog.signal.reason };
+      return { error: isNetworkError(error) ? toConnectionError(error) : error };
     }
     if (response.status === 204) {
       watchdog.dispose();
@@ -378,7 +385,8 @@ export function fetchEventStream(
       return "closed";
     }
     if (!response.ok) {
-      const error = await readHttpError(response, secrets);
+      watchdog.errorHeadersArrived();
+      const error = await readHttpError(response, secrets, undefined, watchdog);
       watchdog.dispose();
       stopper.signal.throwIfAborted();
       if (watchdog.signal.aborted) return { error: watchdog.signal.reason };
@@ -406,12 +414,18 @@ export function fetchEventStream(
     const seed = lastEventId;
     let parser!: SseParser;
     let bytes = 0;
+    let delivered = 0;
+    const openedAt = performance.now();
     const events = parseBody<ServerSentEvent>(
       response.body ?? emptyBody(),
       (emit): TextParser => {
-        parser = new SseParser(emit, options.maxLineLength, {
+        const count = (event: ServerSentEvent) => {
+          delivered++;
+          emit(event);
+        };
+        parser = new SseParser(count, options.maxLineLength, {
           onRetry: (ms) => {
-            reconnectDelay = ms;
+            reconnectDelay = Math.min(Math.max(ms, MIN_SERVER_RETRY), MAX_SERVER_RETRY);
           },
           onComment: onComment && ((text) => hook(onComment, text)),
         });
@@ -446,12 +460,27 @@ export function fetchEventStream(
       get bytes() {
         return bytes;
       },
+      get events() {
+        return delivered;
+      },
+      openedAt,
     };
+  };
+
+  /** A network failure, once it ends the stream, as a `ConnectionError`. */
+  const toConnectionError = (error: unknown) => {
+    try {
+      return connectionError(href, error, failures + 1);
+    } catch {
+      return error;
+    }
   };
 
   /** The connection ended (closed or broke off): keep its last ID, free it. */
   const release = (connection: Connection) => {
     lastEventId = connection.parser.lastEventId;
+    if (performance.now() - connection.openedAt < QUICK_CLOSE) quickCloses++;
+    else quickCloses = 0;
     connection.watchdog.dispose();
     if (current === connection) current = undefined;
   };
@@ -474,7 +503,12 @@ export function fetchEventStream(
           if (!current) {
             if (pending) {
               const { error, retryAfter } = pending;
-              const delay = Math.max(reconnectDelay, Math.min(retryAfter ?? 0, MAX_RETRY_AFTER));
+              let delay = Math.max(reconnectDelay, Math.min(retryAfter ?? 0, MAX_RETRY_AFTER));
+              if (quickCloses >= 3) {
+                // The server closes every connection at once: back off, whatever `retry` says.
+                const backoff = QUICK_CLOSE_BACKOFF * 2 ** Math.min(quickCloses - 3, 16);
+                delay = Math.max(delay, Math.min(backoff, MAX_QUICK_CLOSE_BACKOFF));
+              }
               hook(onReconnect, { delay, failures, lastEventId, error });
               await sleep(delay, stopper.signal);
               pending = undefined;
@@ -513,7 +547,7 @@ export function fetchEventStream(
               throw error;
             }
             if (reconnect === "never") throw error;
-            if (connection.bytes > 0) {
+            if (connection.events > 0) {
               failures = 0;
               pending = { error };
             } else fail({ error });
@@ -528,13 +562,15 @@ export function fetchEventStream(
               controller.close();
               return;
             }
-            if (connection.bytes > 0) {
+            if (connection.events > 0) {
               failures = 0;
               pending = { error: undefined };
             } else {
               fail({
                 error: new SluiceError(
-                  "The server closed the event stream without sending anything",
+                  connection.bytes > 0
+                    ? "The server closed the event stream without sending an event"
+                    : "The server closed the event stream without sending anything",
                 ),
               });
             }

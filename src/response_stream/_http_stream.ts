@@ -2,7 +2,7 @@ import { type BodySource, parseBody, type TextParser } from "../streams/_body_st
 import { SseParser } from "../streams/_sse_parser.ts";
 import { NdjsonParser } from "../streams/_ndjson_parser.ts";
 import type { ServerSentEventMessage } from "../streams/format_server_sent_event.ts";
-import { openRequest, type RequestSpec, type Transfer } from "../http/_open_request.ts";
+import { openRequest, type RequestSpec, secretsOf, type Transfer } from "../http/_open_request.ts";
 import type { ResolvedOptions } from "../http/_resolve_options.ts";
 import { Watchdog } from "../http/_watchdog.ts";
 import { redactError } from "../http/_read_http_error.ts";
@@ -168,7 +168,7 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
     this.#reader = reader;
     this.#maxLineLength = init.maxLineLength;
     this.#callerSignal = init.options.signal;
-    this.#secrets = init.request.secrets ?? [];
+    this.#secrets = secretsOf(init.request, init.options);
     this.#init = init;
     this.#opening = opening.then((transfer) => {
       this.#stats.timeToHeaders = transfer.timeToHeaders;
@@ -384,6 +384,8 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
         { cause },
       );
     }
+    // No credential leaves in an error, whichever provider or layer raised it.
+    error = redactError(error, this.#secrets);
     // Every error the stream raises carries what had arrived (empty when nothing had).
     if (error instanceof SluiceError && error.partial === undefined) {
       error.partial = this.snapshot();

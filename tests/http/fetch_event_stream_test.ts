@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { fetchEventStream } from "../../src/http/fetch_event_stream.ts";
 import type { ServerSentEvent } from "../../src/streams/server_sent_event.ts";
+import { ConnectionError } from "../../src/errors/connection_error.ts";
 import { HttpError } from "../../src/errors/http_error.ts";
 import { ParseError } from "../../src/errors/parse_error.ts";
 import { SluiceError } from "../../src/errors/sluice_error.ts";
@@ -191,7 +192,7 @@ Deno.test("a refused connection is retried, then fails without showing credentia
     maxFailures: 2,
     headers: { authorization: `Bearer ${token}` },
   })));
-  assert(error instanceof TypeError, String(error));
+  assert(error instanceof ConnectionError, String(error));
   const texts: string[] = [];
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     texts.push(e.message, e.stack ?? "");

@@ -7,6 +7,7 @@ import { openRequest } from "../../src/http/_open_request.ts";
 import { requestJson } from "../../src/http/_request_json.ts";
 import { resolveOptions } from "../../src/http/_resolve_options.ts";
 import type { RequestOptions } from "../../src/http/request_options.ts";
+import { ConnectionError } from "../../src/errors/connection_error.ts";
 import { HttpError } from "../../src/errors/http_error.ts";
 import { ParseError } from "../../src/errors/parse_error.ts";
 import { TimeoutError } from "../../src/errors/timeout_error.ts";
@@ -242,7 +243,7 @@ Deno.test("connection failures are retried, and the error never shows the API ke
     ),
   );
   assert.equal(attempts, 3);
-  assert(error instanceof TypeError, String(error));
+  assert(error instanceof ConnectionError, String(error));
   const seen: string[] = [];
   for (let e: unknown = error; e instanceof Error; e = e.cause) seen.push(e.message, e.stack ?? "");
   assert(!seen.join("\n").includes(key), seen.join("\n"));

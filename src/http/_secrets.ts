@@ -1,0 +1,101 @@
+/**
+ * Header and query names whose values are credentials: `authorization`,
+ * `proxy-authorization`, `cookie`, and anything with `key`, `token`, `secret`,
+ * `auth`, `pass`, `sig` or `credential` in it (`x-api-key`, `api-key`,
+ * `cf-access-client-secret`, `x-portkey-api-key`, `x-goog-api-key`, …).
+ */
+export const CREDENTIAL_NAME = /key|token|secret|auth|pass|sig|credential|cookie/i;
+
+function decoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+function fromBase64(value: string): string | undefined {
+  try {
+    return atob(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The credential in one header value, and its parts (`Bearer <token>`, Basic's user and password, cookies). */
+function headerSecrets(value: string, into: string[]): void {
+  into.push(value);
+  const space = value.indexOf(" ");
+  if (space !== -1) {
+    const scheme = value.slice(0, space).toLowerCase();
+    const token = value.slice(space + 1).trim();
+    into.push(token);
+    if (scheme === "basic") {
+      // The password, not the user name: "proxy" or "admin" would mangle ordinary text.
+      const pair = fromBase64(token);
+      const colon = pair?.indexOf(":") ?? -1;
+      if (pair !== undefined && colon !== -1) into.push(pair, pair.slice(colon + 1));
+    }
+  }
+  for (const cookie of value.split(";")) {
+    const equals = cookie.indexOf("=");
+    if (equals !== -1) into.push(cookie.slice(equals + 1).trim());
+  }
+}
+
+function userinfoSecrets(userinfo: string, into: string[]): void {
+  const colon = userinfo.indexOf(":");
+  const user = colon === -1 ? userinfo : userinfo.slice(0, colon);
+  const password = colon === -1 ? "" : userinfo.slice(colon + 1);
+  for (const value of [userinfo, user, password]) into.push(value, decoded(value));
+  // What a runtime sends for it (Deno turns user-info into Basic auth).
+  try {
+    into.push(btoa(`${decoded(user)}:${decoded(password)}`));
+  } catch {
+    // Not Latin-1: no runtime sends it as Basic auth either.
+  }
+}
+
+/**
+ * Every credential a request carries, so that no error repeats one: the
+ * values of credential-looking headers (see {@linkcode CREDENTIAL_NAME}; a
+ * `Bearer` or `Basic` scheme's token, and Basic's password, too), the
+ * URL's user-info, and every query value of the URL (`?api-key=…`,
+ * `?sig=…`: a query is where gateways put keys). Plus `extra`: keys a client
+ * knows of itself.
+ */
+export function requestSecrets(
+  url: string | URL,
+  headers: Headers | undefined,
+  extra: readonly string[] = [],
+): string[] {
+  const secrets = [...extra];
+  headers?.forEach((value, name) => {
+    if (CREDENTIAL_NAME.test(name)) headerSecrets(value, secrets);
+  });
+  const href = String(url);
+  // Read off the text, not a parsed URL: a malformed URL's credentials count too.
+  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(href)?.[1];
+  if (userinfo) userinfoSecrets(userinfo, secrets);
+  const query = href.indexOf("?");
+  if (query !== -1) {
+    const hash = href.indexOf("#", query);
+    const search = href.slice(query + 1, hash === -1 ? undefined : hash);
+    for (const pair of search.split("&")) {
+      const equals = pair.indexOf("=");
+      if (equals === -1) continue;
+      const raw = pair.slice(equals + 1);
+      secrets.push(raw, decoded(raw.replaceAll("+", " ")));
+    }
+  }
+  return [...new Set(secrets)];
+}
+
+/** Whether a request carries credentials that must not follow a redirect to another origin. */
+export function hasCredentials(url: string | URL, headers: Headers): boolean {
+  let found = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(String(url));
+  headers.forEach((_value, name) => {
+    if (CREDENTIAL_NAME.test(name)) found = true;
+  });
+  return found;
+}
