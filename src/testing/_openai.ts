@@ -11,12 +11,14 @@ import { type Conversation, lastPrompt, type Plan, planReply, textOf, type Turn 
 import { hash32, Random } from "./_random.ts";
 import type { JsonSchema } from "./_schema_value.ts";
 import { formatServerSentEvent } from "../streams/format_server_sent_event.ts";
+import { responses } from "./_openai_responses.ts";
 
 const JSON_TYPE = "application/json";
 const SSE_TYPE = "text/event-stream; charset=utf-8";
 const SERVER_ERROR = "The server had an error while processing your request. Sorry about that!";
 
-function headers(call: Call, contentType: string): Record<string, string> {
+/** The headers OpenAI sends with every response. */
+export function headers(call: Call, contentType: string): Record<string, string> {
   const random = requestRandom(call);
   return {
     "content-type": contentType,
@@ -37,7 +39,8 @@ function errorBody(message: string, type: string, param: string | null, code: st
   return JSON.stringify({ error: { message, type, param, code } });
 }
 
-function statusError(call: Call, status: number, retryAfter?: number): Response {
+/** An OpenAI-shaped HTTP error. */
+export function statusError(call: Call, status: number, retryAfter?: number): Response {
   let body: string;
   const model = call.model || "unknown";
   switch (status) {
@@ -94,7 +97,8 @@ function statusError(call: Call, status: number, retryAfter?: number): Response 
   return new Response(body, { status, headers: h });
 }
 
-function badRequest(call: Call, message: string, param: string | null = null): Response {
+/** An OpenAI-shaped 400. */
+export function badRequest(call: Call, message: string, param: string | null = null): Response {
   return new Response(errorBody(message, "invalid_request_error", param, null), {
     status: 400,
     headers: headers(call, JSON_TYPE),
@@ -458,6 +462,7 @@ function route(call: Call): Promise<Response> | undefined {
     );
   if (method === "POST" && path === "/v1/chat/completions") return usesModel(chat);
   if (method === "POST" && path === "/v1/completions") return usesModel(completions);
+  if (method === "POST" && path === "/v1/responses") return usesModel(responses);
   if (method === "GET" && path === "/v1/models") return Promise.resolve(models(call));
   if (method === "GET" && path.startsWith("/v1/models/")) {
     return Promise.resolve(model(call, decodeURIComponent(path.slice("/v1/models/".length))));
@@ -465,5 +470,5 @@ function route(call: Call): Promise<Response> | undefined {
   return undefined;
 }
 
-/** OpenAI's Chat Completions, legacy Completions and Models. */
+/** OpenAI's Chat Completions, legacy Completions, Responses and Models. */
 export const openai: Provider = { route, statusError, badRequest };

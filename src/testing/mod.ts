@@ -15,6 +15,12 @@
  * - OpenAI: `POST /v1/chat/completions`, `/v1/completions` (SSE with
  *   `stream: true`, `[DONE]`, the `choices: []` usage chunk with
  *   `stream_options.include_usage`, `n` > 1 interleaved), `GET /v1/models`.
+ * - OpenAI Responses: `POST /v1/responses` (typed SSE events with a
+ *   `sequence_number`, `response.created` … `response.completed`, or the
+ *   response object with `stream: false`); reasoning summaries with
+ *   `reasoning.summary` (`encrypted_content` with `include`), function calls,
+ *   a refusal for a prompt containing `[refuse]`, `response.incomplete` at
+ *   `max_output_tokens`, and `response.failed` for `error-after`.
  * - Anthropic: `POST /v1/messages` (`message_start` … `message_stop` with a
  *   `ping`; requires the `anthropic-version` header and `max_tokens`).
  * - Gemini: `POST /v1beta/models/{model}:streamGenerateContent?alt=sse` (CRLF

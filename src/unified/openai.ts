@@ -5,7 +5,9 @@ import type {
   OpenAIChatResult,
   OpenAITool,
 } from "../providers/openai/types.ts";
+import type { OpenAIResponsesRequest } from "../providers/openai/responses_types.ts";
 import type { RequestOptions } from "../http/request_options.ts";
+import { responsesAdapter } from "./_openai_responses.ts";
 import {
   type AdapterStep,
   createModel,
@@ -29,6 +31,24 @@ export interface OpenAIProviderOptions extends OpenAIOptions {
    * @default {"max_completion_tokens"}
    */
   maxTokensField?: "max_completion_tokens" | "max_tokens";
+  /**
+   * The API the calls go to: Chat Completions (`/chat/completions`), or the
+   * Responses API (`/responses`), where a tool loop sends
+   * `function_call_output` items and carries each step's output items —
+   * reasoning included — into the next step. With the Responses API,
+   * `maxTokens` is sent as `max_output_tokens`, and `topK`,
+   * `frequencyPenalty`, `presencePenalty`, `stop` and `seed` are warnings.
+   *
+   * @default {"chat"}
+   */
+  api?: "chat" | "responses";
+  /**
+   * Fields sent with every Responses API request (`api: "responses"`), such
+   * as `reasoning`, `store` or `include`. With `store: false`,
+   * `"reasoning.encrypted_content"` is added to `include`, so that the
+   * reasoning carried into the next step of a tool loop is complete.
+   */
+  responses?: Partial<OpenAIResponsesRequest>;
 }
 
 function build(modelId: string, call: ModelCall, maxTokensField: string): {
@@ -133,8 +153,17 @@ function build(modelId: string, call: ModelCall, maxTokensField: string): {
  * ```
  */
 export function openai(modelId: string, options: OpenAIProviderOptions = {}): LanguageModel {
-  const { client: given, maxTokensField = "max_completion_tokens", ...clientOptions } = options;
+  const {
+    client: given,
+    maxTokensField = "max_completion_tokens",
+    api = "chat",
+    responses = {},
+    ...clientOptions
+  } = options;
   const client = given ?? new OpenAI(clientOptions);
+  if (api === "responses") {
+    return createModel("openai", modelId, responsesAdapter(modelId, client, responses));
+  }
   const adapter: ModelAdapter = {
     build: (call) => build(modelId, call, maxTokensField),
     start(call: ModelCall, requestOptions: RequestOptions): AdapterStep {

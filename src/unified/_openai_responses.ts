@@ -1,0 +1,177 @@
+import type { OpenAI } from "../providers/openai/openai.ts";
+import type {
+  OpenAIResponsesFunctionTool,
+  OpenAIResponsesInputItem,
+  OpenAIResponsesOutputItem,
+  OpenAIResponsesRequest,
+  OpenAIResponsesResult,
+} from "../providers/openai/responses_types.ts";
+import type { RequestOptions } from "../http/request_options.ts";
+import {
+  type AdapterStep,
+  type ModelAdapter,
+  type ModelCall,
+  resultText,
+  stepEnd,
+  unsupported,
+} from "./_adapter.ts";
+import type { CallWarning } from "./types.ts";
+
+/** How many steps' output items a model keeps to send back with their tool calls. */
+const KEPT_STEPS = 256;
+
+/**
+ * The output items of recent steps that called tools, by call id: the next
+ * step sends them back as they came (reasoning items with their
+ * `encrypted_content` included), followed by the `function_call_output`s.
+ */
+class StepItems {
+  #byCallId = new Map<string, OpenAIResponsesOutputItem[]>();
+
+  remember(result: OpenAIResponsesResult): void {
+    if (result.toolCalls.length === 0) return;
+    const items = result.output.map((item) => ({ ...item }));
+    for (const call of result.toolCalls) this.#byCallId.set(call.id, items);
+    while (this.#byCallId.size > KEPT_STEPS * 4) {
+      const oldest = this.#byCallId.keys().next().value as string;
+      this.#byCallId.delete(oldest);
+    }
+  }
+
+  /** The items of the step that made these calls, when they are all from one step. */
+  itemsOf(callIds: readonly string[]): OpenAIResponsesOutputItem[] | undefined {
+    const first = callIds[0];
+    if (first === undefined) return undefined;
+    const items = this.#byCallId.get(first);
+    if (items === undefined) return undefined;
+    return callIds.every((id) => this.#byCallId.get(id) === items) ? items : undefined;
+  }
+}
+
+function build(
+  modelId: string,
+  call: ModelCall,
+  extra: Partial<OpenAIResponsesRequest>,
+  steps: StepItems,
+): { body: Record<string, unknown>; warnings: CallWarning[] } {
+  const warnings: CallWarning[] = [];
+  const input: OpenAIResponsesInputItem[] = [];
+  for (const message of call.messages) {
+    switch (message.role) {
+      case "system":
+      case "user":
+        input.push({ role: message.role, content: message.content });
+        break;
+      case "assistant": {
+        const calls = message.toolCalls ?? [];
+        const items = steps.itemsOf(calls.map((c) => c.id));
+        if (items !== undefined) {
+          // The step's own items, reasoning included, as the server sent them.
+          for (const item of items) input.push({ ...item });
+          break;
+        }
+        if (message.content) input.push({ role: "assistant", content: message.content });
+        for (const c of calls) {
+          input.push({
+            type: "function_call",
+            call_id: c.id,
+            name: c.name,
+            arguments: resultText(c.arguments),
+          });
+        }
+        break;
+      }
+      case "tool":
+        input.push({
+          type: "function_call_output",
+          call_id: message.id,
+          output: resultText(message.result),
+        });
+        break;
+    }
+  }
+  const s = call.settings;
+  const body: Record<string, unknown> = { ...extra, model: modelId, input };
+  if (call.system) body.instructions = call.system;
+  if (extra.store === false) {
+    // Reasoning carried into the next step needs its encrypted content when nothing is stored.
+    const include = new Set(extra.include ?? []);
+    include.add("reasoning.encrypted_content");
+    body.include = [...include];
+  }
+  if (s.maxTokens !== undefined) body.max_output_tokens = s.maxTokens;
+  if (s.temperature !== undefined) body.temperature = s.temperature;
+  if (s.topP !== undefined) body.top_p = s.topP;
+  for (const setting of ["topK", "frequencyPenalty", "presencePenalty", "stop", "seed"] as const) {
+    if (s[setting] !== undefined) {
+      warnings.push(unsupported(setting, `OpenAI's Responses API has no ${setting} setting`));
+    }
+  }
+  if (call.tools) {
+    const tools: OpenAIResponsesFunctionTool[] = Object.entries(call.tools).map(([name, tool]) => {
+      const fn: OpenAIResponsesFunctionTool = {
+        type: "function",
+        name,
+        parameters: tool.parameters as Record<string, unknown>,
+        strict: false,
+      };
+      if (tool.description !== undefined) fn.description = tool.description;
+      return fn;
+    });
+    if (tools.length > 0) body.tools = [...(extra.tools ?? []), ...tools];
+  }
+  const choice = call.toolChoice;
+  if (choice !== undefined && call.tools) {
+    body.tool_choice = typeof choice === "string"
+      ? choice
+      : { type: "function", name: choice.name };
+  }
+  if (call.object) {
+    const format: Record<string, unknown> = {
+      type: "json_schema",
+      name: call.object.name,
+      schema: call.object.schema,
+      strict: false,
+    };
+    if (call.object.description !== undefined) format.description = call.object.description;
+    body.text = { ...extra.text, format };
+  }
+  return { body, warnings };
+}
+
+/** The unified adapter of a model behind the Responses API. */
+export function responsesAdapter(
+  modelId: string,
+  client: OpenAI,
+  extra: Partial<OpenAIResponsesRequest>,
+): ModelAdapter {
+  const steps = new StepItems();
+  return {
+    build: (call) => build(modelId, call, extra, steps),
+    start(call: ModelCall, requestOptions: RequestOptions): AdapterStep {
+      const { body, warnings } = build(modelId, call, extra, steps);
+      const stream = client.responses(
+        body as unknown as OpenAIResponsesRequest & { stream?: true },
+        requestOptions,
+      );
+      return {
+        stream,
+        warnings,
+        end(value) {
+          const result = value as OpenAIResponsesResult;
+          steps.remember(result);
+          return stepEnd(result, result.id, result.model, {
+            openai: {
+              api: "responses",
+              responseId: result.id,
+              status: result.status,
+              refusal: result.refusal,
+              output: result.output,
+              rawUsage: result.rawUsage,
+            },
+          });
+        },
+      };
+    },
+  };
+}
