@@ -118,6 +118,7 @@ const MODEL_PATHS: ReadonlySet<string> = new Set([
   "/v1/chat/completions",
   "/v1/completions",
   "/v1/messages",
+  "/v1/responses",
 ]);
 
 /** A model name with Ollama's default tag: `llama3.2` and `llama3.2:latest` are one model. */
