@@ -111,7 +111,7 @@ export function adapterOf(model: LanguageModel): ModelAdapter {
   const adapter = model && adapters.get(model);
   if (!adapter) {
     throw new TypeError(
-      "The model must come from ollama(), openai() or anthropic(): received " +
+      "The model must come from ollama(), openai(), anthropic() or gemini(): received " +
         (model === null || typeof model !== "object" ? String(model) : "another object"),
     );
   }

@@ -1,6 +1,6 @@
 /**
  * One API over every provider: `streamText`, `generateText` and
- * `streamObject` take a model from `ollama()`, `openai()` or `anthropic()`
+ * `streamObject` take a model from `ollama()`, `openai()`, `anthropic()` or `gemini()`
  * and the same options, map each option onto the provider's own request
  * field (reporting what a provider cannot honour in `warnings`), and give
  * back the same normalized stream parts and result whichever provider
@@ -31,6 +31,7 @@ export {
   ANTHROPIC_DEFAULT_MAX_TOKENS,
   type AnthropicProviderOptions,
 } from "./anthropic.ts";
+export { gemini, type GeminiProviderOptions, toGeminiSchema } from "./gemini.ts";
 export { streamText, UnifiedStream } from "./stream_text.ts";
 export { generateText } from "./generate_text.ts";
 export type {

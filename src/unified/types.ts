@@ -15,16 +15,16 @@ import type {
 } from "../shared/types.ts";
 
 /** The providers a {@linkcode LanguageModel} can talk to. */
-export type ProviderId = "ollama" | "openai" | "anthropic";
+export type ProviderId = "ollama" | "openai" | "anthropic" | "gemini";
 
 /**
- * A model of one provider, made by `ollama()`, `openai()` or `anthropic()`:
+ * A model of one provider, made by `ollama()`, `openai()`, `anthropic()` or `gemini()`:
  * what `streamText` and `generateText` take as `model`. It carries the
  * provider's client and knows how to map the unified options onto the
  * provider's request.
  */
 export interface LanguageModel {
-  /** The provider: `"ollama"`, `"openai"` or `"anthropic"`. */
+  /** The provider: `"ollama"`, `"openai"`, `"anthropic"` or `"gemini"`. */
   readonly provider: ProviderId;
   /** The model name sent to the provider (`"llama3.2"`, `"gpt-4o-mini"`, …). */
   readonly modelId: string;

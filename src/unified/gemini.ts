@@ -1,0 +1,274 @@
+import { Gemini, type GeminiOptions } from "../providers/gemini/gemini.ts";
+import type { GeminiResult } from "../providers/gemini/gemini_result.ts";
+import type {
+  GeminiContent,
+  GeminiGenerateContentRequest,
+  GeminiGenerationConfig,
+  GeminiPart,
+  GeminiSafetySetting,
+  GeminiSchema,
+  GeminiThinkingConfig,
+  GeminiTool,
+} from "../providers/gemini/types.ts";
+import type { RequestOptions } from "../http/request_options.ts";
+import {
+  type AdapterStep,
+  createModel,
+  type ModelAdapter,
+  type ModelCall,
+  resultText,
+  stepEnd,
+  systemText,
+} from "./_adapter.ts";
+import type { CallWarning, LanguageModel } from "./types.ts";
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Options of {@linkcode gemini}: a client's options, or a client to reuse, and Gemini's own settings. */
+export interface GeminiProviderOptions extends GeminiOptions {
+  /** An existing client to send the requests with (its options apply; the client options here are ignored). */
+  client?: Gemini;
+  /** Thinking: `{ includeThoughts: true }` streams thought summaries as reasoning; a budget. */
+  thinkingConfig?: GeminiThinkingConfig;
+  /** Safety thresholds sent with every call. */
+  safetySettings?: GeminiSafetySetting[];
+}
+
+/** JSON Schema keywords Gemini's OpenAPI-subset schema does not take. */
+const DROPPED = new Set(["$schema", "$id", "additionalProperties", "$defs", "definitions"]);
+
+/**
+ * A JSON Schema in the OpenAPI 3.0 subset Gemini's `parameters` and
+ * `responseSchema` take: `["string", "null"]` becomes `nullable`, `const`
+ * becomes a one-value `enum`, and keywords Gemini rejects are dropped.
+ */
+export function toGeminiSchema(schema: unknown): GeminiSchema {
+  if (!isObject(schema)) return {};
+  const out: GeminiSchema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (DROPPED.has(key)) continue;
+    if (key === "type" && Array.isArray(value)) {
+      const types = value.filter((type) => type !== "null");
+      if (types.length !== value.length) out.nullable = true;
+      if (types[0] !== undefined) out.type = String(types[0]);
+    } else if (key === "const") {
+      out.enum = [value];
+    } else if (key === "properties" && isObject(value)) {
+      const properties: Record<string, GeminiSchema> = {};
+      for (const [name, inner] of Object.entries(value)) properties[name] = toGeminiSchema(inner);
+      out.properties = properties;
+    } else if (key === "items") {
+      out.items = toGeminiSchema(value);
+    } else if ((key === "anyOf" || key === "oneOf" || key === "allOf") && Array.isArray(value)) {
+      out[key === "oneOf" ? "anyOf" : key] = value.map(toGeminiSchema);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/** What a model turn with tool calls was, as Gemini sent it: replayed with its signatures. */
+interface Remembered {
+  content: GeminiContent;
+  /** The call ids Gemini sent (the others were made up, and are not sent back). */
+  serverIds: ReadonlySet<string>;
+}
+
+/** How many tool calls' turns a model remembers (the oldest are forgotten first). */
+const MEMORY = 1024;
+
+function build(
+  modelId: string,
+  call: ModelCall,
+  options: GeminiProviderOptions,
+  memory: Map<string, Remembered>,
+): { body: Record<string, unknown>; warnings: CallWarning[] } {
+  const warnings: CallWarning[] = [];
+  const contents: GeminiContent[] = [];
+  const add = (role: "user" | "model", parts: GeminiPart[]) => {
+    if (parts.length === 0) return;
+    const last = contents[contents.length - 1];
+    if (last?.role === role) last.parts.push(...parts);
+    else contents.push({ role, parts: [...parts] });
+  };
+  const serverId = (id: string) => memory.get(id)?.serverIds.has(id) === true;
+  for (const message of call.messages) {
+    switch (message.role) {
+      case "system":
+        break; // Joined into systemInstruction.
+      case "user":
+        add("user", [{ text: message.content }]);
+        break;
+      case "assistant": {
+        const calls = message.toolCalls ?? [];
+        const remembered = calls.length > 0 ? memory.get(calls[0]!.id) : undefined;
+        if (remembered !== undefined) {
+          // The turn as Gemini sent it: thought signatures go back unchanged.
+          add("model", remembered.content.parts.map((part) => ({ ...part })));
+          break;
+        }
+        const parts: GeminiPart[] = [];
+        if (message.content) parts.push({ text: message.content });
+        for (const toolCall of calls) {
+          const functionCall: GeminiPart["functionCall"] = {
+            name: toolCall.name,
+            // Arguments that were not an object (sent back as an error result) go as {}.
+            args: isObject(toolCall.arguments) ? toolCall.arguments : {},
+          };
+          if (serverId(toolCall.id)) functionCall.id = toolCall.id;
+          parts.push({ functionCall });
+        }
+        add("model", parts);
+        break;
+      }
+      case "tool": {
+        const functionResponse: GeminiPart["functionResponse"] = {
+          name: message.name,
+          response: message.isError
+            ? { error: resultText(message.result) }
+            : { result: message.result },
+        };
+        if (serverId(message.id)) functionResponse.id = message.id;
+        add("user", [{ functionResponse }]);
+        break;
+      }
+    }
+  }
+  const body: Omit<GeminiGenerateContentRequest, "model"> = { contents };
+  const system = systemText(call);
+  if (system !== undefined) body.systemInstruction = { parts: [{ text: system }] };
+  const s = call.settings;
+  const config: GeminiGenerationConfig = {};
+  if (s.maxTokens !== undefined) config.maxOutputTokens = s.maxTokens;
+  if (s.temperature !== undefined) config.temperature = s.temperature;
+  if (s.topP !== undefined) config.topP = s.topP;
+  if (s.topK !== undefined) config.topK = s.topK;
+  if (s.stop !== undefined) config.stopSequences = s.stop;
+  if (s.frequencyPenalty !== undefined) config.frequencyPenalty = s.frequencyPenalty;
+  if (s.presencePenalty !== undefined) config.presencePenalty = s.presencePenalty;
+  if (s.seed !== undefined) config.seed = s.seed;
+  if (options.thinkingConfig !== undefined) config.thinkingConfig = options.thinkingConfig;
+  if (call.object) {
+    config.responseMimeType = "application/json";
+    config.responseSchema = toGeminiSchema(call.object.schema);
+  }
+  if (Object.keys(config).length > 0) body.generationConfig = config;
+  const declarations = Object.entries(call.tools ?? {}).map(([name, tool]) => {
+    const declaration: NonNullable<GeminiTool["functionDeclarations"]>[number] = {
+      name,
+      parameters: toGeminiSchema(tool.parameters),
+    };
+    if (tool.description !== undefined) declaration.description = tool.description;
+    return declaration;
+  });
+  if (declarations.length > 0) {
+    body.tools = [{ functionDeclarations: declarations }];
+    const choice = call.toolChoice;
+    if (choice !== undefined) {
+      body.toolConfig = {
+        functionCallingConfig: typeof choice !== "string"
+          ? { mode: "ANY", allowedFunctionNames: [choice.name] }
+          : { mode: choice === "required" ? "ANY" : choice === "none" ? "NONE" : "AUTO" },
+      };
+    }
+  }
+  if (options.safetySettings !== undefined) body.safetySettings = options.safetySettings;
+  return { body: { model: modelId, ...body }, warnings };
+}
+
+/**
+ * A model behind Google's Gemini API, for `streamText`, `generateText` and
+ * `streamObject`. `system` becomes `systemInstruction`, the settings go into
+ * `generationConfig` (`maxTokens` → `maxOutputTokens`, `stop` →
+ * `stopSequences`; Gemini takes them all), tools become
+ * `functionDeclarations` and `toolChoice` a `functionCallingConfig` mode.
+ * `streamObject` asks for `responseMimeType: "application/json"` with the
+ * schema as `responseSchema` (JSON Schema mapped onto Gemini's subset by
+ * {@linkcode toGeminiSchema}).
+ *
+ * In a tool loop, the model's turn goes back exactly as Gemini sent it,
+ * thought signatures included (the model remembers the turns of the tool
+ * calls it made, by call id), and each result as a `functionResponse`
+ * (`{ result }`, or `{ error }` for an error result) with the call's id when
+ * Gemini gave one.
+ *
+ * @example Run a tool loop (here against the mock server)
+ * ```ts
+ * import { gemini, streamText } from "@sluice/sluice/unified";
+ * import { createMockServer } from "@sluice/sluice/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const model = gemini("gemini-2.5-flash", { fetch: createMockServer().fetch });
+ * const result = await streamText({
+ *   model,
+ *   prompt: "Weather in Lisbon?",
+ *   tools: {
+ *     get_weather: {
+ *       parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+ *       execute: (args) => ({ ...(args as { city: string }), celsius: 21 }),
+ *     },
+ *   },
+ *   maxSteps: 2,
+ * }).result();
+ * assert.equal(result.steps.length, 2);
+ * assert.equal(result.steps[0]?.finishReason, "tool-calls");
+ * assert.equal(result.finishReason, "stop");
+ * ```
+ */
+export function gemini(modelId: string, options: GeminiProviderOptions = {}): LanguageModel {
+  const { client: given, thinkingConfig, safetySettings, ...clientOptions } = options;
+  const settings: GeminiProviderOptions = {};
+  if (thinkingConfig !== undefined) settings.thinkingConfig = thinkingConfig;
+  if (safetySettings !== undefined) settings.safetySettings = safetySettings;
+  const client = given ?? new Gemini(clientOptions);
+  const memory = new Map<string, Remembered>();
+  const remember = (result: GeminiResult) => {
+    const calls = result.content.parts.filter((part) => part.functionCall !== undefined);
+    const serverIds = new Set<string>();
+    result.toolCalls.forEach((toolCall, i) => {
+      if (calls[i]?.functionCall?.id === toolCall.id) serverIds.add(toolCall.id);
+    });
+    const turn: Remembered = { content: result.content, serverIds };
+    for (const toolCall of result.toolCalls) {
+      memory.delete(toolCall.id);
+      memory.set(toolCall.id, turn);
+    }
+    for (const oldest of memory.keys()) {
+      if (memory.size <= MEMORY) break;
+      memory.delete(oldest);
+    }
+  };
+  const adapter: ModelAdapter = {
+    build: (call) => build(modelId, call, settings, memory),
+    start(call: ModelCall, requestOptions: RequestOptions): AdapterStep {
+      const { body, warnings } = build(modelId, call, settings, memory);
+      const stream = client.generateContent(
+        body as unknown as GeminiGenerateContentRequest & { stream?: true },
+        requestOptions,
+      );
+      return {
+        stream,
+        warnings,
+        end(value) {
+          const result = value as GeminiResult;
+          if (result.toolCalls.length > 0) remember(result);
+          const candidate = result.candidates[0];
+          return stepEnd(result, result.id, result.model, {
+            gemini: {
+              content: result.content,
+              promptFeedback: result.promptFeedback,
+              safetyRatings: candidate?.safetyRatings,
+              citationMetadata: candidate?.citationMetadata,
+              groundingMetadata: candidate?.groundingMetadata,
+              usageMetadata: result.usage.raw,
+            },
+          });
+        },
+      };
+    },
+  };
+  return createModel("gemini", modelId, adapter);
+}
