@@ -45,6 +45,17 @@ import {
 } from "./_helpers.ts";
 import { fixtureFiles } from "./fixture_cases.ts";
 import { assertPartsAgree, collectParts } from "../_parts.ts";
+import type {
+  OpenAIResponsesResult,
+  OpenAIResponsesStream,
+} from "../../src/providers/openai/mod.ts";
+import { openai, streamText } from "../../src/unified/mod.ts";
+import { createMockServer } from "../../src/testing/mod.ts";
+import {
+  RESPONSES_TRANSCRIPTS,
+  responsesFile,
+  type ResponsesTranscript,
+} from "../testdata/openai-responses/transcripts.ts";
 
 // --- the manifest ----------------------------------------------------------------
 
@@ -829,4 +840,162 @@ test('toResponse({ format: "sse" }) of an Ollama stream decodes to the lines the
     "the chunks, as sent",
   );
   checkResult(fixture, await stream.result());
+});
+
+// --- the Responses API (issue 16) ------------------------------------------------------------
+
+/** A Responses API call of a transcript under `tests/testdata/openai-responses/`. */
+function responsesCall(
+  ctx: TestContext,
+  file: string,
+  scenario: Scenario,
+  options: RequestOptions = {},
+): OpenAIResponsesStream {
+  const client = new OpenAI({ ...defaults, baseURL: ctx.url("openai/v1"), apiKey: API_KEY });
+  return client.responses(
+    { model: "gpt-5", input: "Tell me a story" },
+    { ...options, headers: scenarioHeaders(file, scenario) },
+  );
+}
+
+/** Fails unless a Responses result is what the transcript says. */
+function checkResponsesResult(
+  result: OpenAIResponsesResult,
+  transcript: ResponsesTranscript,
+): void {
+  const expect = transcript.expect;
+  assertEquals(result.text, expect.text, "text");
+  assertEquals(result.reasoning, expect.reasoning, "reasoning");
+  assertEquals(
+    result.toolCalls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args })),
+    expect.toolCalls,
+    "toolCalls",
+  );
+  assertEquals(result.finishReason, expect.finishReason, "finishReason");
+  assertEquals(result.rawFinishReason, expect.rawFinishReason, "rawFinishReason");
+  assertEquals(result.usage as unknown, expect.usage, "usage");
+  assertEquals(result.output as unknown, expect.output, "output");
+  assertEquals(result.refusal, expect.refusal ?? "", "refusal");
+  assertEquals(result.id, expect.id, "id");
+  assertEquals(result.done, expect.done, "done");
+}
+
+for (const transcript of RESPONSES_TRANSCRIPTS) {
+  const file = responsesFile(transcript);
+  test(`OpenAI client responses() reconstructs ${file} served as the Responses endpoint`, async (ctx) => {
+    const id = ctx.id("responses");
+    const stream = responsesCall(ctx, file, { id });
+    let chunks = 0;
+    let result: OpenAIResponsesResult;
+    if (transcript.error === undefined) {
+      for await (const _chunk of stream) chunks++;
+      assertEquals(chunks, transcript.events.length, "one chunk per event");
+      result = await stream.result();
+      assertEquals(await observed(ctx.baseUrl, id), "completed", "server's view of the request");
+    } else {
+      const error = await assertRejects(
+        (async () => {
+          for await (const _chunk of stream) chunks++;
+        })(),
+        "iterating a stream that fails",
+      );
+      assertErrorLike(error, transcript.error.name);
+      assert(transcript.error.message.test(error.message), `message: ${error.message}`);
+      if (transcript.error.type !== undefined) {
+        assertEquals((error as { type?: string }).type, transcript.error.type, "type");
+      }
+      const partial = (error as { partial?: OpenAIResponsesResult }).partial;
+      assert(partial !== undefined, "the error carries the partial result");
+      result = partial;
+    }
+    checkResponsesResult(result, transcript);
+    const request = (await observation(ctx.baseUrl, id, 0)).request;
+    assertEquals(request?.path, "/openai/v1/responses", "path");
+    assertEquals((request?.body as Json).stream, true, "the body asks for a stream");
+    assertEquals(request?.headers.authorization, `Bearer ${API_KEY}`, "authorization");
+    assertEquals(request?.headers.accept, "text/event-stream", "accept");
+
+    // Once more, read as the normalized parts: they agree with the result (or the partial).
+    const replay = responsesCall(ctx, file, {});
+    const { parts, error } = await collectParts(replay);
+    if (transcript.error === undefined) {
+      assertEquals(error, undefined, "the parts' error");
+      assertPartsAgree(parts, await replay.result(), file);
+    } else {
+      assertErrorLike(error, transcript.error.name);
+      const partial = (error as { partial?: StreamResult }).partial;
+      assert(partial !== undefined, "the error carries the partial result");
+      assertPartsAgree(parts, partial, file, { partial: true });
+    }
+  });
+}
+
+const RESPONSES_TEXT = RESPONSES_TRANSCRIPTS[0]!;
+
+test("a break out of for await over an OpenAI responses() stream closes the HTTP request", async (ctx) => {
+  const id = ctx.id("responses-break");
+  const stream = responsesCall(ctx, responsesFile(RESPONSES_TEXT), { id, stallAfter: 6 });
+  let seen = 0;
+  for await (const _chunk of stream) {
+    if (++seen === 2) break;
+  }
+  await assertServerSawClose(ctx.baseUrl, id);
+  assertErrorLike(await assertRejects(stream.result(), "result() after the break"), "AbortError");
+});
+
+test("an OpenAI responses() stream cut off before its terminal event rejects with IncompleteStreamError and the partial answer", async (ctx) => {
+  const stream = responsesCall(ctx, responsesFile(RESPONSES_TEXT), { endAfter: 5 });
+  const error = await assertRejects(stream.result(), "result() of a cut-off stream");
+  assertErrorLike(error, "IncompleteStreamError");
+  const partial = (error as { partial?: OpenAIResponsesResult }).partial;
+  assertEquals(partial?.text, "Under the soft glow", "partial text");
+  assertEquals(partial?.id, RESPONSES_TEXT.expect.id, "partial id");
+});
+
+test('toResponse({ format: "sse" }) of an OpenAI responses() stream re-emits the Responses framing', async (ctx) => {
+  const transcript = RESPONSES_TRANSCRIPTS[2]!;
+  const stream = responsesCall(ctx, responsesFile(transcript), {});
+  const response = stream.toResponse({ format: "sse" });
+  assert(response.body !== null, "a body");
+  const [mine, theirs] = response.body.tee();
+  const events = await readAll(decodeServerSentEvents(mine));
+  assertEquals(
+    events.map((event) => event.event),
+    transcript.events.map((event) => event.type as string),
+    "event names",
+  );
+  const again = new OpenAI({ ...defaults, fetch: () => Promise.resolve(new Response(theirs)) })
+    .responses({ model: "gpt-5", input: "x" });
+  checkResponsesResult(await again.result(), transcript);
+});
+
+test("streamText runs a two-step tool loop through the Responses API of the mock server", async () => {
+  const server = createMockServer();
+  const model = openai("gpt-4.1-mini", {
+    fetch: server.fetch,
+    baseURL: "http://mock/v1",
+    api: "responses",
+    responses: { store: false, reasoning: { effort: "low", summary: "auto" } },
+  });
+  const result = await streamText({
+    model,
+    prompt: "Weather in Paris?",
+    maxSteps: 3,
+    tools: {
+      weather: {
+        parameters: { type: "object", properties: { city: { type: "string" } } },
+        execute: (args: unknown) => ({ ...(args as Json), sky: "sunny" }),
+      },
+    },
+  }).result();
+  assertEquals(result.steps.length, 2, "steps");
+  assertEquals(result.steps[0]!.finishReason, "tool-calls", "the first step's finish");
+  assertEquals(result.finishReason, "stop", "finish");
+  const input = (server.requests[1]!.body as Json).input as Json[];
+  assertEquals(
+    input.map((item) => item.type ?? item.role),
+    ["user", "reasoning", "function_call", "function_call_output"],
+    "the second request's input",
+  );
+  assert(typeof input[1]!.encrypted_content === "string", "the reasoning's encrypted content");
 });

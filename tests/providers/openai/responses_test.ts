@@ -13,6 +13,7 @@ import { chunkings, fakeFetch } from "../anthropic/_helpers.ts";
 import {
   RESPONSES_TRANSCRIPTS,
   responsesBody,
+  responsesFile,
   type ResponsesTranscript,
 } from "../../testdata/openai-responses/transcripts.ts";
 
@@ -333,4 +334,12 @@ Deno.test("toResponse() of a responses() stream re-emits the Responses framing",
   // And it reads back through a client as the same answer.
   const again = await client([new TextEncoder().encode(text)]).responses(REQUEST).result();
   assertResult(again, transcript, "read back");
+});
+
+Deno.test("the Responses transcript files are the transcripts' events", async () => {
+  for (const transcript of RESPONSES_TRANSCRIPTS) {
+    const url = new URL(`../../testdata/${responsesFile(transcript)}`, import.meta.url);
+    const text = await (await fetch(url)).text();
+    assert.equal(text, responsesBody(transcript.events), responsesFile(transcript));
+  }
 });

@@ -63,6 +63,11 @@ const SHARED_USAGE = {
   reasoningTokens: 64,
 };
 
+/** The transcript's file under `tests/testdata/` (its events as {@linkcode responsesBody} writes them). */
+export function responsesFile(transcript: ResponsesTranscript): string {
+  return `openai-responses/${transcript.name.replace(/[^a-z0-9]+/gi, "-").replace(/-+$/, "").toLowerCase()}.sse`;
+}
+
 /** The SSE body of events: `event: <type>`, the data with a `sequence_number` from `start`. */
 export function responsesBody(events: readonly Json[], start = 0): string {
   return events.map((event, i) =>
