@@ -32,6 +32,7 @@ import "./streams_cases.ts";
 import "./fixture_cases.ts";
 import "./cancel_cases.ts";
 import "./provider_cases.ts";
+import "./gemini_cases.ts";
 
 export {
   type Failure,

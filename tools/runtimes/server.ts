@@ -22,7 +22,8 @@ import { seededRandom as random } from "../../tests/_seeded_random.ts";
  *   `timeout` (at most 5000 ms).
  * - `GET /error/<status>`: that status with an Ollama-style JSON error body.
  * - `POST /ollama/api/<endpoint>`, `POST /openai/v1/<endpoint>`,
- *   `POST /anthropic/v1/<endpoint>`: a provider's API, emulated from a
+ *   `POST /anthropic/v1/<endpoint>`, `POST /gemini/v1beta/models/<model>:<method>`:
+ *   a provider's API, emulated from a
  *   transcript (see `scenarioNames` for the `x-sluice-*` request
  *   headers that pick the transcript and what to do with it). The request
  *   (method, path, JSON body, a few headers) is recorded under its id, and
@@ -115,11 +116,12 @@ function streamType(format: string): string {
 }
 
 /** Which API a provider route emulates, by path prefix. */
-type Api = "ollama" | "openai" | "anthropic";
+type Api = "ollama" | "openai" | "anthropic" | "gemini";
 const providerPrefixes: readonly [string, Api][] = [
   ["/ollama/api/", "ollama"],
   ["/openai/v1/", "openai"],
   ["/anthropic/v1/", "anthropic"],
+  ["/gemini/v1beta/", "gemini"],
 ];
 
 /** The transcript a provider endpoint serves when the request does not name one. */
@@ -175,9 +177,13 @@ const recordedHeaders = [
   "authorization",
   "x-api-key",
   "anthropic-version",
+  "x-goog-api-key",
 ];
 
 function errorMessage(api: Api, status: number, model: string): string {
+  if (status === 404 && api === "gemini") {
+    return `models/${model} is not found for API version v1beta, or is not supported for generateContent.`;
+  }
   if (status === 404) {
     if (api === "openai") {
       return `The model '${model}' does not exist or you do not have access to it.`;
@@ -193,6 +199,13 @@ function errorMessage(api: Api, status: number, model: string): string {
 function errorBody(api: Api, status: number, model: string): unknown {
   const message = errorMessage(api, status, model);
   if (api === "ollama") return { error: message };
+  if (api === "gemini") {
+    const name = ({ 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 503: "UNAVAILABLE" } as Record<
+      number,
+      string
+    >)[status] ?? "INTERNAL";
+    return { error: { code: status, message, status: name } };
+  }
   if (api === "openai") {
     const [type, code] = status === 404
       ? ["invalid_request_error", "model_not_found"]
@@ -209,9 +222,9 @@ function errorBody(api: Api, status: number, model: string): unknown {
   return { type: "error", error: { type, message } };
 }
 
-/** The frames of a transcript: NDJSON lines or SSE events, each with its line end(s). */
+/** The frames of a transcript: NDJSON lines or SSE events (LF or CRLF), each with its line end(s). */
 function framesOf(text: string, sse: boolean): string[] {
-  return text.split(sse ? /(?<=\n\n)/ : /(?<=\n)/).filter((frame) => frame !== "");
+  return text.split(sse ? /(?<=\r?\n\r?\n)/ : /(?<=\n)/).filter((frame) => frame !== "");
 }
 
 /** Resolves once `signal` aborts. */
@@ -399,7 +412,9 @@ export function startServer(
         headers,
       });
     }
-    const model = (body as { model?: unknown } | undefined)?.model;
+    // Gemini names the model in the path (`…/models/<model>:<method>`).
+    const model = (body as { model?: unknown } | undefined)?.model ??
+      url.pathname.match(/\/models\/([^/:]+):/)?.[1];
     const failFirst = Number(scenario["fail-first"] ?? 0);
     const status = Number(scenario.status ?? 0) ||
       (attempt === 1 ? failFirst : 0);
