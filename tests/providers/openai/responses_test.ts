@@ -343,3 +343,40 @@ Deno.test("the Responses transcript files are the transcripts' events", async ()
     assert.equal(text, responsesBody(transcript.events), responsesFile(transcript));
   }
 });
+
+Deno.test("responses() retries a 200 whose first event is a server error, like a 5xx", async () => {
+  const transcript = RESPONSES_TRANSCRIPTS[0]!;
+  const bodies = [
+    responsesBody([{ type: "error", code: "server_error", message: "Try again", param: null }]),
+    responsesBody(transcript.events),
+  ];
+  let calls = 0;
+  const openai = new OpenAI({
+    retryDelay: 1,
+    fetch: () => Promise.resolve(new Response(bodies[calls++])),
+  });
+  const result = await openai.responses(REQUEST).result();
+  assert.equal(calls, 2);
+  assertResult(result, transcript, "after a retry");
+});
+
+Deno.test("responses() keeps the content_filters Azure adds to the response object", async () => {
+  const transcript = RESPONSES_TRANSCRIPTS[0]!;
+  const events = transcript.events.map((event) =>
+    event.type === "response.completed"
+      ? {
+        ...event,
+        response: {
+          ...(event.response as Record<string, unknown>),
+          content_filters: [{ blocked: false, source_type: "completion" }],
+        },
+      }
+      : event
+  );
+  const result = await client([new TextEncoder().encode(responsesBody(events))])
+    .responses(REQUEST).result();
+  assert.deepEqual(result.response?.content_filters, [{
+    blocked: false,
+    source_type: "completion",
+  }]);
+});
