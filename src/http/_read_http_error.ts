@@ -46,7 +46,9 @@ function asString(value: unknown): string | undefined {
 /**
  * Extracts a provider's message and type from an error body: Ollama
  * `{"error": "…"}`, OpenAI `{"error": {"message", "type", "code"}}`, Anthropic
- * `{"type": "error", "error": {"type", "message"}}`, or a flat
+ * `{"type": "error", "error": {"type", "message"}}`, Google
+ * `{"error": {"code", "message", "status"}}` (the type is the `status`,
+ * e.g. `RESOURCE_EXHAUSTED`), or a flat
  * `{"message": "…"}` (older vLLM and others).
  */
 export function extractProviderError(
@@ -60,7 +62,8 @@ export function extractProviderError(
     const inner = error as Record<string, unknown>;
     return {
       message: asString(inner.message),
-      type: asString(inner.type) ?? asString(inner.code),
+      type: asString(inner.type) ??
+        (typeof inner.status === "string" ? inner.status : undefined) ?? asString(inner.code),
     };
   }
   return {

@@ -201,6 +201,7 @@ Deno.test("an HTTP error from Gemini is an HttpError with the provider's message
     assert.ok(error.message.startsWith("HTTP 429 Too Many Requests: You exceeded"), label);
     assert.ok(!error.message.includes(API_KEY), label);
     assert.ok(!String(error.body).includes(API_KEY), label);
+    assert.equal(error.type, "RESOURCE_EXHAUSTED", label);
     assert.deepEqual(
       [error.partial?.text, error.partial?.toolCalls, error.partial?.finishReason],
       ["", [], undefined],
