@@ -27,6 +27,53 @@ export interface ChatHandlerOptions {
   model: string;
 }
 
+/** The deepest nesting accepted in a request body's JSON. */
+const MAX_NESTING = 16;
+
+/**
+ * Reads a request body as text, counting bytes as they arrive: `undefined`
+ * (the rest never read) once it passes `max`, so a huge or endless upload
+ * costs at most `max` bytes of memory, whatever `content-length` claims.
+ */
+export async function readLimitedText(
+  body: ReadableStream<Uint8Array> | null,
+  max: number,
+): Promise<string | undefined> {
+  if (body === null) return "";
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let bytes = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      if (bytes > max) {
+        await reader.cancel().catch(() => {});
+        return undefined;
+      }
+      parts.push(decoder.decode(value, { stream: true }));
+    }
+    parts.push(decoder.decode());
+    return parts.join("");
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** Whether a JSON value nests deeper than `limit` (checked without recursion). */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== "object" || node === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Answers a JSON error the way the page expects one. */
 function badRequest(message: string, status = 400): Response {
   return Response.json({ error: { type: "BadRequest", message } }, { status });
@@ -71,14 +118,16 @@ export async function handleChat(request: Request, options: ChatHandlerOptions):
   }
   const length = Number(request.headers.get("content-length") ?? "0");
   if (length > MAX_BODY_BYTES) return badRequest("The body is too large", 413);
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) return badRequest("The body is too large", 413);
+  // Counted as it arrives: a chunked upload has no content-length to trust.
+  const text = await readLimitedText(request.body, MAX_BODY_BYTES);
+  if (text === undefined) return badRequest("The body is too large", 413);
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
     return badRequest("The body is not JSON");
   }
+  if (nestsDeeperThan(body, MAX_NESTING)) return badRequest("The body nests too deeply");
   const messages = parseChatBody(body);
   if (typeof messages === "string") return badRequest(messages);
   // No signal: under Deno.serve the request's own also fires after a completed

@@ -1,3 +1,5 @@
+import { MAX_LONG_LINE } from "./_limits.ts";
+
 /** How a stream is cut short after some frames. */
 export type CutKind = "error-after" | "disconnect-after" | "reset-after" | "stall-after";
 
@@ -53,6 +55,11 @@ export function parseFaults(spec: string): FaultSpec[] {
     if (CUTS.includes(kind) && arg === undefined) {
       throw new TypeError(`Mock fault '${kind}' needs a frame count: '${kind}:N'`);
     }
+    if (kind === "long-line" && arg !== undefined && arg > MAX_LONG_LINE) {
+      throw new TypeError(
+        `Mock fault 'long-line' is at most ${MAX_LONG_LINE} characters: '${entry}'`,
+      );
+    }
     faults.push({ kind, arg, times: match[3] === undefined ? undefined : Number(match[3]) });
   }
   return faults;
@@ -71,13 +78,13 @@ export function activeFaults(specs: readonly FaultSpec[], attempt: number): Faul
     } else if (CUTS.includes(kind)) {
       faults.cut ??= { kind: kind as CutKind, after: Math.floor(arg ?? 0) };
     } else if (kind === "slow-headers") {
-      faults.slowHeaders = arg ?? 1000;
+      faults.slowHeaders = Math.min(arg ?? 1000, 2_147_483_647);
     } else if (kind === "malformed") {
       faults.malformed = Math.floor(arg ?? 1);
     } else if (kind === "long-line") {
       faults.longLine = Math.floor(arg ?? DEFAULT_LONG_LINE);
     } else if (kind === "keepalive-only") {
-      faults.keepAliveOnly = Math.max(1, arg ?? 15);
+      faults.keepAliveOnly = Math.min(Math.max(1, arg ?? 15), 2_147_483_647);
     }
   }
   return faults;

@@ -1,4 +1,5 @@
 import type { MockRequestRecord, MockRequestState } from "./mock_request_record.ts";
+import { recordedHeaders, recordedUrl } from "./_limits.ts";
 
 /** The mutable record behind a {@linkcode MockRequestRecord}. */
 export class RequestLog implements MockRequestRecord {
@@ -27,14 +28,18 @@ export class RequestLog implements MockRequestRecord {
       url: URL;
       body: unknown;
       model: string | undefined;
+      /** Keep credentials verbatim (by default they are `[redacted]`). */
+      keepCredentials?: boolean | undefined;
     },
     onAbort: ((record: MockRequestRecord) => void) | undefined,
   ) {
     this.id = init.id;
     this.method = init.request.method;
     this.path = init.url.pathname;
-    this.url = init.url.href;
-    this.headers = init.request.headers;
+    this.url = init.keepCredentials ? init.url.href : recordedUrl(init.url);
+    this.headers = init.keepCredentials
+      ? init.request.headers
+      : recordedHeaders(init.request.headers);
     this.body = init.body;
     this.model = init.model;
     this.#onAbort = onAbort;

@@ -1,5 +1,6 @@
 import type { Random } from "./_random.ts";
 import { SENTENCES, sentences, WORDS } from "./_corpus.ts";
+import { MAX_SCHEMA_STRING, MAX_SCHEMA_VALUES, MockLimitError } from "./_limits.ts";
 
 /** A JSON Schema, loosely typed: the generator reads only what it understands. */
 export type JsonSchema = { readonly [key: string]: unknown } | boolean;
@@ -11,6 +12,9 @@ export interface SchemaValueOptions {
 }
 
 type Schema = Record<string, unknown>;
+
+/** The options, with what is left of the budget of values one schema may make. */
+type Internal = SchemaValueOptions & { budget: { left: number } };
 
 const MAX_DEPTH = 8;
 
@@ -97,7 +101,22 @@ function stringFor(random: Random, schema: Schema, name: string): string {
   }
   const min = num(schema.minLength);
   const max = num(schema.maxLength);
-  if (min !== undefined) { while (Array.from(text).length < min) text += ` ${random.pick(WORDS)}`; }
+  if (min !== undefined && min > MAX_SCHEMA_STRING) {
+    throw new MockLimitError(
+      `minLength ${min} is above the mock's limit of ${MAX_SCHEMA_STRING} characters`,
+    );
+  }
+  if (min !== undefined) {
+    // Counted as it grows: one pass, not a count of the whole string per word.
+    let length = Array.from(text).length;
+    const parts = [text];
+    while (length < min) {
+      const word = ` ${random.pick(WORDS)}`;
+      parts.push(word);
+      length += Array.from(word).length;
+    }
+    text = parts.join("");
+  }
   if (max !== undefined) text = Array.from(text).slice(0, Math.max(0, max)).join("");
   return text;
 }
@@ -137,9 +156,14 @@ function generate(
   root: Schema,
   input: JsonSchema,
   name: string,
-  options: SchemaValueOptions,
+  options: Internal,
   depth: number,
 ): unknown {
+  if (--options.budget.left < 0) {
+    throw new MockLimitError(
+      `The schema asks for more than ${MAX_SCHEMA_VALUES} values (large minItems, many properties or a $ref loop)`,
+    );
+  }
   if (input === true) return sentences(random, SENTENCES, 1);
   if (input === false || depth > MAX_DEPTH) return null;
   let schema: Schema = input;
@@ -168,6 +192,11 @@ function generate(
   }
   if (Array.isArray(schema.allOf)) {
     let merged: Schema = { ...schema, allOf: undefined };
+    if (schema.allOf.length > 100) {
+      throw new MockLimitError(
+        `allOf has ${schema.allOf.length} parts: the mock takes 100 at most`,
+      );
+    }
     for (const part of schema.allOf) {
       if (!isObject(part)) continue;
       merged = {
@@ -194,6 +223,11 @@ function generate(
       }
       for (const key of required) {
         if (typeof key === "string" && !(key in result)) {
+          if (--options.budget.left < 0) {
+            throw new MockLimitError(
+              `The schema requires more than ${MAX_SCHEMA_VALUES} properties`,
+            );
+          }
           result[key] = sentences(random, WORDS, 1);
         }
       }
@@ -202,6 +236,11 @@ function generate(
     case "array": {
       const prefix = Array.isArray(schema.prefixItems) ? schema.prefixItems : [];
       const min = Math.max(num(schema.minItems) ?? 0, prefix.length);
+      if (min > MAX_SCHEMA_VALUES) {
+        throw new MockLimitError(
+          `minItems ${min} is above the mock's limit of ${MAX_SCHEMA_VALUES} items`,
+        );
+      }
       const max = num(schema.maxItems) ?? Math.max(min, 3);
       const count = Math.min(max, Math.max(min, 2));
       const items = (schema.items ?? true) as JsonSchema;
@@ -243,5 +282,12 @@ export function valueFromSchema(
   options: SchemaValueOptions,
 ): unknown {
   const root = isObject(schema) ? schema : {};
-  return generate(random, root, schema, "", options, 0);
+  return generate(
+    random,
+    root,
+    schema,
+    "",
+    { ...options, budget: { left: MAX_SCHEMA_VALUES } },
+    0,
+  );
 }

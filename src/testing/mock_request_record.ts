@@ -41,9 +41,18 @@ export interface MockRequestRecord {
   readonly method: string;
   /** The URL's path, e.g. `/api/chat`. */
   readonly path: string;
-  /** The full URL. */
+  /**
+   * The full URL; the values of credential-looking query parameters (`key`,
+   * `api-key`, `token`, …) and any user-info are `[redacted]` unless
+   * the `recordCredentials` option is set.
+   */
   readonly url: string;
-  /** The request headers. */
+  /**
+   * The request headers; the value of every credential-looking header
+   * (`authorization`, `x-api-key`, `cookie`, …) is `[redacted]` (its scheme,
+   * like `Bearer`, kept) unless the `recordCredentials` option
+   * is set.
+   */
   readonly headers: Headers;
   /** The parsed JSON body; the raw text when it is not JSON; `undefined` when empty. */
   readonly body: unknown;

@@ -6,6 +6,15 @@ import { gemini, geminiModelOf, isGeminiPath } from "./_gemini.ts";
 import { ollama } from "./_ollama.ts";
 import { openai } from "./_openai.ts";
 import { RequestLog } from "./_record.ts";
+import {
+  MAX_ATTEMPT_KEYS,
+  MAX_NESTING,
+  MAX_REQUEST_BYTES,
+  MAX_REQUEST_LOG,
+  MockLimitError,
+  nestsDeeperThan,
+  readBodyText,
+} from "./_limits.ts";
 import type { MockRequestRecord } from "./mock_request_record.ts";
 
 /** What a {@linkcode MockServerOptions.reply} function is given. */
@@ -82,6 +91,13 @@ export interface MockServerOptions {
   cors?: boolean;
   /** Base URL for relative request URLs (`server.fetch("/api/tags")`). @default {"http://localhost"} */
   baseUrl?: string;
+  /**
+   * Keep API keys verbatim in the request records. By default the value of
+   * every credential-looking header and query parameter is `[redacted]`.
+   *
+   * @default {false}
+   */
+  recordCredentials?: boolean;
   /** Called with each request's record as soon as it is received. */
   onRequest?: (request: MockRequestRecord) => void;
   /** Called when a client goes away before its response is complete. */
@@ -167,6 +183,7 @@ export class MockServer {
   #baseUrl: string;
   #onRequest: ((request: MockRequestRecord) => void) | undefined;
   #onAbort: ((request: MockRequestRecord) => void) | undefined;
+  #recordCredentials: boolean;
   #requests: RequestLog[] = [];
   #attempts = new Map<string, number>();
   #count = 0;
@@ -198,6 +215,7 @@ export class MockServer {
     this.#baseUrl = options.baseUrl ?? "http://localhost";
     this.#onRequest = options.onRequest;
     this.#onAbort = options.onAbort;
+    this.#recordCredentials = options.recordCredentials ?? false;
   }
 
   /**
@@ -235,7 +253,9 @@ export class MockServer {
 
   /**
    * Every request received since the server was created or last
-   * {@linkcode MockServer.reset}, oldest first.
+   * {@linkcode MockServer.reset}, oldest first: the last 1000 of them (the
+   * log of a long-running mock does not grow without bound; `id` keeps
+   * counting).
    *
    * @example Inspect what a client sent
    * ```ts
@@ -315,15 +335,22 @@ export class MockServer {
         },
       });
     }
-    const text = request.body === null ? "" : await request.text();
+    // Read against the limit as it arrives: a huge body is never held whole.
+    const text = request.body === null ? "" : await readBodyText(request.body);
     let body: unknown = undefined;
     let invalidJson: string | undefined;
-    if (text.trim() !== "") {
+    if (text === undefined) {
+      invalidJson = `request body too large: more than ${MAX_REQUEST_BYTES} bytes`;
+    } else if (text.trim() !== "") {
       try {
         body = JSON.parse(text);
       } catch (error) {
-        body = text;
+        body = text.length > 4096 ? `${text.slice(0, 4096)}…` : text;
         invalidJson = error instanceof Error ? error.message : String(error);
+      }
+      if (invalidJson === undefined && nestsDeeperThan(body)) {
+        body = undefined;
+        invalidJson = `request body nests deeper than ${MAX_NESTING} levels`;
       }
     }
     const fields = isRecord(body) ? body : {};
@@ -333,10 +360,20 @@ export class MockServer {
       ? fields.name
       : geminiModelOf(url.pathname);
     const record = new RequestLog(
-      { id: ++this.#count, request, url, body, model: sentModel },
+      {
+        id: ++this.#count,
+        request,
+        url,
+        body,
+        model: sentModel,
+        keepCredentials: this.#recordCredentials,
+      },
       this.#onAbort,
     );
     this.#requests.push(record);
+    if (this.#requests.length > MAX_REQUEST_LOG) {
+      this.#requests.splice(0, this.#requests.length - MAX_REQUEST_LOG);
+    }
     this.#onRequest?.(record);
 
     const split = splitModelFault(sentModel ?? "");
@@ -345,7 +382,12 @@ export class MockServer {
     record.fault = spec === "" ? undefined : spec;
     const key = `${url.pathname}\n${split.model}\n${spec}`;
     record.attempt = (this.#attempts.get(key) ?? 0) + 1;
+    this.#attempts.delete(key);
     this.#attempts.set(key, record.attempt);
+    if (this.#attempts.size > MAX_ATTEMPT_KEYS) {
+      // The counter used longest ago goes (a Map iterates in insertion order).
+      this.#attempts.delete(this.#attempts.keys().next().value!);
+    }
 
     const provider = providerOf(url.pathname);
     let response: Response;
@@ -400,7 +442,11 @@ export class MockServer {
     if (call.faults.slowHeaders !== undefined) {
       await waitBeforeHeaders(call.faults.slowHeaders, call.signal, call.record);
     }
-    if (invalidJson !== undefined) return provider.badRequest(call, invalidJson);
+    if (invalidJson !== undefined) {
+      const response = provider.badRequest(call, invalidJson);
+      if (!invalidJson.startsWith("request body too large")) return response;
+      return new Response(response.body, { status: 413, headers: response.headers });
+    }
     const status = call.faults.status;
     if (status !== undefined) return provider.statusError(call, status.status, status.retryAfter);
     if (
@@ -410,8 +456,14 @@ export class MockServer {
     ) {
       return provider.statusError(call, 404);
     }
-    const response = provider.route(call);
-    if (response !== undefined) return await response;
+    try {
+      const response = provider.route(call);
+      if (response !== undefined) return await response;
+    } catch (error) {
+      // A schema or a size the mock will not generate: the provider's own 400.
+      if (error instanceof MockLimitError) return provider.badRequest(call, error.message);
+      throw error;
+    }
     return provider === ollama
       ? new Response("404 page not found", {
         status: 404,

@@ -71,7 +71,8 @@ Deno.test("Ollama client: break, mid-stream errors, truncation and stalls reach 
 });
 
 Deno.test("OpenAI client assembles the mock's tool call and usage", async () => {
-  const server = createMockServer();
+  // recordCredentials: the test checks the key the client sent.
+  const server = createMockServer({ recordCredentials: true });
   const openai = new OpenAI({ fetch: server.fetch, apiKey: "sk-mock", retryDelay: 1 });
   const stream = openai.chat({
     model: "gpt-4.1-mini",
