@@ -1,6 +1,7 @@
 /**
  * sluice streams answers from LLM HTTP APIs (Ollama's NDJSON, OpenAI-style
- * Server-Sent Events and Anthropic's typed events) with web standards only:
+ * Server-Sent Events, Anthropic's typed events and Gemini's
+ * `GenerateContentResponse` events) with web standards only:
  * `fetch`, Web Streams and `AbortSignal`. It runs unchanged on Deno,
  * Cloudflare Workers, browsers, Node and Bun, and has no dependencies.
  *
@@ -314,6 +315,40 @@ export type {
   AnthropicWebSearchResultLocationCitation,
   AnthropicWebSearchTool,
 } from "./src/providers/anthropic/types.ts";
+export {
+  Gemini,
+  type GeminiGenerateContentOptions,
+  type GeminiNonStreamingRequest,
+  type GeminiOptions,
+  type GeminiStreamingRequest,
+} from "./src/providers/gemini/gemini.ts";
+export type { GeminiResult, GeminiUsage } from "./src/providers/gemini/gemini_result.ts";
+export type {
+  GeminiBlob,
+  GeminiCandidate,
+  GeminiCitationMetadata,
+  GeminiCodeExecutionResult,
+  GeminiContent,
+  GeminiErrorBody,
+  GeminiExecutableCode,
+  GeminiFileData,
+  GeminiFinishReason,
+  GeminiFunctionCall,
+  GeminiFunctionDeclaration,
+  GeminiFunctionResponse,
+  GeminiGenerateContentRequest,
+  GeminiGenerateContentResponse,
+  GeminiGenerationConfig,
+  GeminiPart,
+  GeminiPromptFeedback,
+  GeminiSafetyRating,
+  GeminiSafetySetting,
+  GeminiSchema,
+  GeminiThinkingConfig,
+  GeminiTool,
+  GeminiToolConfig,
+  GeminiUsageMetadata,
+} from "./src/providers/gemini/types.ts";
 export { ollama, type OllamaProviderOptions } from "./src/unified/ollama.ts";
 export { openai, type OpenAIProviderOptions } from "./src/unified/openai.ts";
 export {
@@ -321,6 +356,7 @@ export {
   ANTHROPIC_DEFAULT_MAX_TOKENS,
   type AnthropicProviderOptions,
 } from "./src/unified/anthropic.ts";
+export { gemini, type GeminiProviderOptions, toGeminiSchema } from "./src/unified/gemini.ts";
 export { streamText, UnifiedStream } from "./src/unified/stream_text.ts";
 export { generateText } from "./src/unified/generate_text.ts";
 export type {
