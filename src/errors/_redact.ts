@@ -114,7 +114,24 @@ class Redaction {
         if (stack !== original) changed = true;
       }
     }
+    const isDomException = typeof DOMException === "function" && error instanceof DOMException;
+    if (isDomException && this.text(error.message) !== error.message) changed = true;
     if (!changed) return error;
+    if (isDomException) {
+      // Its name and message are getters of a platform object: build a real one.
+      const copy = new DOMException(this.text(error.message), error.name);
+      if (stack !== undefined || values.has("stack")) {
+        Object.defineProperty(copy, "stack", {
+          value: stack ?? values.get("stack"),
+          writable: true,
+          configurable: true,
+        });
+      }
+      if (values.has("cause")) {
+        Object.defineProperty(copy, "cause", { value: values.get("cause"), configurable: true });
+      }
+      return copy;
+    }
     let copy: Error;
     try {
       copy = Reflect.construct(Error, [], error.constructor) as Error;

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { OpenAI } from "../../src/providers/openai/openai.ts";
 import { Anthropic } from "../../src/providers/anthropic/anthropic.ts";
 import { Ollama } from "../../src/providers/ollama/ollama.ts";
+import { Gemini } from "../../src/providers/gemini/gemini.ts";
 import { fetchEventStream } from "../../src/http/fetch_event_stream.ts";
 import { ConnectionError } from "../../src/errors/connection_error.ts";
 import { HttpError } from "../../src/errors/http_error.ts";
@@ -133,13 +134,21 @@ Deno.test("OpenAI: a plain 404 whose hint repeats the base URL shows no user-inf
   assertClean(error, "OpenAI 404 hint");
 });
 
-Deno.test("OpenAI, Ollama, Anthropic: a mid-stream error that echoes the secrets is a redacted ProviderError", async () => {
+Deno.test("OpenAI, Ollama, Anthropic, Gemini: a mid-stream error that echoes the secrets is a redacted ProviderError", async () => {
   await using server = hostile((request, url) => {
     const message = echo(request);
     if (url.pathname.startsWith("/api/")) {
       const body = `{"message":{"role":"assistant","content":"Hi"},"done":false}\n` +
         `${JSON.stringify({ error: message })}\n`;
       return new Response(body, { headers: { "content-type": "application/x-ndjson" } });
+    }
+    if (url.pathname.includes(":streamGenerateContent")) {
+      const error = { error: { code: 500, message, status: "INTERNAL" } };
+      return new Response(
+        `data: {"candidates":[{"content":{"role":"model","parts":[{"text":"Hi"}]},"index":0}]}\n\n` +
+          `data: ${JSON.stringify(error)}\n\n`,
+        { headers: { "content-type": "text/event-stream" } },
+      );
     }
     const sse = url.pathname.endsWith("/messages")
       ? `event: message_start\ndata: {"type":"message_start","message":{"id":"m","type":"message","role":"assistant","content":[],"model":"m","usage":{"input_tokens":1,"output_tokens":0}}}\n\n` +
@@ -169,11 +178,23 @@ Deno.test("OpenAI, Ollama, Anthropic: a mid-stream error that echoes the secrets
     headers: { ...HEADERS, authorization: `Bearer ${S.bearer}` },
     maxRetries: 0,
   });
+  const gemini = new Gemini({
+    apiKey: S.apiKey,
+    baseURL: `http://${base.host}/v1beta`,
+    headers: HEADERS,
+    maxRetries: 0,
+  });
   const errors = {
     openai: await rejection(openai.chat({ model: "m", messages }).result()),
     ollama: await rejection(ollama.chat({ model: "m", messages }).result()),
     anthropic: await rejection(
       anthropic.messages({ model: "m", max_tokens: 10, messages }).result(),
+    ),
+    gemini: await rejection(
+      gemini.generateContent({
+        model: "m",
+        contents: [{ role: "user", parts: [{ text: "hi" }] }],
+      }).result(),
     ),
   };
   for (const [provider, error] of Object.entries(errors)) {
@@ -183,6 +204,8 @@ Deno.test("OpenAI, Ollama, Anthropic: a mid-stream error that echoes the secrets
   }
   assert.equal((errors.openai as ProviderError).partial?.text, "Hi");
   assert.equal((errors.ollama as ProviderError).partial?.text, "Hi");
+  assert.equal((errors.gemini as ProviderError).partial?.text, "Hi");
+  assert.match((errors.gemini as ProviderError).message, /^Gemini reported INTERNAL mid-stream/);
 });
 
 Deno.test("a ParseError whose snippet holds a secret is redacted and stays a ParseError with its line", async () => {
@@ -339,4 +362,9 @@ Deno.test("redactError keeps the class, the fields and the cause chain of what i
   );
   assert.deepEqual(provider.body, { error: { message: "[redacted]", n: ["[redacted]"] } });
   assert.equal(provider.type, "t");
+  const abort = redactError(new DOMException(`aborted: ${secret}`, "AbortError"), [secret]);
+  assert(abort instanceof DOMException);
+  assert.equal(abort.name, "AbortError");
+  assert.equal(abort.message, "aborted: [redacted]");
+  assert(!String(abort.stack).includes(secret));
 });
