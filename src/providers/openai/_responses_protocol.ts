@@ -279,9 +279,18 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
       state.args = given;
       this.#started(state, emit, false);
     } else if (copy.type === "message" && Array.isArray(copy.content)) {
+      // Content the item already carries is part of the answer.
       for (const part of copy.content) {
         if (isObject(part) && part.type === "output_text" && str(part.text)) {
           emit({ type: "text-delta", text: part.text as string });
+        }
+      }
+    } else if (copy.type === "reasoning") {
+      for (const key of ["summary", "content"]) {
+        const list = copy[key];
+        if (!Array.isArray(list)) continue;
+        for (const part of list) {
+          if (isObject(part) && str(part.text)) this.#reason(part.text as string, true, emit);
         }
       }
     }
@@ -425,6 +434,8 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
   #partAdded(event: Json): void {
     const found = this.#content(event);
     if (!found || !isObject(event.part)) return;
+    // A part the item already brought (its text is out) stays as it is.
+    if (isObject(found.parts[found.index])) return;
     const part = copyPart(event.part);
     // Text a server put in the added part streams again in deltas: start empty.
     if (part.type === "output_text") part.text = "";

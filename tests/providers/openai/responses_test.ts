@@ -380,3 +380,67 @@ Deno.test("responses() keeps the content_filters Azure adds to the response obje
     source_type: "completion",
   }]);
 });
+
+Deno.test("responses() takes text that arrives only whole: in the .done item, or only in the terminal response", async () => {
+  const message = (text: string) => ({
+    type: "message",
+    id: "msg_1",
+    role: "assistant",
+    status: "completed",
+    content: [{ type: "output_text", text, annotations: [] }],
+  });
+  const reasoning = {
+    type: "reasoning",
+    id: "rs_1",
+    summary: [{ type: "summary_text", text: "Brief." }],
+  };
+  const variants: Record<string, Record<string, unknown>[]> = {
+    "the .done item": [
+      { type: "response.created", response: { id: "resp_1", status: "in_progress", output: [] } },
+      { type: "response.output_item.added", output_index: 0, item: { ...reasoning, summary: [] } },
+      { type: "response.output_item.done", output_index: 0, item: reasoning },
+      {
+        type: "response.output_item.added",
+        output_index: 1,
+        item: { ...message(""), status: "in_progress", content: [] },
+      },
+      { type: "response.output_item.done", output_index: 1, item: message("Hello there") },
+      { type: "response.completed", response: { id: "resp_1", status: "completed", output: [] } },
+    ],
+    "the terminal response": [
+      { type: "response.created", response: { id: "resp_1", status: "in_progress", output: [] } },
+      {
+        type: "response.completed",
+        response: {
+          id: "resp_1",
+          status: "completed",
+          output: [reasoning, message("Hello there")],
+        },
+      },
+    ],
+    "the added item, then a content part and no deltas": [
+      { type: "response.created", response: { id: "resp_1", status: "in_progress", output: [] } },
+      { type: "response.output_item.added", output_index: 0, item: reasoning },
+      { type: "response.output_item.added", output_index: 1, item: message("Hello there") },
+      {
+        type: "response.content_part.added",
+        item_id: "msg_1",
+        output_index: 1,
+        content_index: 0,
+        part: { type: "output_text", text: "Hello there", annotations: [] },
+      },
+      { type: "response.output_item.done", output_index: 1, item: message("Hello there") },
+      { type: "response.completed", response: { id: "resp_1", status: "completed", output: [] } },
+    ],
+  };
+  for (const [label, events] of Object.entries(variants)) {
+    const stream = client([new TextEncoder().encode(responsesBody(events))]).responses(REQUEST);
+    const { parts, error } = await collectParts(stream);
+    assert.equal(error, undefined, label);
+    const result = await stream.result();
+    assert.equal(result.text, "Hello there", label);
+    assert.equal(result.reasoning, "Brief.", label);
+    assert.deepEqual(result.output, [reasoning, message("Hello there")], label);
+    assertPartsAgree(parts, result, label);
+  }
+});
