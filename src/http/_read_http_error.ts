@@ -44,6 +44,23 @@ function asString(value: unknown): string | undefined {
 }
 
 /**
+ * The wait a Google error body asks for, in milliseconds: the `retryDelay`
+ * (`"20s"`, `"0.5s"`) of a `google.rpc.RetryInfo` in `error.details`, which
+ * Gemini sends with a 429 instead of a `Retry-After` header.
+ */
+function googleRetryDelay(body: unknown): number | undefined {
+  const details = (body as { error?: { details?: unknown } } | null)?.error?.details;
+  if (!Array.isArray(details)) return undefined;
+  for (const detail of details) {
+    const { "@type": type, retryDelay } = (detail ?? {}) as Record<string, unknown>;
+    if (typeof type !== "string" || !type.endsWith("google.rpc.RetryInfo")) continue;
+    const match = typeof retryDelay === "string" ? /^(\d+(?:\.\d+)?)s$/.exec(retryDelay) : null;
+    if (match !== null) return Number(match[1]) * 1000;
+  }
+  return undefined;
+}
+
+/**
  * Extracts a provider's message and type from an error body: Ollama
  * `{"error": "…"}`, OpenAI `{"error": {"message", "type", "code"}}`, Anthropic
  * `{"type": "error", "error": {"type", "message"}}`, Google
@@ -93,8 +110,11 @@ export async function readHttpError(
   }
   raw = redact(raw, secrets);
   let extracted: { message?: string | undefined; type?: string | undefined } = {};
+  let retryDelay: number | undefined;
   try {
-    extracted = extractProviderError(JSON.parse(raw));
+    const json = JSON.parse(raw);
+    extracted = extractProviderError(json);
+    retryDelay = googleRetryDelay(json);
   } catch {
     // Not JSON: the message shows an excerpt of the plain body.
   }
@@ -113,7 +133,7 @@ export async function readHttpError(
       type: extracted.type,
       body: raw,
       headers: response.headers,
-      retryAfter: parseRetryAfter(response.headers),
+      retryAfter: parseRetryAfter(response.headers) ?? retryDelay,
       cause,
     }),
     secrets,

@@ -202,6 +202,8 @@ Deno.test("an HTTP error from Gemini is an HttpError with the provider's message
     assert.ok(!error.message.includes(API_KEY), label);
     assert.ok(!String(error.body).includes(API_KEY), label);
     assert.equal(error.type, "RESOURCE_EXHAUSTED", label);
+    // Gemini says how long to wait in the body (RetryInfo), not in a Retry-After header.
+    assert.equal(error.retryAfter, 20_000, label);
     assert.deepEqual(
       [error.partial?.text, error.partial?.toolCalls, error.partial?.finishReason],
       ["", [], undefined],
@@ -214,4 +216,44 @@ Deno.test("an HTTP error from Gemini is an HttpError with the provider's message
     assert.ok(complete instanceof HttpError, label);
     assert.equal(complete.status, 429, label);
   }
+});
+
+Deno.test("a Gemini 429 is retried after the RetryInfo delay its body asks for", async () => {
+  const text = sseBody(transcripts.find((t) => t.name === "text")!.events);
+  const limited = JSON.stringify({
+    error: {
+      ...RATE_LIMIT_BODY.error,
+      details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "0.05s" }],
+    },
+  });
+  const times: number[] = [];
+  const fetch = () => {
+    times.push(performance.now());
+    return Promise.resolve(
+      times.length === 1
+        ? new Response(limited, { status: 429, headers: { "content-type": "application/json" } })
+        : new Response(text),
+    );
+  };
+  const gemini = new Gemini({ fetch, maxRetries: 1, retryDelay: 1 });
+  const result = await gemini.generateContent(REQUEST).result();
+  assert.equal(result.finishReason, "stop");
+  assert.equal(times.length, 2);
+  assert.ok(times[1]! - times[0]! >= 45, `waited ${times[1]! - times[0]!} ms`);
+
+  // A delay above the longest wait sluice accepts is not waited for: the 429 comes back at once.
+  const long = JSON.stringify({
+    error: {
+      ...RATE_LIMIT_BODY.error,
+      details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "120s" }],
+    },
+  });
+  const once = () =>
+    Promise.resolve(
+      new Response(long, { status: 429, headers: { "content-type": "application/json" } }),
+    );
+  const error = await new Gemini({ fetch: once, maxRetries: 2 }).generateContent(REQUEST).result()
+    .then(() => undefined, (e) => e);
+  assert.ok(error instanceof HttpError);
+  assert.equal(error.retryAfter, 120_000);
 });
