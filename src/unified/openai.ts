@@ -151,6 +151,41 @@ function build(modelId: string, call: ModelCall, maxTokensField: string): {
  * assert.equal(await stream.text(), "Hi!");
  * assert.equal(stream.warnings[0]?.setting, "topK");
  * ```
+ *
+ * @example Run a tool loop through the Responses API (here against the mock server)
+ * ```ts
+ * import { openai, streamText } from "@sluice/sluice/unified";
+ * import { createMockServer } from "@sluice/sluice/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const mock = createMockServer();
+ * const model = openai("gpt-5", {
+ *   fetch: mock.fetch,
+ *   api: "responses",
+ *   responses: { store: false, reasoning: { effort: "low", summary: "auto" } },
+ * });
+ *
+ * const result = await streamText({
+ *   model,
+ *   prompt: "Weather in Paris?",
+ *   maxSteps: 2,
+ *   tools: {
+ *     weather: {
+ *       parameters: { type: "object", properties: { city: { type: "string" } } },
+ *       execute: () => ({ sky: "sunny" }),
+ *     },
+ *   },
+ * }).result();
+ * assert.equal(result.steps.length, 2);
+ * // The second request answered the call and carried the reasoning back, encrypted.
+ * const input = (mock.requests[1]?.body as { input: { type?: string }[] }).input;
+ * assert.deepEqual(input.map((item) => item.type ?? "message"), [
+ *   "message",
+ *   "reasoning",
+ *   "function_call",
+ *   "function_call_output",
+ * ]);
+ * ```
  */
 export function openai(modelId: string, options: OpenAIProviderOptions = {}): LanguageModel {
   const {
