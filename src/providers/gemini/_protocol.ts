@@ -222,7 +222,9 @@ class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, Gemi
     }
     const copy = { ...part };
     const call = part.functionCall;
-    if (isObject(call)) {
+    // A call whose arguments stream in pieces (`partialArgs`, Vertex AI only) is not modeled:
+    // kept as received, never read as a complete call with no arguments.
+    if (isObject(call) && !Array.isArray(call.partialArgs) && call.willContinue !== true) {
       copy.functionCall = { ...call };
       state.parts.push({ part: copy, texts: undefined });
       if (emit === undefined) return;
