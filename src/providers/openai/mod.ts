@@ -97,11 +97,13 @@ export type {
   OpenAIResponsesAnnotation,
   OpenAIResponsesAnnotationAddedEvent,
   OpenAIResponsesBuiltInTool,
+  OpenAIResponsesCodeInterpreterCodeEvent,
   OpenAIResponsesContentPartEvent,
   OpenAIResponsesCustomToolCallItem,
   OpenAIResponsesCustomToolInputEvent,
   OpenAIResponsesErrorEvent,
   OpenAIResponsesEventBase,
+  OpenAIResponsesEventOf,
   OpenAIResponsesFunctionArgumentsEvent,
   OpenAIResponsesFunctionCallItem,
   OpenAIResponsesFunctionCallOutput,
@@ -112,13 +114,16 @@ export type {
   OpenAIResponsesInputItem,
   OpenAIResponsesInputMessage,
   OpenAIResponsesInputText,
+  OpenAIResponsesKnownEvent,
   OpenAIResponsesLifecycleEvent,
+  OpenAIResponsesMcpArgumentsEvent,
   OpenAIResponsesMessageItem,
   OpenAIResponsesOtherItem,
   OpenAIResponsesOutputContent,
   OpenAIResponsesOutputItem,
   OpenAIResponsesOutputItemEvent,
   OpenAIResponsesOutputText,
+  OpenAIResponsesPartialImageEvent,
   OpenAIResponsesReasoningItem,
   OpenAIResponsesReasoningText,
   OpenAIResponsesReasoningTextEvent,
@@ -139,6 +144,7 @@ export type {
   OpenAIResponsesUnknownEvent,
   OpenAIResponsesUsage,
 } from "./responses_types.ts";
+export { isResponsesEvent } from "./is_responses_event.ts";
 export type { RequestOptions } from "../../http/request_options.ts";
 export { ResponseStream } from "../../response_stream/response_stream.ts";
 export type { IterableReadableStream } from "../../shared/_async_iterable.ts";

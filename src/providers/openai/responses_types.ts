@@ -550,11 +550,56 @@ export interface OpenAIResponsesToolProgressEvent extends OpenAIResponsesEventBa
     | "response.image_generation_call.completed"
     | "response.mcp_call.in_progress"
     | "response.mcp_call.completed"
-    | "response.mcp_call.failed";
+    | "response.mcp_call.failed"
+    | "response.mcp_list_tools.in_progress"
+    | "response.mcp_list_tools.completed"
+    | "response.mcp_list_tools.failed";
   /** The call item's id. */
   item_id: string;
   /** The call item's position. */
   output_index: number;
+}
+
+/** A piece of the code a code interpreter call runs, or all of it. */
+export interface OpenAIResponsesCodeInterpreterCodeEvent extends OpenAIResponsesEventBase {
+  /** The event type. */
+  type: "response.code_interpreter_call_code.delta" | "response.code_interpreter_call_code.done";
+  /** The call item's id. */
+  item_id: string;
+  /** The call item's position. */
+  output_index: number;
+  /** The new code (`.delta`). */
+  delta?: string;
+  /** The whole code (`.done`). */
+  code?: string;
+}
+
+/** A partial image of an image generation call. */
+export interface OpenAIResponsesPartialImageEvent extends OpenAIResponsesEventBase {
+  /** The event type. */
+  type: "response.image_generation_call.partial_image";
+  /** The call item's id. */
+  item_id: string;
+  /** The call item's position. */
+  output_index: number;
+  /** Which partial image this is. */
+  partial_image_index: number;
+  /** The image, base64. */
+  partial_image_b64: string;
+}
+
+/** A piece of an MCP call's arguments, or all of them. */
+export interface OpenAIResponsesMcpArgumentsEvent extends OpenAIResponsesEventBase {
+  /** The event type. */
+  type: "response.mcp_call_arguments.delta" | "response.mcp_call_arguments.done";
+  /** The call item's id. */
+  item_id: string;
+  /** The call item's position. */
+  output_index: number;
+  /** The new argument text (`.delta`). */
+  delta?: string;
+  /** The whole argument text (`.done`). */
+  arguments?: string;
 }
 
 /** An error the server reported; the stream ends with it. */
@@ -579,8 +624,8 @@ export interface OpenAIResponsesUnknownEvent extends OpenAIResponsesEventBase {
   [key: string]: unknown;
 }
 
-/** A streamed event of the Responses API; `type` tells which. */
-export type OpenAIResponsesStreamEvent =
+/** The event types sluice models, as a closed union discriminated by `type`. */
+export type OpenAIResponsesKnownEvent =
   | OpenAIResponsesLifecycleEvent
   | OpenAIResponsesOutputItemEvent
   | OpenAIResponsesContentPartEvent
@@ -594,8 +639,26 @@ export type OpenAIResponsesStreamEvent =
   | OpenAIResponsesSummaryTextEvent
   | OpenAIResponsesReasoningTextEvent
   | OpenAIResponsesToolProgressEvent
-  | OpenAIResponsesErrorEvent
-  | OpenAIResponsesUnknownEvent;
+  | OpenAIResponsesCodeInterpreterCodeEvent
+  | OpenAIResponsesPartialImageEvent
+  | OpenAIResponsesMcpArgumentsEvent
+  | OpenAIResponsesErrorEvent;
+
+/**
+ * A streamed event of the Responses API: one of the known events, or one of
+ * a type added later ({@linkcode OpenAIResponsesUnknownEvent}), delivered as
+ * it came. Because the catch-all's `type` is any string, comparing `type`
+ * does not narrow to a known event's fields: use
+ * `isResponsesEvent` for that.
+ */
+export type OpenAIResponsesStreamEvent = OpenAIResponsesKnownEvent | OpenAIResponsesUnknownEvent;
+
+/** The known event of a `type` (an event that covers several types, narrowed to this one). */
+export type OpenAIResponsesEventOf<Type extends OpenAIResponsesKnownEvent["type"]> =
+  OpenAIResponsesKnownEvent extends infer Event
+    ? Event extends { type: infer Types } ? Type extends Types ? Event & { type: Type } : never
+    : never
+    : never;
 
 // --- the result ----------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  isResponsesEvent,
   OpenAI,
   type OpenAIResponsesResult,
   type OpenAIResponsesStreamEvent,
@@ -67,6 +68,11 @@ for (const transcript of RESPONSES_TRANSCRIPTS) {
         transcript.events.slice(0, delivered).map((event) => event.type),
         what,
       );
+      // The typed events narrow to their fields.
+      const deltas = chunks.flatMap((chunk) =>
+        isResponsesEvent(chunk, "response.output_text.delta") ? [chunk.delta] : []
+      );
+      assert.equal(deltas.join(""), transcript.expect.text, what);
       let result: OpenAIResponsesResult;
       if (transcript.error) {
         assert.ok(error instanceof SluiceError, `${what}: ${String(error)}`);
@@ -443,4 +449,24 @@ Deno.test("responses() takes text that arrives only whole: in the .done item, or
     assert.deepEqual(result.output, [reasoning, message("Hello there")], label);
     assertPartsAgree(parts, result, label);
   }
+});
+
+Deno.test("responses() reads an error nested in error: {…}, and never shows the key it echoes", async () => {
+  const key = "sk-secret-0123456789abcdef";
+  const body = responsesBody([
+    { type: "response.created", response: { id: "resp_1", status: "in_progress", output: [] } },
+    {
+      type: "error",
+      error: { type: "invalid_request_error", code: "bad_key", message: `Bad key ${key}` },
+    },
+  ]);
+  const openai = new OpenAI({
+    apiKey: key,
+    fetch: () => Promise.resolve(new Response(body)),
+  });
+  const error = await openai.responses(REQUEST).result().then(() => undefined, (e) => e);
+  assert.ok(error instanceof ProviderError);
+  assert.equal(error.type, "bad_key");
+  assert.match(error.message, /^The server reported bad_key mid-stream: Bad key /);
+  assert.ok(!JSON.stringify({ message: error.message, body: error.body }).includes(key));
 });
