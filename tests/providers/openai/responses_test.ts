@@ -470,3 +470,48 @@ Deno.test("responses() reads an error nested in error: {…}, and never shows th
   assert.match(error.message, /^The server reported bad_key mid-stream: Bad key /);
   assert.ok(!JSON.stringify({ message: error.message, body: error.body }).includes(key));
 });
+
+Deno.test("responses() maps incomplete_details: the content filter, and a reason it does not know", async () => {
+  for (
+    const [reason, expected] of [["content_filter", "content-filter"], ["new_reason", "other"]]
+  ) {
+    const events = [
+      { type: "response.created", response: { id: "resp_1", status: "in_progress", output: [] } },
+      {
+        type: "response.incomplete",
+        response: {
+          id: "resp_1",
+          status: "incomplete",
+          output: [],
+          incomplete_details: { reason },
+        },
+      },
+    ];
+    const result = await client([new TextEncoder().encode(responsesBody(events))])
+      .responses(REQUEST).result();
+    assert.equal(result.finishReason, expected, reason);
+    assert.equal(result.rawFinishReason, reason);
+    assert.equal(result.status, "incomplete");
+  }
+});
+
+Deno.test("responses() with stream: false rejects a failed response object with a ProviderError", async () => {
+  const openai = new OpenAI({
+    fetch: () =>
+      Promise.resolve(Response.json({
+        id: "resp_1",
+        object: "response",
+        status: "failed",
+        output: [],
+        error: { code: "server_error", message: "The model failed" },
+      })),
+  });
+  await assert.rejects(
+    openai.responses({ model: "gpt-5", input: "Hi", stream: false }),
+    (error) => {
+      assert.ok(error instanceof ProviderError);
+      assert.equal(error.message, "The model failed");
+      return true;
+    },
+  );
+});
