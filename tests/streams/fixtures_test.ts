@@ -60,8 +60,9 @@ function checkSseEvents(file: string, events: ServerSentEvent[]): void {
 Deno.test("the fixture manifest lists every transcript in tests/testdata", async () => {
   const found: string[] = [];
   for await (const dir of Deno.readDir(testdata)) {
-    // The Responses API transcripts are described by their own module (transcripts.ts).
-    if (!dir.isDirectory || dir.name === "openai-responses") continue;
+    // The Responses API and Gemini transcripts are described by their own modules
+    // (transcripts.ts, tests/providers/gemini/_transcripts.ts).
+    if (!dir.isDirectory || dir.name === "openai-responses" || dir.name === "gemini") continue;
     for await (const entry of Deno.readDir(new URL(`${dir.name}/`, testdata))) {
       found.push(`${dir.name}/${entry.name}`);
     }
