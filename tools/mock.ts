@@ -6,8 +6,9 @@
  *     deno task mock --port 9000 --fast    # no pacing
  *     PORT=9000 deno task mock --ttft 800 --tps 15
  *
- * It speaks Ollama (`/api/…`), OpenAI (`/v1/chat/completions`, …) and
- * Anthropic (`/v1/messages`); see `src/testing/mod.ts` for fault injection
+ * It speaks Ollama (`/api/…`), OpenAI (`/v1/chat/completions`, …),
+ * Anthropic (`/v1/messages`) and Gemini (`/v1beta/models/{model}:…`); see
+ * `src/testing/mod.ts` for fault injection
  * (`x-mock-fault` header or a `:fault=…` model suffix).
  *
  * @module
