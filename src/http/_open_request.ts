@@ -98,10 +98,13 @@ function isRetryableError(error: HttpError): boolean {
  * Starts a request with the caller's signal, the three timeouts and retries.
  * Resolves once 2xx response headers have arrived (the body is left to the
  * caller, who must `watchdog.dispose()` when it is done with it); rejects with
- * an `HttpError`, a `TimeoutError`, the caller's abort reason or the network
- * error. The watchdog may come from the caller, so that it can abort the request
+ * an `HttpError`, a `TimeoutError`, a `ConnectionError` (the network error as
+ * its cause) or the caller's abort reason, every one passed through
+ * `redactError` with the request's credentials (see {@linkcode secretsOf}).
+ * The watchdog may come from the caller, so that it can abort the request
  * before the headers arrive. Connection failures and 408/409/429/5xx are retried up to
- * `maxRetries` times, never after the response was handed on.
+ * `maxRetries` times, never after the response was handed on. Credentials never
+ * follow a redirect to another origin (see `fetchOnOrigin`).
  */
 export async function openRequest(
   spec: RequestSpec,
@@ -114,7 +117,10 @@ export async function openRequest(
     new URL(spec.url);
   } catch (error) {
     watchdog.dispose();
-    throw new TypeError(`Invalid URL: ${JSON.stringify(spec.url)}`, { cause: error });
+    throw redactError(
+      new TypeError(`Invalid URL: ${JSON.stringify(spec.url)}`, { cause: error }),
+      secretsOf(spec, options),
+    );
   }
   const startedAt = performance.now();
   const headers = new Headers(options.headers);
