@@ -53,6 +53,9 @@ const RETRYABLE_TYPES = new Set([
   "service_unavailable",
   "rate_limit_error",
   "rate_limit_exceeded",
+  // Gemini's google.rpc statuses (503, 500).
+  "UNAVAILABLE",
+  "INTERNAL",
 ]);
 
 /** A response whose first frame was read: the body to parse (those bytes first), or a retryable error. */

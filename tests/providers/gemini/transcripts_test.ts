@@ -257,3 +257,22 @@ Deno.test("a Gemini 429 is retried after the RetryInfo delay its body asks for",
   assert.ok(error instanceof HttpError);
   assert.equal(error.retryAfter, 120_000);
 });
+
+Deno.test("a 200 whose first Gemini event is UNAVAILABLE is retried like a 503, before any output", async () => {
+  const overloaded = sseBody([{
+    error: { code: 503, message: "The model is overloaded.", status: "UNAVAILABLE" },
+  }]);
+  const text = sseBody(transcripts.find((t) => t.name === "text")!.events);
+  let calls = 0;
+  const fetch = () => Promise.resolve(new Response(++calls === 1 ? overloaded : text));
+  const result = await new Gemini({ fetch, maxRetries: 1, retryDelay: 1 })
+    .generateContent(REQUEST).result();
+  assert.equal(calls, 2);
+  assert.equal(result.finishReason, "stop");
+  // Without retries left, the error is the stream's.
+  calls = 0;
+  const error = await new Gemini({ fetch: () => Promise.resolve(new Response(overloaded)) })
+    .generateContent(REQUEST, { maxRetries: 0 }).result().then(() => undefined, (e) => e);
+  assert.ok(error instanceof ProviderError);
+  assert.equal(error.type, "UNAVAILABLE");
+});
