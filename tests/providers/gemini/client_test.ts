@@ -133,3 +133,23 @@ Deno.test("an empty text part that carries a signature joins the text before it"
   }).generateContent({ model: "m", contents }).result();
   assert.deepEqual(result.content.parts, [{ text: "Hello", thoughtSignature: "sig" }]);
 });
+
+Deno.test("a 404 from a baseURL without the API version says so", async () => {
+  const body = new TextEncoder().encode(JSON.stringify({
+    error: { code: 404, message: "Not Found", status: "NOT_FOUND" },
+  }));
+  const fetch = fakeFetch([body], { status: 404, headers: { "content-type": "application/json" } });
+  const gemini = new Gemini({ baseURL: "https://generativelanguage.googleapis.com", fetch });
+  const error = await gemini.generateContent({ model: "m", contents }).result().then(
+    () => undefined,
+    (e) => e as Error,
+  );
+  assert.equal(
+    error?.message,
+    "HTTP 404: Not Found (baseURL should end with the API version, e.g. /v1beta)",
+  );
+  assert.equal(
+    fetch.calls[0]!.url,
+    "https://generativelanguage.googleapis.com/models/m:streamGenerateContent?alt=sse",
+  );
+});
