@@ -6,6 +6,8 @@ export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 export const MAX_NESTING = 128;
 /** How many requests the log keeps; older ones are dropped (ids keep counting). */
 export const MAX_REQUEST_LOG = 1000;
+/** How many bytes of request bodies the log keeps in all; older records are dropped. */
+export const MAX_REQUEST_LOG_BYTES = 64 * 1024 * 1024;
 /** How many distinct (path, model, fault) attempt counters are kept. */
 export const MAX_ATTEMPT_KEYS = 10_000;
 /** The most values a schema may make the mock generate (array items, object properties, …). */

@@ -11,6 +11,7 @@ import {
   MAX_NESTING,
   MAX_REQUEST_BYTES,
   MAX_REQUEST_LOG,
+  MAX_REQUEST_LOG_BYTES,
   MockLimitError,
   nestsDeeperThan,
   readBodyText,
@@ -185,6 +186,9 @@ export class MockServer {
   #onAbort: ((request: MockRequestRecord) => void) | undefined;
   #recordCredentials: boolean;
   #requests: RequestLog[] = [];
+  /** The body bytes each logged record holds, and their sum. */
+  #sizes = new WeakMap<RequestLog, number>();
+  #logBytes = 0;
   #attempts = new Map<string, number>();
   #count = 0;
 
@@ -253,9 +257,9 @@ export class MockServer {
 
   /**
    * Every request received since the server was created or last
-   * {@linkcode MockServer.reset}, oldest first: the last 1000 of them (the
-   * log of a long-running mock does not grow without bound; `id` keeps
-   * counting).
+   * {@linkcode MockServer.reset}, oldest first: the last 1000 of them, fewer
+   * when their bodies pass 64 MiB in all (the log of a long-running mock does
+   * not grow without bound; `id` keeps counting).
    *
    * @example Inspect what a client sent
    * ```ts
@@ -288,7 +292,24 @@ export class MockServer {
    */
   reset(): void {
     this.#requests = [];
+    this.#logBytes = 0;
     this.#attempts.clear();
+  }
+
+  /** Logs a record; the oldest go once there are too many or they hold too many bytes. */
+  #log(record: RequestLog, bytes: number): void {
+    this.#requests.push(record);
+    this.#sizes.set(record, bytes);
+    this.#logBytes += bytes;
+    let drop = 0;
+    while (
+      this.#requests.length - drop > 1 &&
+      (this.#requests.length - drop > MAX_REQUEST_LOG || this.#logBytes > MAX_REQUEST_LOG_BYTES)
+    ) {
+      this.#logBytes -= this.#sizes.get(this.#requests[drop]!) ?? 0;
+      drop++;
+    }
+    if (drop > 0) this.#requests.splice(0, drop);
   }
 
   #toRequest(
@@ -370,10 +391,7 @@ export class MockServer {
       },
       this.#onAbort,
     );
-    this.#requests.push(record);
-    if (this.#requests.length > MAX_REQUEST_LOG) {
-      this.#requests.splice(0, this.#requests.length - MAX_REQUEST_LOG);
-    }
+    this.#log(record, text?.length ?? 0);
     this.#onRequest?.(record);
 
     const split = splitModelFault(sentModel ?? "");

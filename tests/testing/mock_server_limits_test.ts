@@ -4,7 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { createMockServer } from "../../src/testing/mod.ts";
-import { MAX_REQUEST_BYTES, MAX_REQUEST_LOG } from "../../src/testing/_limits.ts";
+import {
+  MAX_REQUEST_BYTES,
+  MAX_REQUEST_LOG,
+  MAX_REQUEST_LOG_BYTES,
+} from "../../src/testing/_limits.ts";
 
 const MESSAGES = [{ role: "user", content: "hi" }];
 
@@ -133,6 +137,22 @@ Deno.test("mock: the request log keeps the last requests only", async () => {
   assert.equal(server.requests.length, MAX_REQUEST_LOG);
   assert.equal(server.requests[0]?.id, extra + 1);
   assert.equal(server.requests.at(-1)?.id, MAX_REQUEST_LOG + extra);
+});
+
+Deno.test("mock: the request log holds a bounded number of body bytes", async () => {
+  const server = createMockServer();
+  const prompt = "x".repeat(4 * 1024 * 1024);
+  const count = MAX_REQUEST_LOG_BYTES / prompt.length + 4;
+  for (let i = 0; i < count; i++) {
+    const response = await server.fetch("http://mock/api/show", {
+      method: "POST",
+      body: JSON.stringify({ model: "llama3.2", prompt }),
+    });
+    await response.body?.cancel();
+  }
+  assert(server.requests.length < count, `${server.requests.length} of ${count} kept`);
+  assert(server.requests.length * prompt.length <= MAX_REQUEST_LOG_BYTES);
+  assert.equal(server.requests.at(-1)?.id, count);
 });
 
 Deno.test("mock: request records keep no API key verbatim unless asked", async () => {
