@@ -15,6 +15,7 @@ import { ParseError } from "../../src/errors/parse_error.ts";
 import { ProviderError } from "../../src/errors/provider_error.ts";
 import { SluiceError } from "../../src/errors/sluice_error.ts";
 import { redactError } from "../../src/errors/_redact.ts";
+import { requestSecrets } from "../../src/http/_secrets.ts";
 import { closedPortUrl, rejection, serve } from "./_server.ts";
 
 /** One distinctive secret per position, so a failure says which one leaked. */
@@ -367,4 +368,39 @@ Deno.test("redactError keeps the class, the fields and the cause chain of what i
   assert.equal(abort.name, "AbortError");
   assert.equal(abort.message, "aborted: [redacted]");
   assert(!String(abort.stack).includes(secret));
+});
+
+Deno.test("fetchEventStream: a redirect to another origin with credentials is refused", async () => {
+  await using server = hostile((_request, url) =>
+    url.hostname === "127.0.0.1"
+      ? new Response(null, { status: 302, headers: { location: `http://localhost:${url.port}/` } })
+      : new Response("data: x\n\n", { headers: { "content-type": "text/event-stream" } })
+  );
+  const error = await rejection(
+    Array.fromAsync(fetchEventStream(server.url, { headers: { "x-api-key": S.apiKey } })),
+  );
+  assert(error instanceof HttpError, String(error));
+  assert.equal(error.status, 302);
+  assert.equal(server.requests.length, 1, "the other origin was never asked");
+  // Without credentials, fetch follows it as usual.
+  const events = await Array.fromAsync(fetchEventStream(server.url, { reconnect: "never" }));
+  assert.deepEqual(events.map((event) => event.data), ["x"]);
+});
+
+Deno.test("requestSecrets finds every credential form a request carries", () => {
+  const secrets = requestSecrets(
+    `https://${S.user}:${S.password}@gw.example/v1?api-key=${S.query}&mode=fast`,
+    new Headers({
+      authorization: `Basic ${btoa(`someone:${S.bearer}`)}`,
+      cookie: `a=1; session=${S.cookie}`,
+      "x-portkey-api-key": S.portkey,
+      "x-trace": "trace-value-123",
+    }),
+    [S.apiKey],
+  );
+  for (const secret of [S.apiKey, S.user, S.password, S.query, S.bearer, S.cookie, S.portkey]) {
+    assert(secrets.includes(secret), secret);
+  }
+  assert(!secrets.includes("trace-value-123"), "not a credential header");
+  assert(!secrets.includes("someone"), "a Basic user name is not treated as a secret");
 });
