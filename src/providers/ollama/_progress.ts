@@ -26,12 +26,15 @@ const defaultNow = () => performance.now();
  * Aggregates the lines of a pull, push or create: bytes per layer (keyed by
  * digest), the overall sum, and the speed over a sliding window of samples.
  * Layers without a digest that still report bytes (create's quantization)
- * are keyed by their status text.
+ * are keyed by their status text. Each line costs constant time and memory;
+ * the list of every layer is built once, by {@linkcode ProgressTracker.snapshot}.
  */
 export class ProgressTracker {
   #now: () => number;
   #window: number;
   #layers = new Map<string, OllamaLayerProgress>();
+  /** The layer the last line was about. */
+  #layer: OllamaLayerProgress | undefined;
   #completed = 0;
   #total = 0;
   #status = "";
@@ -53,12 +56,17 @@ export class ProgressTracker {
     this.#window = window;
   }
 
-  /** Takes one line and returns the aggregated state after it (a fresh object). */
+  /**
+   * Takes one line and returns the aggregated state after it: a fresh object
+   * whose `layer` is a copy of the layer the line is about. Constant work per
+   * line, however many layers came before.
+   */
   update(line: OllamaProgressLine): OllamaProgress {
     this.#status = line.status;
     const key = line.digest ?? (line.total !== undefined ? line.status : undefined);
+    let layer: OllamaLayerProgress | undefined;
     if (key !== undefined) {
-      let layer = this.#layers.get(key);
+      layer = this.#layers.get(key);
       if (layer === undefined) {
         layer = { digest: key, total: 0, completed: 0, done: false };
         this.#layers.set(key, layer);
@@ -72,26 +80,37 @@ export class ProgressTracker {
       layer.completed = completed;
       layer.done = total > 0 && completed >= total;
     }
+    this.#layer = layer;
     if (line.status === "success") this.#done = true;
     this.#sample(this.#now());
-    return this.snapshot();
+    return this.#progress();
   }
 
-  /** The aggregated state now. */
-  snapshot(): OllamaProgress {
+  /**
+   * The aggregated state now, with a copy of every layer seen (costs the
+   * number of layers: for the end of a stream, not for every line).
+   */
+  snapshot(): OllamaProgressResult["progress"] {
+    // `Object.fromEntries` defines own properties: a digest `"__proto__"` stays a key.
+    const layers: Record<string, OllamaLayerProgress> = Object.fromEntries(
+      Array.from(this.#layers, ([key, layer]) => [key, { ...layer }]),
+    );
+    return { ...this.#progress(), layers };
+  }
+
+  /** The state after the last line: totals, status, its layer, speed and ETA. */
+  #progress(): OllamaProgress {
     const completed = this.#completed;
     const total = this.#total;
     const done = this.#done;
-    const layers: Record<string, OllamaLayerProgress> = {};
-    for (const [key, layer] of this.#layers) layers[key] = { ...layer };
     const progress: OllamaProgress = {
       status: this.#status,
       completed,
       total,
       percent: done ? 100 : total > 0 ? Math.min(100, (completed / total) * 100) : 0,
-      layers,
       done,
     };
+    if (this.#layer !== undefined) progress.layer = { ...this.#layer };
     const rate = this.#bytesPerSecond;
     if (rate !== undefined) progress.bytesPerSecond = rate;
     if (done) progress.etaSeconds = 0;
@@ -150,7 +169,8 @@ function createProgressReader(
       }
     },
     result(base) {
-      const progress = last?.progress ?? tracker.snapshot();
+      // The state after the last line, with every layer (built here, once per result).
+      const progress = tracker.snapshot();
       const result: OllamaProgressResult = {
         ...base,
         status: progress.status,

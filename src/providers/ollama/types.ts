@@ -466,7 +466,9 @@ export interface OllamaLayerProgress {
 
 /**
  * The aggregated state of a pull, push or create after a line: what a
- * progress bar shows.
+ * progress bar shows. It costs the same on every line however many layers
+ * came before: the line's own layer is in `layer`, and the list of every
+ * layer only in the result ({@linkcode OllamaProgressResult.progress}).
  */
 export interface OllamaProgress {
   /** The latest status text. */
@@ -477,8 +479,13 @@ export interface OllamaProgress {
   total: number;
   /** `completed / total` as 0–100 (0 while nothing is known, 100 at success). */
   percent: number;
-  /** Every layer seen, keyed by digest, in the order they appeared. */
-  layers: Record<string, OllamaLayerProgress>;
+  /**
+   * The layer this line is about, after it (a copy of its own per line;
+   * absent on lines about no layer, such as `"pulling manifest"` or
+   * `"success"`). To follow every layer while the stream runs, keep them by
+   * digest: `layers[layer.digest] = layer`.
+   */
+  layer?: OllamaLayerProgress;
   /**
    * Transfer speed over the recent window of lines, in bytes per second
    * (absent until two samples apart in time).
@@ -497,7 +504,7 @@ export interface OllamaProgress {
  * the bar without aggregating again.
  */
 export interface OllamaProgressChunk extends OllamaProgressLine {
-  /** The aggregated state after this line (a fresh object per line). */
+  /** The aggregated state after this line (a fresh object per line; no list of layers). */
   progress: OllamaProgress;
 }
 
@@ -507,8 +514,12 @@ export interface OllamaProgressResult extends StreamResult {
   lastChunk?: OllamaProgressChunk | undefined;
   /** The last status (`"success"` once complete). */
   status: string;
-  /** The aggregated state after the last line. */
-  progress: OllamaProgress;
+  /**
+   * The aggregated state after the last line, and `layers`: every layer
+   * seen, keyed by digest, in the order they appeared (built when the result
+   * is; the lines carry only their own `layer`).
+   */
+  progress: OllamaProgress & { layers: Record<string, OllamaLayerProgress> };
 }
 
 // ---------------------------------------------------------------------------

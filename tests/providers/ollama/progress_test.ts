@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { Ollama } from "../../../src/providers/ollama/mod.ts";
 import type {
+  OllamaLayerProgress,
   OllamaProgress,
   OllamaProgressChunk,
   OllamaProgressOptions,
+  OllamaProgressResult,
 } from "../../../src/providers/ollama/mod.ts";
+import { ProgressTracker } from "../../../src/providers/ollama/_progress.ts";
 import { ndjson, ndjsonResponse, piecewise, utf8, withServer } from "./_helpers.ts";
 
 const A = "sha256:aaaa";
@@ -25,12 +28,16 @@ const LINES = [
   { status: "success" },
 ];
 
-/** Pulls `lines` through a local server with a clock that advances 100 ms per line. */
+/**
+ * Pulls `lines` through a local server with a clock that advances 100 ms per
+ * line; returns the chunks and the result's list of every layer.
+ */
 async function pull(
   lines: unknown[],
   options: OllamaProgressOptions = {},
-): Promise<OllamaProgressChunk[]> {
+): Promise<{ chunks: OllamaProgressChunk[]; layers: Record<string, OllamaLayerProgress> }> {
   const chunks: OllamaProgressChunk[] = [];
+  let result: OllamaProgressResult | undefined;
   await withServer(() => ndjsonResponse(piecewise(utf8(ndjson(...lines)), 5)), async (base) => {
     let tick = 0;
     const stream = new Ollama({ host: base }).pull({ model: "m" }, {
@@ -38,11 +45,13 @@ async function pull(
       ...options,
     });
     for await (const chunk of stream) chunks.push(chunk);
-    const result = await stream.result();
-    assert.deepEqual(result.progress, chunks.at(-1)!.progress);
+    result = await stream.result();
+    // The result's progress is the last line's, plus the list of every layer.
+    const { layers: _, ...last } = result.progress;
+    assert.deepEqual(last, chunks.at(-1)!.progress);
     assert.equal(result.status, "success");
   });
-  return chunks;
+  return { chunks, layers: result!.progress.layers };
 }
 
 /** Bytes per second as the tracker computes it: bytes moved over milliseconds elapsed. */
@@ -50,8 +59,8 @@ function rate(moved: number, elapsed: number): number {
   return moved / (elapsed / 1000);
 }
 
-Deno.test("Ollama pull progress aggregates every line: bytes, percent, layers, speed and ETA", async () => {
-  const chunks = await pull(LINES, { rateWindow: 250 });
+Deno.test("Ollama pull progress aggregates every line: bytes, percent, layer, speed and ETA", async () => {
+  const { chunks, layers } = await pull(LINES, { rateWindow: 250 });
   assert.deepEqual(chunks.map(({ progress: _, ...line }) => line), LINES);
   const progress = chunks.map((chunk) => chunk.progress);
   const layer = (digest: string, total: number, completed: number) => ({
@@ -66,7 +75,6 @@ Deno.test("Ollama pull progress aggregates every line: bytes, percent, layers, s
     completed: 0,
     total: 0,
     percent: 0,
-    layers: {},
     done: false,
   });
   // A layer's first line has no `completed`: zero, not unknown.
@@ -75,7 +83,7 @@ Deno.test("Ollama pull progress aggregates every line: bytes, percent, layers, s
     completed: 0,
     total: 1000,
     percent: 0,
-    layers: { [A]: layer(A, 1000, 0) },
+    layer: layer(A, 1000, 0),
     bytesPerSecond: 0,
     done: false,
   });
@@ -99,31 +107,48 @@ Deno.test("Ollama pull progress aggregates every line: bytes, percent, layers, s
     assert.equal(p.etaSeconds, (total - completed) / bps, `line ${index}`);
     assert.equal(p.done, false);
   }
-  assert.deepEqual(progress[5]!.layers, { [A]: layer(A, 1000, 1000), [B]: layer(B, 500, 0) });
-  assert.deepEqual(Object.keys(progress[7]!.layers), [A, B], "layers in the order they appeared");
+  // Each line carries the layer it is about, after it; lines about no layer carry none.
+  assert.deepEqual(
+    progress.map((p) => p.layer),
+    [
+      undefined,
+      layer(A, 1000, 0),
+      layer(A, 1000, 200),
+      layer(A, 1000, 500),
+      layer(A, 1000, 1000),
+      layer(B, 500, 0),
+      layer(B, 500, 250),
+      layer(B, 500, 500),
+      undefined,
+      undefined,
+      undefined,
+    ],
+  );
   assert.deepEqual(progress[10], {
     status: "success",
     completed: 1500,
     total: 1500,
     percent: 100,
-    layers: { [A]: layer(A, 1000, 1000), [B]: layer(B, 500, 500) },
     bytesPerSecond: 0,
     etaSeconds: 0,
     done: true,
   });
-  // Each line has its own snapshot: a progress bar may keep them.
-  assert.notEqual(progress[6]!.layers[B], progress[7]!.layers[B]);
-  assert.equal(progress[6]!.layers[B]!.completed, 250);
+  // Each line has its own copy: a progress bar may keep them.
+  assert.notEqual(progress[6]!.layer, progress[7]!.layer);
+  assert.equal(progress[6]!.layer!.completed, 250);
+  // The result lists every layer, in the order they appeared.
+  assert.deepEqual(layers, { [A]: layer(A, 1000, 1000), [B]: layer(B, 500, 500) });
+  assert.deepEqual(Object.keys(layers), [A, B], "layers in the order they appeared");
 });
 
 Deno.test("Ollama pull speed averages over the default 5 s window", async () => {
-  const chunks = await pull(LINES);
+  const { chunks } = await pull(LINES);
   assert.equal(chunks[7]!.progress.bytesPerSecond, rate(1500, 700));
   assert.equal(chunks[10]!.progress.bytesPerSecond, rate(1500, 1000));
 });
 
 Deno.test("Ollama pull speed stays defined when lines are further apart than the window", async () => {
-  const chunks = await pull(LINES, { rateWindow: 50 });
+  const { chunks } = await pull(LINES, { rateWindow: 50 });
   assert.equal(chunks[2]!.progress.bytesPerSecond, rate(200, 100));
   assert.equal(chunks[3]!.progress.bytesPerSecond, rate(300, 100));
 });
@@ -164,4 +189,81 @@ Deno.test("Ollama pull rejects a rate window that is not positive", () => {
   });
   // Invalid options are the caller's mistake: nothing is sent, no timer is left behind.
   assert.equal(requests, 0, "no request for invalid options");
+});
+
+/** A pull body that names a new layer on every line: `digests` lines, then `success`. */
+function manyLayers(digests: number): unknown[] {
+  const lines: unknown[] = [{ status: "pulling manifest" }];
+  for (let i = 0; i < digests; i++) {
+    const digest = `sha256:${i.toString(16).padStart(64, "0")}`;
+    lines.push({ status: "pulling", digest, total: 100, completed: 100 });
+  }
+  lines.push({ status: "success" });
+  return lines;
+}
+
+Deno.test("Ollama pull of 10,000 layers keeps each line small and lists every layer in the result", async () => {
+  const lines = manyLayers(10_000);
+  // A digest that is an Object.prototype name stays a key of its own.
+  lines.splice(1, 0, { status: "pulling", digest: "__proto__", total: 7, completed: 7 });
+  await withServer(() => ndjsonResponse(ndjson(...lines)), async (base) => {
+    const stream = new Ollama({ host: base }).pull({ model: "m" });
+    let count = 0;
+    let largest = 0;
+    let last: OllamaProgress | undefined;
+    for await (const { progress } of stream) {
+      count++;
+      // Every line costs the same: its progress does not grow with the layers before it.
+      largest = Math.max(largest, JSON.stringify(progress).length);
+      if (progress.layer !== undefined) last = progress;
+    }
+    assert.equal(count, lines.length);
+    assert.ok(largest < 400, `a line's progress of ${largest} characters`);
+    assert.equal(last!.layer!.digest, `sha256:${(9999).toString(16).padStart(64, "0")}`);
+    const { progress } = await stream.result();
+    assert.equal(progress.total, 10_000 * 100 + 7);
+    assert.equal(Object.keys(progress.layers).length, 10_001);
+    assert.ok(Object.hasOwn(progress.layers, "__proto__"));
+    assert.deepEqual(progress.layers["__proto__"], {
+      digest: "__proto__",
+      total: 7,
+      completed: 7,
+      done: true,
+    });
+    assert.equal(Object.getPrototypeOf(progress.layers), Object.prototype);
+  });
+});
+
+/**
+ * Feeds `lines` to a fresh tracker in batches of 1,000 and returns the time of
+ * the fastest of the last four batches over that of the fastest of the first
+ * four (the fastest, so that a garbage collection inside a batch does not
+ * count). Stops early once it is past `limit`.
+ */
+function lateOverEarly(lines: readonly { status: string }[], limit: number): number {
+  const batch = 1_000;
+  const times: number[] = [];
+  const tracker = new ProgressTracker({ now: () => 0 });
+  let ratio = 0;
+  for (let start = 0; start + batch <= lines.length; start += batch) {
+    const begin = performance.now();
+    for (let i = start; i < start + batch; i++) tracker.update(lines[i]!);
+    times.push(performance.now() - begin);
+    if (times.length < 8) continue;
+    ratio = Math.min(...times.slice(-4)) / Math.max(Math.min(...times.slice(0, 4)), 0.05);
+    if (ratio > limit) break;
+  }
+  return ratio;
+}
+
+Deno.test("Ollama progress costs the same per line after 16,000 layers as after a few", () => {
+  const lines = manyLayers(16_000).slice(1, -1) as { status: string }[];
+  for (let run = 0; run < 3; run++) lateOverEarly(lines.slice(0, 2_000), Infinity); // warm up
+  // Linear: about 1. Copying every layer on every line made it pass 4 within 5,000 layers.
+  // A timing is noisy: the best of three tries.
+  let best = Infinity;
+  for (let attempt = 0; attempt < 3 && best >= 4; attempt++) {
+    best = Math.min(best, lateOverEarly(lines, 4));
+  }
+  assert.ok(best < 4, `a batch of lines took ${best.toFixed(1)} times as long after many layers`);
 });
