@@ -37,15 +37,58 @@ export interface GeminiProviderOptions extends GeminiOptions {
 }
 
 /** JSON Schema keywords Gemini's OpenAPI-subset schema does not take. */
-const DROPPED = new Set(["$schema", "$id", "additionalProperties", "$defs", "definitions"]);
+const DROPPED = new Set(["$schema", "$id", "$ref", "additionalProperties", "$defs", "definitions"]);
+/** The string formats Gemini accepts (it rejects a schema with any other). */
+const STRING_FORMATS = new Set(["enum", "date-time"]);
+/** How deep `$ref`s are followed (a recursive schema is cut there). */
+const MAX_REF_DEPTH = 8;
+
+/** A local `$ref` (`#/$defs/x`, `#/definitions/x`, `#`) resolved against the root schema. */
+function resolveRef(root: Record<string, unknown>, ref: string): unknown {
+  if (ref === "#") return root;
+  if (!ref.startsWith("#/")) return undefined;
+  let node: unknown = root;
+  for (const raw of ref.slice(2).split("/")) {
+    const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    if (!isObject(node)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
 
 /**
  * A JSON Schema in the OpenAPI 3.0 subset Gemini's `parameters` and
- * `responseSchema` take: `["string", "null"]` becomes `nullable`, `const`
- * becomes a one-value `enum`, and keywords Gemini rejects are dropped.
+ * `responseSchema` take: local `$ref`s are inlined, `["string", "null"]`
+ * becomes `nullable`, `const` becomes a one-value `enum`, `oneOf` becomes
+ * `anyOf`, and keywords Gemini rejects (`additionalProperties`, `$schema`,
+ * string formats other than `date-time` and `enum`) are dropped.
+ *
+ * @example Map a schema
+ * ```ts
+ * import { toGeminiSchema } from "@sluice/sluice/unified";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(
+ *   toGeminiSchema({
+ *     type: "object",
+ *     properties: { note: { type: ["string", "null"] } },
+ *     additionalProperties: false,
+ *   }),
+ *   { type: "object", properties: { note: { type: "string", nullable: true } } },
+ * );
+ * ```
  */
 export function toGeminiSchema(schema: unknown): GeminiSchema {
+  return convert(schema, isObject(schema) ? schema : {}, 0);
+}
+
+function convert(schema: unknown, root: Record<string, unknown>, depth: number): GeminiSchema {
   if (!isObject(schema)) return {};
+  if (typeof schema.$ref === "string" && depth < MAX_REF_DEPTH) {
+    const { $ref, ...rest } = schema;
+    const target = resolveRef(root, $ref as string);
+    if (isObject(target)) return convert({ ...target, ...rest }, root, depth + 1);
+  }
   const out: GeminiSchema = {};
   for (const [key, value] of Object.entries(schema)) {
     if (DROPPED.has(key)) continue;
@@ -55,14 +98,21 @@ export function toGeminiSchema(schema: unknown): GeminiSchema {
       if (types[0] !== undefined) out.type = String(types[0]);
     } else if (key === "const") {
       out.enum = [value];
+    } else if (key === "format") {
+      const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
+      if (String(type).toLowerCase() !== "string" || STRING_FORMATS.has(String(value))) {
+        out.format = value;
+      }
     } else if (key === "properties" && isObject(value)) {
       const properties: Record<string, GeminiSchema> = {};
-      for (const [name, inner] of Object.entries(value)) properties[name] = toGeminiSchema(inner);
+      for (const [name, inner] of Object.entries(value)) {
+        properties[name] = convert(inner, root, depth);
+      }
       out.properties = properties;
     } else if (key === "items") {
-      out.items = toGeminiSchema(value);
+      out.items = convert(value, root, depth);
     } else if ((key === "anyOf" || key === "oneOf" || key === "allOf") && Array.isArray(value)) {
-      out[key === "oneOf" ? "anyOf" : key] = value.map(toGeminiSchema);
+      out[key === "oneOf" ? "anyOf" : key] = value.map((inner) => convert(inner, root, depth));
     } else {
       out[key] = value;
     }

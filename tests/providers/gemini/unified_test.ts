@@ -240,6 +240,39 @@ Deno.test("a blocked prompt reaches generateText as a content-filter finish with
   assert.equal(metadata.promptFeedback.blockReason, "PROHIBITED_CONTENT");
 });
 
+Deno.test("toGeminiSchema inlines local $refs and drops string formats Gemini rejects", () => {
+  assert.deepEqual(
+    toGeminiSchema({
+      type: "object",
+      properties: {
+        home: { $ref: "#/$defs/place" },
+        away: { $ref: "#/definitions/place", description: "Away" },
+        email: { type: "string", format: "email" },
+        when: { type: "string", format: "date-time" },
+        count: { type: "integer", format: "int32" },
+      },
+      $defs: { place: { type: "object", properties: { city: { type: "string" } } } },
+      definitions: { place: { type: "object", properties: { city: { type: "string" } } } },
+    }),
+    {
+      type: "object",
+      properties: {
+        home: { type: "object", properties: { city: { type: "string" } } },
+        away: { type: "object", properties: { city: { type: "string" } }, description: "Away" },
+        email: { type: "string" },
+        when: { type: "string", format: "date-time" },
+        count: { type: "integer", format: "int32" },
+      },
+    },
+  );
+  // A recursive schema is cut after a few levels, not followed forever.
+  const tree = toGeminiSchema({
+    type: "object",
+    properties: { child: { $ref: "#" } },
+  });
+  assert.equal(typeof tree, "object");
+});
+
 Deno.test("toGeminiSchema maps JSON Schema onto Gemini's subset", () => {
   assert.deepEqual(
     toGeminiSchema({
