@@ -6,7 +6,7 @@
  *     deno task mock --port 9000 --fast    # no pacing
  *     PORT=9000 deno task mock --ttft 800 --tps 15
  *
- * It speaks Ollama (`/api/…`), OpenAI (`/v1/chat/completions`, …),
+ * It speaks Ollama (`/api/…`), OpenAI (`/v1/chat/completions`, `/v1/responses`, …),
  * Anthropic (`/v1/messages`) and Gemini (`/v1beta/models/{model}:…`); see
  * `src/testing/mod.ts` for fault injection
  * (`x-mock-fault` header or a `:fault=…` model suffix).
