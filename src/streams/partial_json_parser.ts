@@ -61,12 +61,26 @@ const ESCAPES: Record<string, string> = {
   t: "\t",
 };
 
+/**
+ * A change is shown at once while a snapshot copies at most this many
+ * children of open containers (see {@linkcode PartialJsonParser}).
+ */
+const FREE_COPIES = 1024;
+/**
+ * Past {@linkcode FREE_COPIES}, how many children a new snapshot may copy per
+ * character read since the last change shown: the bound that keeps reading
+ * `value` after every push linear in the document.
+ */
+const COPIES_PER_CHARACTER = 32;
+
 /** An array or object still being written, with its completed children. */
 interface Frame {
   container: unknown[] | Record<string, unknown>;
   isArray: boolean;
   /** In an object: the key of the value being written. */
   key: string | undefined;
+  /** The number of completed children (distinct keys in an object). */
+  children: number;
 }
 
 function isHighSurrogate(unit: number): boolean {
@@ -125,8 +139,17 @@ function setProperty(object: Record<string, unknown>, key: string, value: unknow
  * being written, rebuilt only after a change (so each change gives new
  * identities along the path to it, as React and other UI libraries expect),
  * and shares every completed array or object between snapshots and with the
- * final value. Building one costs the number of children of the open
- * containers, not the size of the document. Treat snapshots as read-only.
+ * final value. Treat snapshots as read-only.
+ *
+ * Building a snapshot costs the number of open arrays and objects and of
+ * their children, not the size of the document. So that reading `value` after
+ * every push stays linear in the document however wide or deep it grows, a
+ * change shows at once while that number is at most 1,024; past it (an
+ * array of thousands of elements still open, or nesting thousands deep), a
+ * change shows once that number over 32 characters were read since the last
+ * change shown: `push` reports it, and `value` shows it, a few pushes later,
+ * never more than 1/32 of the text read behind. The end is never late: the
+ * push that closes the document shows the final value.
  *
  * @example Watch a document being written
  * ```ts
@@ -157,14 +180,23 @@ export class PartialJsonParser {
   #ended = false;
   /** Incremented on every change of the current value. */
   #version = 0;
+  /** The version `value` shows: the last one published (see `#publish`). */
+  #shown = 0;
   #snapshot: unknown = undefined;
+  /** The version `#snapshot` was built at. */
   #snapshotVersion = 0;
+  /** What building a snapshot costs: the open containers and their children. */
+  #open = 0;
+  /** Characters read since the last published version. */
+  #unread = 0;
   #elements = 0;
 
-  // The string being read: pieces not yet folded into `#text`.
+  // The string being read: pieces not yet folded into `#text`, which holds
+  // what is visible (all but a trailing high surrogate, kept in `#held`).
   #inKey = false;
   #pieces: string[] = [];
   #text = "";
+  #held = "";
   #length = 0;
   #visible = 0;
   #lastUnit = 0;
@@ -203,8 +235,8 @@ export class PartialJsonParser {
   /**
    * The best current value: `undefined` until a value has started, then a
    * snapshot with open strings, arrays and objects closed provisionally (see
-   * the class documentation). The same object is returned until the value
-   * changes.
+   * the class documentation). The same object is returned until
+   * {@linkcode PartialJsonParser.push} reports a change.
    *
    * @example Read the value of a prefix
    * ```ts
@@ -217,18 +249,19 @@ export class PartialJsonParser {
    * ```
    */
   get value(): unknown {
-    if (this.#snapshotVersion !== this.#version) {
+    if (this.#snapshotVersion !== this.#shown) {
       this.#snapshot = this.#build();
-      this.#snapshotVersion = this.#version;
+      this.#snapshotVersion = this.#shown = this.#version;
     }
     return this.#snapshot;
   }
 
   /**
    * Feeds the next piece of the document. Returns whether the current
-   * {@linkcode PartialJsonParser.value} changed. Throws a `ParseError` at the
-   * first character that cannot continue a JSON document (and again on any
-   * later call).
+   * {@linkcode PartialJsonParser.value} changed (past 1,024 open children, a
+   * change may show a few pushes late: see the class documentation). Throws a
+   * `ParseError` at the first character that cannot continue a JSON document
+   * (and again on any later call).
    *
    * @example Only redraw when something changed
    * ```ts
@@ -245,14 +278,31 @@ export class PartialJsonParser {
   push(text: string): boolean {
     if (this.#error !== undefined) throw this.#error;
     if (this.#ended) throw new TypeError("Cannot push to a PartialJsonParser after end()");
-    const before = this.#version;
+    const before = this.#shown;
     try {
       this.#parse(text);
     } catch (error) {
       this.#error = error;
+      this.#shown = this.#version; // what was read before the error shows
       throw error;
     }
-    return this.#version !== before;
+    this.#unread += text.length;
+    this.#publish();
+    return this.#shown !== before;
+  }
+
+  /**
+   * Shows the current version when building its snapshot copies at most
+   * `FREE_COPIES` children, or at most `COPIES_PER_CHARACTER` per character
+   * read since the last version shown: so the snapshots cost linear time in
+   * all. A change left out shows with a later push.
+   */
+  #publish(): void {
+    if (this.#version === this.#shown) return;
+    const cost = this.#open;
+    if (cost > FREE_COPIES && cost > COPIES_PER_CHARACTER * this.#unread) return;
+    this.#shown = this.#version;
+    this.#unread = 0;
   }
 
   /**
@@ -275,6 +325,7 @@ export class PartialJsonParser {
     if (this.#error !== undefined) throw this.#error;
     if (this.#ended) return this.#root;
     if (this.#mode === NUMBER && this.#numberComplete()) this.#endNumber();
+    this.#shown = this.#version;
     if (!this.#rootDone || this.#stack.length > 0) {
       this.#error = new ParseError(
         `Cannot parse JSON at line ${this.#line}: unexpected end of input, expected ${
@@ -414,7 +465,8 @@ export class PartialJsonParser {
       case 0x7b:
       case 0x5b: {
         const isArray = unit === 0x5b;
-        this.#stack.push({ container: isArray ? [] : {}, isArray, key: undefined });
+        this.#stack.push({ container: isArray ? [] : {}, isArray, key: undefined, children: 0 });
+        this.#open++;
         this.#mode = isArray ? ARRAY_FIRST : OBJECT_FIRST;
         this.#version++;
         return;
@@ -503,6 +555,7 @@ export class PartialJsonParser {
     this.#inKey = isKey;
     this.#pieces.length = 0;
     this.#text = "";
+    this.#held = "";
     this.#length = 0;
     this.#visible = 0;
     this.#lastUnit = 0;
@@ -520,16 +573,29 @@ export class PartialJsonParser {
     }
   }
 
+  /**
+   * Moves the pieces into `#text`, holding back a trailing high surrogate: the
+   * text so far is never sliced (that would copy it whole on every snapshot).
+   */
   #fold(): void {
     if (this.#pieces.length === 0) return;
-    this.#text += this.#pieces.length === 1 ? this.#pieces[0]! : this.#pieces.join("");
+    let joined = this.#pieces.length === 1 ? this.#pieces[0]! : this.#pieces.join("");
     this.#pieces.length = 0;
+    if (this.#held !== "") joined = this.#held + joined;
+    if (isHighSurrogate(joined.charCodeAt(joined.length - 1))) {
+      this.#held = joined.slice(-1);
+      joined = joined.slice(0, -1);
+    } else {
+      this.#held = "";
+    }
+    this.#text += joined;
   }
 
   #endString(): void {
     this.#fold();
-    const text = this.#text;
+    const text = this.#text + this.#held;
     this.#text = "";
+    this.#held = "";
     if (this.#inKey) {
       this.#stack.at(-1)!.key = text;
       this.#mode = COLON;
@@ -541,7 +607,9 @@ export class PartialJsonParser {
 
   #close(): void {
     // The caller checked that the bracket matches the open container.
-    this.#complete(this.#stack.pop()!.container);
+    const frame = this.#stack.pop()!;
+    this.#open -= frame.children + 1;
+    this.#complete(frame.container);
   }
 
   /** Stores a complete value in its parent (or as the top-level value). */
@@ -553,12 +621,19 @@ export class PartialJsonParser {
       this.#rootDone = true;
     } else if (frame.isArray) {
       (frame.container as unknown[]).push(value);
+      frame.children++;
+      this.#open++;
       if (this.#stack.length === 1) {
         const index = this.#elements++;
         this.#onElement?.(value, index);
       }
     } else {
-      setProperty(frame.container as Record<string, unknown>, frame.key!, value);
+      const object = frame.container as Record<string, unknown>;
+      if (!Object.hasOwn(object, frame.key!)) {
+        frame.children++;
+        this.#open++;
+      }
+      setProperty(object, frame.key!, value);
       frame.key = undefined;
     }
   }
@@ -570,17 +645,16 @@ export class PartialJsonParser {
     if (this.#mode === STRING || this.#mode === ESCAPE || this.#mode === UNICODE) {
       if (!this.#inKey) {
         this.#fold();
-        const text = this.#text;
-        child = this.#visible === this.#length ? text : text.slice(0, this.#visible);
+        child = this.#text;
         hasChild = true;
       }
     }
     for (let depth = this.#stack.length - 1; depth >= 0; depth--) {
       const frame = this.#stack[depth]!;
       if (frame.isArray) {
-        const copy = (frame.container as unknown[]).slice();
-        if (hasChild) copy.push(child);
-        child = copy;
+        const container = frame.container as unknown[];
+        // `concat` allocates the copy at its size; a `push` after `slice` grew it (10 times slower).
+        child = hasChild ? container.concat([child]) : container.slice();
       } else {
         const copy = { ...frame.container };
         if (hasChild) setProperty(copy, frame.key!, child);

@@ -370,19 +370,148 @@ Deno.test("PartialJsonParser reads a 1 MB document in 16-byte deltas in linear t
     const parseMs = performance.now() - start;
     let line = `${name}: ${(text.length / 1e6).toFixed(2)} MB in ${pieces.length} deltas: ` +
       `${parseMs.toFixed(0)} ms`;
-    // A snapshot per change costs the width of the open containers: skip the 7000-wide one.
-    if (!name.startsWith("7000")) {
-      start = performance.now();
-      const withSnapshots = new PartialJsonParser();
-      let snapshots = 0;
-      for (const piece of pieces) if (withSnapshots.push(piece) && withSnapshots.value) snapshots++;
-      withSnapshots.end();
-      line += `, ${(performance.now() - start).toFixed(0)} ms with ${snapshots} snapshots`;
-    }
+    start = performance.now();
+    const withSnapshots = new PartialJsonParser();
+    let snapshots = 0;
+    for (const piece of pieces) if (withSnapshots.push(piece) && withSnapshots.value) snapshots++;
+    withSnapshots.end();
+    line += `, ${(performance.now() - start).toFixed(0)} ms with ${snapshots} snapshots`;
     start = performance.now();
     assert.deepEqual(final, JSON.parse(text));
     console.log(`${line} (JSON.parse once: ${(performance.now() - start).toFixed(0)} ms)`);
   }
+});
+
+/** `[{"id":0,"name":"item 0"},…]`: a top-level array of `elements` small objects. */
+function growingArray(elements: number): string {
+  const parts: string[] = [];
+  for (let i = 0; i < elements; i++) parts.push(`{"id":${i},"name":"item ${i}"}`);
+  return `[${parts.join(",")}]`;
+}
+
+/** `text` in pieces of `size` characters. */
+function piecesOf(text: string, size: number): string[] {
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+  return pieces;
+}
+
+/**
+ * Feeds a growing array in 16-character deltas, reading `value` after every
+ * push that reports a change, and returns the work the snapshots cost: the
+ * total length of the arrays they copied. Checks that a change never waits
+ * for more than 1/32 of the text read, and that the push closing the
+ * document shows the final value.
+ */
+function snapshotWork(elements: number): number {
+  const text = growingArray(elements);
+  const expected = JSON.parse(text);
+  const parser = new PartialJsonParser();
+  let work = 0;
+  let read = 0;
+  let shownAt = 0;
+  let completedShown = 0;
+  let snapshots = 0;
+  let last: unknown;
+  for (const piece of piecesOf(text, 16)) {
+    const changed = parser.push(piece);
+    read += piece.length;
+    if (changed) {
+      const value = parser.value as unknown[];
+      assert.notEqual(value, last, "a change gives a new snapshot");
+      work += value.length;
+      last = value;
+      shownAt = read;
+      completedShown = parser.completedElements;
+      if (++snapshots % 256 === 0) assertConsistent(value, expected, `snapshot ${snapshots}`);
+    } else if (parser.completedElements > completedShown) {
+      // An element completed and is not shown yet: it waits for less than 1/32 of the text.
+      assert.ok(read - shownAt < read / 32, `waited ${read - shownAt} of ${read} characters`);
+    }
+  }
+  assert.deepEqual(last, expected, "the push that closes the document shows the final value");
+  assert.equal(parser.end(), last);
+  return work;
+}
+
+Deno.test("PartialJsonParser snapshots of a growing array cost linear work in all", () => {
+  const small = snapshotWork(4_000);
+  const large = snapshotWork(16_000);
+  // Linear: about 4. Copying the whole open array on every change made it about 17.
+  assert.ok(large / small < 8, `4 times the elements cost ${(large / small).toFixed(1)} times`);
+});
+
+/** The fastest of three runs of `run`, in milliseconds. */
+function fastest(run: () => void): number {
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const start = performance.now();
+    run();
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
+/** Whether `run(4n)` took less than 8 times as long as `run(n)`, with three tries (timings are noisy). */
+function growsLinearly(run: (size: number) => void, n: number): { ok: boolean; ratio: number } {
+  const small = fastest(() => run(n));
+  let ratio = Infinity;
+  for (let attempt = 0; attempt < 3 && ratio >= 8; attempt++) {
+    const start = performance.now();
+    run(4 * n);
+    ratio = Math.min(ratio, (performance.now() - start) / Math.max(small, 0.1));
+  }
+  return { ok: ratio < 8, ratio };
+}
+
+Deno.test("PartialJsonParser time for a growing array read after every delta grows linearly", () => {
+  const readAll = (elements: number) => {
+    const parser = new PartialJsonParser();
+    for (const piece of piecesOf(growingArray(elements), 16)) if (parser.push(piece)) parser.value;
+    parser.end();
+  };
+  // Linear: about 2 to 4. Copying the whole open array on every change made it 60 and more.
+  const { ok, ratio } = growsLinearly(readAll, 4_000);
+  assert.ok(ok, `16,000 elements took ${ratio.toFixed(1)} times as long as 4,000`);
+});
+
+Deno.test("PartialJsonParser reads a long string of split surrogate pairs in linear time", () => {
+  // Every delta ends inside a pair: the high surrogate is held back from each snapshot.
+  const readString = (pairs: number) => {
+    const parser = new PartialJsonParser();
+    parser.push('"x\\ud83d');
+    for (let i = 0; i < pairs; i++) {
+      if (parser.push("\\ude00\\ud83d")) assert.equal((parser.value as string).length, 3 + 2 * i);
+    }
+    parser.push('\\ude00"');
+    assert.equal(parser.end(), `x${"😀".repeat(pairs + 1)}`);
+  };
+  readString(3);
+  // Linear: about 4. Cutting the held surrogate off the whole text on every snapshot made it 50.
+  const { ok, ratio } = growsLinearly(readString, 10_000);
+  assert.ok(ok, `40,000 pairs took ${ratio.toFixed(1)} times as long as 10,000`);
+});
+
+Deno.test("PartialJsonParser shows every change at once up to 1,024 open children", () => {
+  // One character at a time: each number shows when the comma after it arrives.
+  const check = (elements: number) => {
+    const text = `[${Array.from({ length: elements }, (_, i) => i % 10).join(",")}]`;
+    const parser = new PartialJsonParser();
+    let late = 0;
+    let completed = 0;
+    for (const character of text) {
+      const changed = parser.push(character);
+      const grew = parser.completedElements > completed;
+      completed = parser.completedElements;
+      if (grew && !changed) late++;
+      if (changed) assert.ok((parser.value as unknown[]).length <= completed);
+    }
+    assert.deepEqual(parser.end(), JSON.parse(text));
+    return late;
+  };
+  assert.equal(check(1_000), 0, "every element shows with the comma after it");
+  // Past 1,024 open children a change shows once 1/32 of their number in characters was read.
+  assert.ok(check(2_000) > 0, "some elements show a few characters late");
 });
 
 Deno.test("PartialJsonStream emits a snapshot per change and the final value", async () => {
