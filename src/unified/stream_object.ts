@@ -134,7 +134,8 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
   /**
    * Snapshots of the object as it is written: each a valid JSON value with
    * open strings, arrays and objects closed provisionally, a new snapshot
-   * only when something changed (not validated: the final one may differ
+   * only when something changed (in a very large document, a few deltas
+   * late: see `PartialJsonStream`; not validated: the final one may differ
    * from the schema; {@linkcode ObjectStream.object} checks it).
    */
   get partialObjectStream(): IterableReadableStream<unknown> {

@@ -375,9 +375,11 @@ export class Ollama {
 
   /**
    * Downloads a model with `POST /api/pull`, streaming progress. Each chunk is
-   * Ollama's status line plus `progress`: overall bytes, percent, every layer
-   * by digest, bytes per second and the ETA after that line — ready for a
-   * progress bar. The stream completes at `status: "success"`.
+   * Ollama's status line plus `progress`: overall bytes, percent, the layer
+   * that line is about, bytes per second and the ETA after that line — ready
+   * for a progress bar (each line costs the same however many layers came
+   * before; `result().progress.layers` lists them all). The stream completes
+   * at `status: "success"`.
    *
    * @example Show a progress bar
    * ```ts
