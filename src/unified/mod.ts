@@ -34,6 +34,7 @@ export {
 export { gemini, type GeminiProviderOptions, toGeminiSchema } from "./gemini.ts";
 export { streamText, UnifiedStream } from "./stream_text.ts";
 export { generateText } from "./generate_text.ts";
+export { hasToolCall, stepCountIs } from "./stop_conditions.ts";
 export type {
   AssistantMessage,
   CallSettings,
@@ -51,6 +52,7 @@ export type {
   StepFinishPart,
   StepResult,
   StepStartPart,
+  StopCondition,
   StreamPart,
   StreamTextOptions,
   SystemMessage,

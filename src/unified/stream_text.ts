@@ -1,6 +1,7 @@
 import type { RequestOptions } from "../http/request_options.ts";
 import { ResponseStream, type Select } from "../response_stream/response_stream.ts";
 import { callbacksOf } from "../response_stream/_callbacks.ts";
+import { callSafely } from "../shared/_call_safely.ts";
 import type { StreamStats } from "../response_stream/types.ts";
 import { iterable, type IterableReadableStream } from "../shared/_async_iterable.ts";
 import { pullStream } from "../shared/_flow.ts";
@@ -21,6 +22,7 @@ import type {
   ProviderMetadata,
   ResponseMetadata,
   StepResult,
+  StopCondition,
   StreamPart,
   StreamTextOptions,
   ToolResult,
@@ -39,6 +41,43 @@ const REQUEST_KEYS = [
   "headers",
   "maxLineLength",
 ] as const;
+/** The settings of a call, mapped by each adapter. */
+const SETTING_KEYS = [
+  "maxTokens",
+  "temperature",
+  "topP",
+  "topK",
+  "frequencyPenalty",
+  "presencePenalty",
+  "stop",
+  "seed",
+] as const;
+/** Every option the unified API reads (`streamObject`'s own are taken out before). */
+const KNOWN_KEYS = new Set<string>([
+  ...REQUEST_KEYS,
+  ...SETTING_KEYS,
+  "maxOutputTokens",
+  "model",
+  "system",
+  "prompt",
+  "messages",
+  "tools",
+  "toolChoice",
+  "maxSteps",
+  "stopWhen",
+  "activeTools",
+  "onStepFinish",
+  "signal",
+  "abortSignal",
+  "onChunk",
+  "onText",
+  "onReasoning",
+  "onError",
+  "onFinish",
+  "onAbort",
+]);
+/** The `maxSteps` a `stopWhen` without `maxSteps` is capped at. */
+const STOP_WHEN_MAX_STEPS = 20;
 const CONTENT_TYPES = new Set<string>([
   "text-delta",
   "reasoning-delta",
@@ -73,36 +112,39 @@ export function modelCallOf(options: StreamTextOptions, object?: ObjectMode): Mo
   if (messages.length === 0) {
     throw new TypeError("A prompt or messages are required: received neither");
   }
-  const {
-    maxTokens,
-    temperature,
-    topP,
-    topK,
-    frequencyPenalty,
-    presencePenalty,
-    stop,
-    seed,
-  } = options;
-  const settings = Object.fromEntries(
-    Object.entries({
-      maxTokens,
-      temperature,
-      topP,
-      topK,
-      frequencyPenalty,
-      presencePenalty,
-      stop,
-      seed,
-    }).filter(([, value]) => value !== undefined),
-  );
+  const { maxTokens, maxOutputTokens } = options;
+  if (maxTokens !== undefined && maxOutputTokens !== undefined && maxTokens !== maxOutputTokens) {
+    throw new TypeError(
+      `maxTokens and maxOutputTokens are the same option: received ${maxTokens} and ${maxOutputTokens}`,
+    );
+  }
+  const settings: Record<string, unknown> = {};
+  for (const key of SETTING_KEYS) {
+    if (options[key] !== undefined) settings[key] = options[key];
+  }
+  if (maxOutputTokens !== undefined) settings.maxTokens = maxOutputTokens;
   return {
-    settings,
+    settings: settings as ModelCall["settings"],
     system: options.system,
     messages,
     tools: options.tools,
     toolChoice: options.toolChoice,
     object,
   };
+}
+
+/** A warning for each option the unified API does not know (a typo, another library's name). */
+export function unknownOptionWarnings(options: object): CallWarning[] {
+  const warnings: CallWarning[] = [];
+  for (const key of Object.keys(options)) {
+    if (KNOWN_KEYS.has(key) || (options as Record<string, unknown>)[key] === undefined) continue;
+    warnings.push({
+      type: "unsupported-setting",
+      setting: key,
+      details: `The unified API has no option '${key}': it was not sent`,
+    });
+  }
+  return warnings;
 }
 
 /** Runs one tool call: an error result (never a throw) for every way it can fail. */
@@ -125,6 +167,36 @@ async function runTool(tools: ToolSet, call: ToolCall, signal: AbortSignal): Pro
     };
   }
   return { ...base, result };
+}
+
+/** The tools sent in a step: all of them, or those `activeTools` names for it. */
+function activeToolsOf(
+  tools: ToolSet | undefined,
+  index: number,
+  activeTools: StreamTextOptions["activeTools"],
+): ToolSet | undefined {
+  if (tools === undefined || activeTools === undefined) return tools;
+  const names = typeof activeTools === "function" ? activeTools(index) : activeTools;
+  if (names === undefined) return tools;
+  const active: ToolSet = {};
+  for (const name of names) if (Object.hasOwn(tools, name)) active[name] = tools[name]!;
+  // None active: the request carries no tools (nor a tool choice).
+  return Object.keys(active).length > 0 ? active : undefined;
+}
+
+/** Starts a step's model call with its active tools; the unknown options lead its warnings. */
+function startStep(
+  adapter: ModelAdapter,
+  call: ModelCall,
+  index: number,
+  activeTools: StreamTextOptions["activeTools"],
+  optionWarnings: CallWarning[],
+  requestOptions: RequestOptions,
+): AdapterStep {
+  const tools = activeToolsOf(call.tools, index, activeTools);
+  const step = adapter.start(tools === call.tools ? call : { ...call, tools }, requestOptions);
+  if (optionWarnings.length > 0) step.warnings = [...optionWarnings, ...step.warnings];
+  return step;
 }
 
 /** Rejects with the signal's reason when it aborts (never resolves otherwise). */
@@ -174,6 +246,10 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
   #adapter: ModelAdapter;
   #call: ModelCall;
   #maxSteps: number;
+  #stopWhen: StopCondition[];
+  #activeTools: StreamTextOptions["activeTools"];
+  #onStepFinish: StreamTextOptions["onStepFinish"];
+  #optionWarnings: CallWarning[];
   #controller: AbortController;
   #signal: AbortSignal;
   #requestOptions: RequestOptions;
@@ -197,10 +273,29 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
   constructor(options: StreamTextOptions, object?: ObjectMode) {
     const adapter = adapterOf(options?.model);
     const call = modelCallOf(options, object);
-    const maxSteps = options.maxSteps ?? 1;
+    const stopWhen = options.stopWhen === undefined
+      ? []
+      : Array.isArray(options.stopWhen)
+      ? options.stopWhen
+      : [options.stopWhen];
+    for (const condition of stopWhen) {
+      if (typeof condition !== "function") {
+        throw new TypeError(`stopWhen needs functions: received ${String(condition)}`);
+      }
+    }
+    const maxSteps = options.maxSteps ?? (stopWhen.length > 0 ? STOP_WHEN_MAX_STEPS : 1);
     if (!Number.isInteger(maxSteps) || maxSteps < 1) {
       throw new RangeError(`maxSteps must be an integer of at least 1: received ${maxSteps}`);
     }
+    const activeTools = options.activeTools;
+    if (
+      activeTools !== undefined && typeof activeTools !== "function" && !Array.isArray(activeTools)
+    ) {
+      throw new TypeError(
+        `activeTools must be a list of tool names or a function: received ${String(activeTools)}`,
+      );
+    }
+    const optionWarnings = unknownOptionWarnings(options);
     const controller = new AbortController();
     const given = options.signal ?? options.abortSignal;
     const signal = given ? AbortSignal.any([given, controller.signal]) : controller.signal;
@@ -210,11 +305,15 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
         (requestOptions as Record<string, unknown>)[key] = options[key];
       }
     }
-    const first = adapter.start(call, requestOptions);
+    const first = startStep(adapter, call, 0, activeTools, optionWarnings, requestOptions);
     super(first.stream.response, callbacksOf(options));
     this.#adapter = adapter;
     this.#call = call;
     this.#maxSteps = maxSteps;
+    this.#stopWhen = stopWhen;
+    this.#activeTools = activeTools;
+    this.#onStepFinish = options.onStepFinish;
+    this.#optionWarnings = optionWarnings;
     this.#controller = controller;
     this.#signal = signal;
     this.#requestOptions = requestOptions;
@@ -363,12 +462,19 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
   }
 
   async *#run(): AsyncGenerator<StreamPart | typeof PUMP, void, undefined> {
-    const tools = this.#call.tools ?? {};
     try {
       for (let index = 0;; index++) {
         let step = this.#current;
+        const tools = activeToolsOf(this.#call.tools, index, this.#activeTools) ?? {};
         if (index > 0) {
-          step = this.#adapter.start(this.#call, this.#requestOptions);
+          step = startStep(
+            this.#adapter,
+            this.#call,
+            index,
+            this.#activeTools,
+            this.#optionWarnings,
+            this.#requestOptions,
+          );
           this.#current = step;
           this.#watch(step);
           this.#inStep = true;
@@ -402,7 +508,7 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
         yield this.#emit({ type: "usage", usage: end.usage });
         const pending = end.finishReason === "tool-calls" && end.toolCalls.length > 0 &&
           end.toolCalls.every((call) => tools[call.name]?.execute !== undefined);
-        const isContinued = pending && index + 1 < this.#maxSteps;
+        let isContinued = pending && index + 1 < this.#maxSteps;
         const toolResults: ToolResult[] = [];
         if (isContinued) {
           const signal = this.#signal;
@@ -415,6 +521,16 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
             yield this.#emit({ type: "tool-result", ...result });
           }
         }
+        const stepResult = this.#stepResult(step, result, toolResults);
+        if (isContinued && this.#stopWhen.length > 0) {
+          const steps = [...this.#steps, stepResult];
+          for (const condition of this.#stopWhen) {
+            if (await condition({ steps })) {
+              isContinued = false;
+              break;
+            }
+          }
+        }
         yield this.#emit({
           type: "step-finish",
           step: index,
@@ -423,9 +539,19 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
           usage: end.usage,
           isContinued,
         });
-        this.#steps.push(this.#stepResult(step, result, toolResults));
+        this.#steps.push(stepResult);
         this.#totalUsage = addUsage(this.#totalUsage, end.usage);
         this.#inStep = false;
+        const onStepFinish = this.#onStepFinish;
+        if (onStepFinish !== undefined) {
+          try {
+            await onStepFinish(stepResult);
+          } catch (error) {
+            callSafely((thrown) => {
+              throw thrown;
+            }, error);
+          }
+        }
         if (isContinued) {
           this.#call.messages.push({
             role: "assistant",
@@ -449,7 +575,8 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
           continue;
         }
         const last = this.#steps[this.#steps.length - 1]!;
-        const maxStepsReached = pending;
+        // Pending calls left unanswered by maxSteps (not by a stop condition, which ran them).
+        const maxStepsReached = pending && index + 1 >= this.#maxSteps;
         yield this.#emit({
           type: "finish",
           finishReason: last.finishReason,

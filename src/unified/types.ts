@@ -274,6 +274,11 @@ export interface CallSettings {
    * @default {4096} for Anthropic, which requires it; the server's default elsewhere
    */
   maxTokens?: number;
+  /**
+   * The same as `maxTokens` (the name today's AI SDK uses). Giving both with
+   * different values is a `TypeError`.
+   */
+  maxOutputTokens?: number;
   /** Sampling temperature. */
   temperature?: number;
   /** Nucleus sampling. */
@@ -321,9 +326,33 @@ export interface StreamTextOptions
    * @default {1}
    */
   maxSteps?: number;
+  /**
+   * More reasons to end the tool loop: after each step (its tools run), the
+   * loop ends when any condition returns `true` — see `hasToolCall(name)` and
+   * `stepCountIs(n)`. `maxSteps` still caps the loop.
+   */
+  stopWhen?: StopCondition | StopCondition[];
+  /**
+   * The tools sent in each step: a list of names, or a function of the step's
+   * number (from 0) returning one (`undefined`: all of `tools`). A tool
+   * outside the list is not sent, and a call to it is not run.
+   */
+  activeTools?: string[] | ((step: number) => string[] | undefined);
+  /**
+   * Called after each step with its result (tool results included), before
+   * the next step starts; a returned promise is awaited. A throw is reported
+   * (`reportError`), never the stream's error.
+   */
+  onStepFinish?: (step: StepResult) => unknown;
   /** The same as `signal` (the AI SDK's name). */
   abortSignal?: AbortSignal;
 }
+
+/**
+ * A reason to end the tool loop after a step, given the steps so far (the
+ * last one just finished, its tool results included).
+ */
+export type StopCondition = (options: { steps: StepResult[] }) => boolean | PromiseLike<boolean>;
 
 /** {@linkcode StreamStats} of the current step's response stream. */
 export type UnifiedStreamStats = StreamStats;
