@@ -7,7 +7,9 @@
  *
  * The browser receives one event per Ollama chat chunk (`data: {"message":
  * {"content": "…"}, …}`); a failure after the headers arrives as an
- * `event: error` with `{"error": {"type", "message"}}`.
+ * `event: error` with `{"error": {"type", "message"}}`. A failure before any
+ * output (model not found, the model server down, no headers in time) is a
+ * real status with the same JSON body: the model's 4xx, 502 or 504.
  *
  * @module
  */
@@ -133,5 +135,6 @@ export async function handleChat(request: Request, options: ChatHandlerOptions):
   // No signal: under Deno.serve the request's own also fires after a completed
   // response. When the client goes away, the runtime cancels the body instead.
   const stream = options.ollama.chat({ model: options.model, messages });
-  return stream.toResponse({ format: "sse" });
+  // Waits for the model's headers: a failure before any output is a real status.
+  return await stream.toResponse({ format: "sse" });
 }

@@ -2,7 +2,9 @@
  * The edge chat example as a Cloudflare Worker module: `POST /api/chat` with
  * `{ prompt }` or `{ messages }` streams the model's answer as Server-Sent
  * Events (`toResponse({ format: "sse" })`); when the client goes away, the
- * runtime cancels the body and sluice aborts the model's request.
+ * runtime cancels the body and sluice aborts the model's request. A failure
+ * before any output (model not found, the model server down) is a real status
+ * (404, 502, 504) with a JSON error body.
  *
  * By default the model is sluice's mock, answered in-process through its
  * `fetch` (no network) at 40 tokens/s. Bind `OLLAMA_HOST` (a URL a Worker can

@@ -7,6 +7,8 @@ import {
 import { FLOW, type Flowing } from "../shared/_flow.ts";
 import type { ContentPart, ResponseInfo, StreamResult } from "../shared/types.ts";
 import type { StreamCallbacks, StreamStats, ToResponseOptions } from "./types.ts";
+import { HttpError } from "../errors/http_error.ts";
+import { TimeoutError } from "../errors/timeout_error.ts";
 
 const noop = () => {};
 const CONTENT_TYPES = {
@@ -26,6 +28,31 @@ function errorPayload(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const name = error instanceof Error ? error.name : "Error";
   return JSON.stringify({ error: { type: name, message } });
+}
+
+/**
+ * The status a failure before any output is answered with: a 4xx of the
+ * upstream's own, 504 for a timeout, 502 for anything else (a refused
+ * connection, an upstream 5xx, a fetch that failed some other way — workerd's
+ * fetch rejects with a plain `Error`).
+ */
+function statusOfError(error: unknown): number {
+  if (error instanceof HttpError && error.status >= 400 && error.status < 500) return error.status;
+  return error instanceof TimeoutError ? 504 : 502;
+}
+
+/** A failure before any output as a real status with a small JSON error body. */
+function errorResponse(error: unknown, extra: HeadersInit | undefined): Response {
+  const status = statusOfError(error);
+  const headers = new Headers(extra);
+  headers.set("content-type", "application/json; charset=utf-8");
+  headers.set("cache-control", "no-store");
+  if (status === 429 && error instanceof HttpError) {
+    const retryAfter = error.headers.get("retry-after") ??
+      (error.retryAfter === undefined ? null : String(Math.ceil(error.retryAfter / 1000)));
+    if (retryAfter !== null) headers.set("retry-after", retryAfter);
+  }
+  return new Response(errorPayload(error), { status, headers });
 }
 
 /**
@@ -199,22 +226,68 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
    * Hands the stream on as a `Response`, for an edge handler: `"sse"` writes
    * the items as Server-Sent Events, `"ndjson"` one per line, `"text"` the
    * text deltas. When the client goes away, the upstream request is aborted;
-   * however the body ends, the upstream is released. An error mid-stream is
-   * written as a last event (SSE: `event: error`; NDJSON: `{"error": …}`)
-   * before the body ends.
+   * however the body ends, the upstream is released.
+   *
+   * By default it waits for the upstream's headers (bounded by the request's
+   * `timeout`) and returns a promise: a failure before any output answers with
+   * a real status and a small JSON error body (see
+   * {@linkcode ToResponseOptions.waitForHeaders}). After the headers, an error
+   * is written as a last event (SSE: `event: error`; NDJSON: `{"error": …}`)
+   * before the body ends. With `{ waitForHeaders: false }` it returns the
+   * `Response` at once, always 200, and every failure is in-band.
+   *
+   * @example An edge handler answering the upstream's failure with a real status
+   * ```ts
+   * import { createMockServer } from "@sluice/sluice/testing";
+   * import { Ollama } from "@sluice/sluice/ollama";
+   *
+   * const ollama = new Ollama({ fetch: createMockServer().fetch });
+   * const handler = (request: Request): Promise<Response> =>
+   *   ollama.chat(
+   *     { model: "llama3.2", messages: [{ role: "user", content: "Hi" }] },
+   *     { signal: request.signal },
+   *   ).toResponse({ format: "sse" });
+   * const response = await handler(new Request("http://localhost/"));
+   * console.log(response.status); // 200, or e.g. 404 with {"error": {…}} for a missing model
+   * await response.body?.cancel();
+   * ```
    */
-  toResponse(options: ToResponseOptions = {}): Response {
+  toResponse(options: ToResponseOptions & { waitForHeaders: false }): Response;
+  /**
+   * Waits for the upstream's headers, then hands the stream on as a
+   * `Response` (see the overload above): a failure before any output gets a
+   * real status and a JSON error body.
+   */
+  toResponse(options?: ToResponseOptions): Promise<Response>;
+  toResponse(options: ToResponseOptions = {}): Response | Promise<Response> {
     const format = options.format ?? "sse";
+    const source = format === "text"
+      ? this.#take<string>("toResponse()", false, (_item, text) => text || undefined)
+      : this.#take<Item>("toResponse()", false, (item) => item as Item);
+    const reader = source.getReader();
+    if (options.waitForHeaders === false) return this.#streamResponse(reader, format, options);
+    return this.response.then(
+      () => this.#streamResponse(reader, format, options),
+      async (error) => {
+        // The read raises the error through the stream (`onError`, `result()`), then releases it.
+        await reader.read().catch(noop);
+        reader.cancel(error).catch(noop);
+        return errorResponse(error, options.headers);
+      },
+    );
+  }
+
+  #streamResponse(
+    reader: ReadableStreamDefaultReader<unknown>,
+    format: "sse" | "ndjson" | "text",
+    options: ToResponseOptions,
+  ): Response {
     const encoder = new TextEncoder();
     const encode: (item: unknown) => string = format === "text"
       ? (text) => text as string
       : format === "ndjson"
       ? (item) => JSON.stringify(this.toJSONValue(item as Item)) + "\n"
       : (item) => formatServerSentEvent(this.toServerSentEvent(item as Item));
-    const source = format === "text"
-      ? this.#take<string>("toResponse()", false, (_item, text) => text || undefined)
-      : this.#take<Item>("toResponse()", false, (item) => item as Item);
-    const reader = source.getReader();
     const trailer = format === "sse" ? this.sseTrailer : undefined;
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {

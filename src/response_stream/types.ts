@@ -58,6 +58,20 @@ export interface ToResponseOptions {
   format?: "sse" | "ndjson" | "text";
   /** Extra response headers. */
   headers?: HeadersInit;
+  /**
+   * `true` (the default): the response waits for the upstream's headers
+   * (bounded by the request's `timeout`), so a failure before any output gets
+   * a real status with a JSON error body, `{"error": {"type", "message"}}`:
+   * the upstream's status for a 4xx `HttpError` (a 429 keeps its
+   * `Retry-After`), 502 for a refused connection or an upstream 5xx, 504 for a
+   * timeout. `toResponse()` then returns a promise of the response.
+   *
+   * `false`: the response (always 200) is returned at once and streams as soon
+   * as it is read; every failure is written in the body as a last error event.
+   *
+   * @default {true}
+   */
+  waitForHeaders?: boolean;
 }
 
 /**

@@ -260,7 +260,7 @@ test("a 503 from Gemini is retried, and the stream then succeeds", async (ctx) =
 test('toResponse({ format: "sse" }) of a Gemini stream reads back through a Gemini client as the same answer', async (ctx) => {
   const transcript = byName("parallel-function-calls");
   const stream = call(ctx, transcript.name, {});
-  const response = stream.toResponse({ format: "sse" });
+  const response = await stream.toResponse({ format: "sse" });
   const again = new Gemini({ ...defaults, fetch: () => Promise.resolve(response) })
     .generateContent(REQUEST);
   checkResult(transcript, await again.result());

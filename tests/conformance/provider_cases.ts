@@ -806,7 +806,7 @@ for (const file of ["ollama/chat-thinking.ndjson", "anthropic/thinking.sse"] as 
 test('toResponse({ format: "sse" }) of an OpenAI stream reads back through an OpenAI client as the same answer', async (ctx) => {
   const fixture = await entry(ctx, "openai/chat-parallel-tools-usage.sse");
   const stream = call(ctx, fixture, {});
-  const response = stream.toResponse({ format: "sse" });
+  const response = await stream.toResponse({ format: "sse" });
   assert(
     response.headers.get("content-type")?.startsWith("text/event-stream"),
     `content-type: ${response.headers.get("content-type")}`,
@@ -820,7 +820,7 @@ test('toResponse({ format: "sse" }) of an OpenAI stream reads back through an Op
 test('toResponse({ format: "sse" }) of an Anthropic stream reads back through an Anthropic client as the same answer', async (ctx) => {
   const fixture = await entry(ctx, "anthropic/thinking-parallel-tools.sse");
   const stream = call(ctx, fixture, {});
-  const response = stream.toResponse({ format: "sse" });
+  const response = await stream.toResponse({ format: "sse" });
   const again = new Anthropic({ ...defaults, fetch: () => Promise.resolve(response) })
     .messages(fixture.request.body as never);
   checkResult(fixture, await again.result());
@@ -831,7 +831,7 @@ test('toResponse({ format: "sse" }) of an Ollama stream decodes to the lines the
   const file = "ollama/chat-tools.ndjson";
   const fixture = await entry(ctx, file);
   const stream = call(ctx, fixture, {});
-  const response = stream.toResponse({ format: "sse" });
+  const response = await stream.toResponse({ format: "sse" });
   assert(response.body !== null, "a body");
   const events = await readAll(decodeServerSentEvents(response.body));
   assertEquals(
@@ -955,7 +955,7 @@ test("an OpenAI responses() stream cut off before its terminal event rejects wit
 test('toResponse({ format: "sse" }) of an OpenAI responses() stream re-emits the Responses framing', async (ctx) => {
   const transcript = RESPONSES_TRANSCRIPTS[2]!;
   const stream = responsesCall(ctx, responsesFile(transcript), {});
-  const response = stream.toResponse({ format: "sse" });
+  const response = await stream.toResponse({ format: "sse" });
   assert(response.body !== null, "a body");
   const [mine, theirs] = response.body.tee();
   const events = await readAll(decodeServerSentEvents(mine));

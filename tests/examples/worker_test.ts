@@ -2,7 +2,8 @@
  * Proves the Cloudflare Worker example (examples/worker/worker.ts) inside
  * workerd: bundles it with esbuild, serves it with `workerd serve` on a free
  * loopback port, posts a prompt and checks that the SSE answer arrives as
- * several text deltas spread over time; then stops workerd.
+ * several text deltas spread over time, and that a model server that is down
+ * is answered with a real status (502); then stops workerd.
  *
  * Needs esbuild and workerd in tools/runtimes/node_modules
  * (`bash tools/runtimes/install.sh`); when they are missing the test is
@@ -84,19 +85,36 @@ Deno.test({
     assert.ok(bundled.success, new TextDecoder().decode(bundled.stderr));
 
     const port = freePort();
+    const downPort = freePort();
+    const closedPort = freePort();
     await Deno.writeTextFile(
       `${outDir}worker.capnp`,
       `# Written by tests/examples/worker_test.ts.
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
-  services = [(name = "main", worker = .chat)],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+  services = [
+    (name = "main", worker = .chat),
+    (name = "down", worker = .chatDown),
+    (name = "loopback", network = (allow = ["local"])),
+  ],
+  sockets = [
+    (name = "http", address = "127.0.0.1:${port}", http = (), service = "main"),
+    (name = "down", address = "127.0.0.1:${downPort}", http = (), service = "down"),
+  ],
 );
 
 const chat :Workerd.Worker = (
   modules = [(name = "worker.mjs", esModule = embed "worker.mjs")],
   compatibilityDate = "${COMPATIBILITY_DATE}",
+);
+
+# The same Worker with a model server that is down (nothing listens there).
+const chatDown :Workerd.Worker = (
+  modules = [(name = "worker.mjs", esModule = embed "worker.mjs")],
+  compatibilityDate = "${COMPATIBILITY_DATE}",
+  bindings = [(name = "OLLAMA_HOST", text = "http://127.0.0.1:${closedPort}")],
+  globalOutbound = "loopback",
 );
 `,
     );
@@ -176,6 +194,17 @@ const chat :Workerd.Worker = (
       });
       assert.equal(bad.status, 400);
       assert.match((await bad.json()).error.message, /prompt/);
+
+      // The model server is down: a real status (502) with a JSON error, not a 200.
+      const down = await fetch(`http://127.0.0.1:${downPort}/api/chat`, {
+        method: "POST",
+        body: JSON.stringify({ prompt: "Hi" }),
+        signal: AbortSignal.timeout(8_000),
+      });
+      assert.equal(down.status, 502, await down.clone().text());
+      assert.equal(down.headers.get("content-type"), "application/json; charset=utf-8");
+      // workerd's fetch rejects with a plain Error ("Network connection lost.").
+      assert.ok((await down.json()).error.message);
     } catch (error) {
       if (!exited) child.kill("SIGTERM");
       await status;

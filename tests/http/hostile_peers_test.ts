@@ -152,7 +152,11 @@ Deno.test("toResponse() releases the upstream when it cannot encode an event", a
   );
   const anthropic = new Anthropic({ apiKey: "k", baseURL: server.url, maxRetries: 0 });
   const stream = anthropic.messages({ model: "m", max_tokens: 5, messages: MESSAGES });
-  const text = await within(stream.toResponse({ format: "sse" }).text(), 10_000, "the relay");
+  const text = await within(
+    stream.toResponse({ format: "sse" }).then((response) => response.text()),
+    10_000,
+    "the relay",
+  );
   assert.match(text, /event: error\n/);
   await within(server.disconnected(), 10_000, "the upstream to be released");
 });

@@ -232,7 +232,7 @@ Deno.test("tee() gives two independent streams of chunks", async () => {
 
 Deno.test("toResponse() writes SSE, NDJSON or plain text", async () => {
   await using server = helloServer();
-  const sse = open(server.url).toResponse({ headers: { "x-extra": "1" } });
+  const sse = await open(server.url).toResponse({ headers: { "x-extra": "1" } });
   assert.equal(sse.headers.get("content-type"), "text/event-stream; charset=utf-8");
   assert.equal(sse.headers.get("cache-control"), "no-cache");
   assert.equal(sse.headers.get("x-extra"), "1");
@@ -240,10 +240,10 @@ Deno.test("toResponse() writes SSE, NDJSON or plain text", async () => {
     await sse.text(),
     hello.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join("") + "data: [DONE]\n\n",
   );
-  const ndjson = open(server.url).toResponse({ format: "ndjson" });
+  const ndjson = await open(server.url).toResponse({ format: "ndjson" });
   assert.equal(ndjson.headers.get("content-type"), "application/x-ndjson; charset=utf-8");
   assert.equal(await ndjson.text(), lines(...hello).join(""));
-  const text = open(server.url).toResponse({ format: "text" });
+  const text = await open(server.url).toResponse({ format: "text" });
   assert.equal(text.headers.get("content-type"), "text/plain; charset=utf-8");
   assert.equal(await text.text(), "Hello world");
 });
@@ -252,12 +252,12 @@ Deno.test("toResponse() writes a mid-stream error as a last event", async () => 
   await using server = serve((_, server) =>
     new Response(server.body(lines({ text: "a" }, { error: "Overloaded" })))
   );
-  const sse = await open(server.url).toResponse().text();
+  const sse = await (await open(server.url).toResponse()).text();
   assert.equal(
     sse,
     'data: {"text":"a"}\n\nevent: error\ndata: {"error":{"type":"ProviderError","message":"Overloaded"}}\n\n',
   );
-  const ndjson = await open(server.url).toResponse({ format: "ndjson" }).text();
+  const ndjson = await (await open(server.url).toResponse({ format: "ndjson" })).text();
   assert.equal(
     ndjson,
     '{"text":"a"}\n{"error":{"type":"ProviderError","message":"Overloaded"}}\n',
@@ -282,7 +282,7 @@ Deno.test("toResponse(): cancelling its body cancels the upstream request", asyn
     new Response(server.body(lines({ text: "a" }), { end: "stall" }))
   );
   const stream = open(server.url);
-  const reader = stream.toResponse({ format: "text" }).body!.getReader();
+  const reader = (await stream.toResponse({ format: "text" })).body!.getReader();
   assert.equal(new TextDecoder().decode((await reader.read()).value), "a");
   await reader.cancel();
   await disconnect(server);

@@ -445,8 +445,8 @@ Deno.test("callbacks receive every part and the result without a reader", async 
 
 Deno.test("toResponse writes the parts as NDJSON or the text", async () => {
   let { fetch } = fakeFetch([BODIES.ollama(finalAnswer)]);
-  const ndjson = await streamText({ model: modelFor("ollama", fetch), prompt: "Hi" })
-    .toResponse({ format: "ndjson" }).text();
+  const ndjson = await (await streamText({ model: modelFor("ollama", fetch), prompt: "Hi" })
+    .toResponse({ format: "ndjson" })).text();
   const types = ndjson.trim().split("\n").map((line) => JSON.parse(line).type);
   assert.deepEqual(types, [
     "step-start",
@@ -457,7 +457,7 @@ Deno.test("toResponse writes the parts as NDJSON or the text", async () => {
     "finish",
   ]);
   ({ fetch } = fakeFetch([BODIES.ollama(finalAnswer)]));
-  const response = streamText({ model: modelFor("ollama", fetch), prompt: "Hi" })
+  const response = await streamText({ model: modelFor("ollama", fetch), prompt: "Hi" })
     .toResponse({ format: "text" });
   assert.equal(response.headers.get("content-type"), "text/plain; charset=utf-8");
   assert.equal(await response.text(), "Sunny and 21°C.");

@@ -389,7 +389,7 @@ Deno.test("Anthropic toResponse({ format: 'sse' }) re-emits Anthropic's framing,
     });
     const original: AnthropicStreamEvent[] = [];
     const stream = upstream.messages(REQUEST, { onChunk: (event) => original.push(event) });
-    const response = stream.toResponse({ format: "sse" });
+    const response = await stream.toResponse({ format: "sse" });
     assert.equal(response.headers.get("content-type"), "text/event-stream; charset=utf-8");
     const text = await response.text();
     // Every event is written as `event: <type>` + `data: <json>`.
@@ -408,7 +408,7 @@ Deno.test("Anthropic toResponse({ format: 'sse' }) re-emits Anthropic's framing,
 Deno.test("Anthropic toResponse writes a mid-stream error as a last SSE error event", async () => {
   const body = await fixture("midstream-error.sse");
   const anthropic = new Anthropic({ fetch: fakeFetch([new TextEncoder().encode(body)]) });
-  const text = await anthropic.messages(REQUEST).toResponse().text();
+  const text = await (await anthropic.messages(REQUEST).toResponse()).text();
   const last = text.trimEnd().split("\n\n").at(-1) ?? "";
   assert.match(last, /^event: error\ndata: /);
   assert.match(last, /overloaded_error mid-stream: Overloaded/);

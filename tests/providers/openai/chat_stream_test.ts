@@ -724,7 +724,7 @@ Deno.test("toResponse({ format: 'sse' }) ends with [DONE] and is read back by an
       usage,
     },
   ]));
-  const response = upstream.toResponse({ format: "sse" });
+  const response = await upstream.toResponse({ format: "sse" });
   assert.equal(response.headers.get("content-type"), "text/event-stream; charset=utf-8");
   const text = await response.text();
   assert.ok(text.endsWith("data: [DONE]\n\n"), text);

@@ -322,7 +322,7 @@ Deno.test("toResponse() of a responses() stream re-emits the Responses framing",
   const transcript = RESPONSES_TRANSCRIPTS[2]!;
   const body = responsesBody(transcript.events);
   const stream = client([new TextEncoder().encode(body)]).responses(REQUEST);
-  const handed = stream.toResponse();
+  const handed = await stream.toResponse();
   const text = await handed.text();
   const events = [];
   for await (
