@@ -8,6 +8,7 @@ import { FLOW, type Flowing } from "../shared/_flow.ts";
 import type { ContentPart, ResponseInfo, StreamResult } from "../shared/types.ts";
 import type { StreamCallbacks, StreamStats, ToResponseOptions } from "./types.ts";
 import { HttpError } from "../errors/http_error.ts";
+import { UI_MESSAGE_HEADERS, UIMessageEncoder } from "./_ui_message.ts";
 import { TimeoutError } from "../errors/timeout_error.ts";
 
 const noop = () => {};
@@ -15,6 +16,7 @@ const CONTENT_TYPES = {
   sse: "text/event-stream; charset=utf-8",
   ndjson: "application/x-ndjson; charset=utf-8",
   text: "text/plain; charset=utf-8",
+  "ui-message": "text/event-stream; charset=utf-8",
 } as const;
 
 /** Picks what a consumer gets from each item (or part), with the item's text delta. */
@@ -225,8 +227,10 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
   /**
    * Hands the stream on as a `Response`, for an edge handler: `"sse"` writes
    * the items as Server-Sent Events, `"ndjson"` one per line, `"text"` the
-   * text deltas. When the client goes away, the upstream request is aborted;
-   * however the body ends, the upstream is released.
+   * text deltas, `"ui-message"` the Vercel AI SDK's UI message stream (what
+   * `useChat` reads; see {@linkcode ToResponseOptions.format}). When the
+   * client goes away, the upstream request is aborted; however the body
+   * ends, the upstream is released.
    *
    * By default it waits for the upstream's headers (bounded by the request's
    * `timeout`) and returns a promise: a failure before any output answers with
@@ -261,13 +265,18 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
   toResponse(options?: ToResponseOptions): Promise<Response>;
   toResponse(options: ToResponseOptions = {}): Response | Promise<Response> {
     const format = options.format ?? "sse";
+    // A unified stream's items are already parts, with its steps and tool results.
+    const unified = "fullStream" in this;
     const source = format === "text"
       ? this.#take<string>("toResponse()", false, (_item, text) => text || undefined)
+      : format === "ui-message"
+      ? this.#take<unknown>("toResponse()", !unified, (item) => item)
       : this.#take<Item>("toResponse()", false, (item) => item as Item);
     const reader = source.getReader();
-    if (options.waitForHeaders === false) return this.#streamResponse(reader, format, options);
+    const ui = format === "ui-message" ? new UIMessageEncoder(unified) : undefined;
+    if (options.waitForHeaders === false) return this.#streamResponse(reader, format, options, ui);
     return this.response.then(
-      () => this.#streamResponse(reader, format, options),
+      () => this.#streamResponse(reader, format, options, ui),
       async (error) => {
         // The read raises the error through the stream (`onError`, `result()`), then releases it.
         await reader.read().catch(noop);
@@ -279,11 +288,15 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
 
   #streamResponse(
     reader: ReadableStreamDefaultReader<unknown>,
-    format: "sse" | "ndjson" | "text",
+    format: NonNullable<ToResponseOptions["format"]>,
     options: ToResponseOptions,
+    ui: UIMessageEncoder | undefined,
   ): Response {
     const encoder = new TextEncoder();
-    const encode: (item: unknown) => string = format === "text"
+    let prefix = ui ? ui.start() : "";
+    const encode: (item: unknown) => string = ui
+      ? (part) => ui.encode(part as { type: string })
+      : format === "text"
       ? (text) => text as string
       : format === "ndjson"
       ? (item) => JSON.stringify(this.toJSONValue(item as Item)) + "\n"
@@ -291,18 +304,27 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
     const trailer = format === "sse" ? this.sseTrailer : undefined;
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
-        let text: string;
+        let text = "";
         try {
-          const { done, value } = await reader.read();
-          if (done) {
-            if (trailer) controller.enqueue(encoder.encode(formatServerSentEvent(trailer)));
-            return controller.close();
+          // Until there is something to write: a pull that enqueues nothing is not called again.
+          while (text === "") {
+            const { done, value } = await reader.read();
+            if (done) {
+              if (trailer) controller.enqueue(encoder.encode(formatServerSentEvent(trailer)));
+              if (ui) controller.enqueue(encoder.encode(prefix + ui.end()));
+              return controller.close();
+            }
+            text = prefix + encode(value);
+            prefix = "";
           }
-          text = encode(value);
         } catch (error) {
           // A read or an encoding that failed: the upstream is released either way.
           reader.cancel(error).catch(noop);
           if (format === "text") return controller.error(error);
+          if (ui) {
+            controller.enqueue(encoder.encode(prefix + ui.error(error)));
+            return controller.close();
+          }
           const payload = errorPayload(error);
           controller.enqueue(
             encoder.encode(
@@ -320,6 +342,11 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
       },
     }, { highWaterMark: 0 });
     const headers = new Headers(options.headers);
+    if (ui) {
+      for (const [name, value] of Object.entries(UI_MESSAGE_HEADERS)) {
+        if (!headers.has(name)) headers.set(name, value);
+      }
+    }
     if (!headers.has("content-type")) headers.set("content-type", CONTENT_TYPES[format]);
     if (!headers.has("cache-control")) headers.set("cache-control", "no-cache");
     return new Response(body, { headers });

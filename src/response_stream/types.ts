@@ -51,11 +51,16 @@ export interface StreamCallbacks<Chunk, Result> {
 export interface ToResponseOptions {
   /**
    * `"sse"`: the items as Server-Sent Events; `"ndjson"`: one item per line;
-   * `"text"`: the text deltas as plain UTF-8.
+   * `"text"`: the text deltas as plain UTF-8; `"ui-message"`: the Vercel AI
+   * SDK's UI message stream protocol (v1, with its
+   * `x-vercel-ai-ui-message-stream` header), which `useChat` and the `ai`
+   * package's `DefaultChatTransport` read: text, reasoning, tool input
+   * streaming and tool calls, tool results and steps (unified streams), finish
+   * with the finish reason and usage (`messageMetadata.usage`), errors.
    *
    * @default {"sse"}
    */
-  format?: "sse" | "ndjson" | "text";
+  format?: "sse" | "ndjson" | "text" | "ui-message";
   /** Extra response headers. */
   headers?: HeadersInit;
   /**
