@@ -3,6 +3,7 @@ import { openRequest, type RequestSpec, secretsOf } from "./_open_request.ts";
 import { ParseError } from "../errors/parse_error.ts";
 import { snippet } from "../errors/_snippet.ts";
 import { redactError } from "../errors/_redact.ts";
+import { rememberResponse } from "./_response_of.ts";
 
 /**
  * Makes a non-streaming request and resolves to its JSON body (or `undefined`
@@ -34,7 +35,9 @@ export async function requestJson(spec: RequestSpec, options: ResolvedOptions): 
     }
     if (text.trim() === "") return undefined;
     try {
-      return JSON.parse(text);
+      const value = JSON.parse(text);
+      rememberResponse(value, response);
+      return value;
     } catch (cause) {
       throw new ParseError(`Cannot parse the response body as JSON: ${snippet(text)}`, {
         line: 1,

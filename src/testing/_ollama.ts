@@ -12,6 +12,7 @@ import type { Frame, Transcript } from "./_emit.ts";
 import { type Conversation, lastPrompt, type Plan, planReply, textOf, type Turn } from "./_plan.ts";
 import { hash32, Random } from "./_random.ts";
 import type { JsonSchema } from "./_schema_value.ts";
+import { mockEmbedding, mockTokens, requestedDimensions } from "./_embeddings.ts";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 const NDJSON_TYPE = "application/x-ndjson";
@@ -452,16 +453,9 @@ function embed(call: Call): Response {
   const inputs = Array.isArray(input)
     ? input.map(String)
     : [typeof input === "string" ? input : ""];
-  const dimensions = typeof call.body.dimensions === "number" && call.body.dimensions > 0
-    ? Math.floor(call.body.dimensions)
-    : 16;
-  const embeddings = inputs.map((text) => {
-    const random = new Random(hash32(`${call.model}\u0000${text}`));
-    const vector = Array.from({ length: dimensions }, () => random.next() * 2 - 1);
-    const norm = Math.hypot(...vector) || 1;
-    return vector.map((v) => Math.round(v / norm * 1e7) / 1e7);
-  });
-  const tokens = inputs.reduce((sum, text) => sum + Math.ceil(text.length / 4) + 1, 0);
+  const dimensions = requestedDimensions(call.body);
+  const embeddings = inputs.map((text) => mockEmbedding(call.model, text, dimensions));
+  const tokens = inputs.reduce((sum, text) => sum + mockTokens(text), 0);
   return json({
     model: call.record.model,
     embeddings,

@@ -12,6 +12,7 @@ import { hash32, Random } from "./_random.ts";
 import type { JsonSchema } from "./_schema_value.ts";
 import { formatServerSentEvent } from "../streams/format_server_sent_event.ts";
 import { responses } from "./_openai_responses.ts";
+import { openaiEmbeddingsBody } from "./_embeddings.ts";
 
 const JSON_TYPE = "application/json";
 const SSE_TYPE = "text/event-stream; charset=utf-8";
@@ -451,6 +452,18 @@ function model(call: Call, id: string): Response {
   return new Response(JSON.stringify(modelObject(id)), { headers: headers(call, JSON_TYPE) });
 }
 
+function embeddings(call: Call): Promise<Response> | Response {
+  const answer = openaiEmbeddingsBody(call);
+  if (typeof answer === "string") return badRequest(call, answer, "input");
+  return replyComplete(
+    call,
+    answer.text,
+    answer.tokens,
+    headers(call, JSON_TYPE),
+    () => statusError(call, 500),
+  );
+}
+
 function route(call: Call): Promise<Response> | undefined {
   const method = call.request.method === "HEAD" ? "GET" : call.request.method;
   const path = call.url.pathname;
@@ -463,6 +476,7 @@ function route(call: Call): Promise<Response> | undefined {
   if (method === "POST" && path === "/v1/chat/completions") return usesModel(chat);
   if (method === "POST" && path === "/v1/completions") return usesModel(completions);
   if (method === "POST" && path === "/v1/responses") return usesModel(responses);
+  if (method === "POST" && path === "/v1/embeddings") return usesModel(embeddings);
   if (method === "GET" && path === "/v1/models") return Promise.resolve(models(call));
   if (method === "GET" && path.startsWith("/v1/models/")) {
     return Promise.resolve(model(call, decodeURIComponent(path.slice("/v1/models/".length))));
@@ -470,5 +484,5 @@ function route(call: Call): Promise<Response> | undefined {
   return undefined;
 }
 
-/** OpenAI's Chat Completions, legacy Completions, Responses and Models. */
+/** OpenAI's Chat Completions, legacy Completions, Responses, Embeddings and Models. */
 export const openai: Provider = { route, statusError, badRequest };

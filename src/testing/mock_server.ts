@@ -57,7 +57,8 @@ export interface MockServerOptions {
    * The models the server has. They are listed by `/api/tags` and
    * `/v1/models`, and, when this option is set, they are the only ones the
    * model endpoints accept (Ollama `/api/chat`, `/api/generate`, `/api/embed`,
-   * `/api/show`; OpenAI `/v1/chat/completions`, `/v1/completions`; Anthropic
+   * `/api/show`; OpenAI `/v1/chat/completions`, `/v1/completions`,
+   * `/v1/embeddings`; Anthropic
    * `/v1/messages`; Gemini `/v1beta/models/{model}:…`): a request for another
    * model gets that provider's 404, as
    * the `404` fault sends it (Ollama `model 'x' not found`, OpenAI
@@ -136,6 +137,7 @@ const MODEL_PATHS: ReadonlySet<string> = new Set([
   "/v1/completions",
   "/v1/messages",
   "/v1/responses",
+  "/v1/embeddings",
 ]);
 
 /** A model name with Ollama's default tag: `llama3.2` and `llama3.2:latest` are one model. */

@@ -14,7 +14,12 @@
  *   `/api/version`, `/`.
  * - OpenAI: `POST /v1/chat/completions`, `/v1/completions` (SSE with
  *   `stream: true`, `[DONE]`, the `choices: []` usage chunk with
- *   `stream_options.include_usage`, `n` > 1 interleaved), `GET /v1/models`.
+ *   `stream_options.include_usage`, `n` > 1 interleaved), `/v1/embeddings`,
+ *   `GET /v1/models`.
+ * - Embeddings (`/api/embed`, `/v1/embeddings`): the same model and text
+ *   always get the same unit vector (16 dimensions unless `dimensions` asks
+ *   otherwise; `encoding_format: "base64"` sends little-endian float32s), with
+ *   a token count of about one per four characters, plus one per input.
  * - OpenAI Responses: `POST /v1/responses` (typed SSE events with a
  *   `sequence_number`, `response.created` … `response.completed`, or the
  *   response object with `stream: false`); reasoning summaries with

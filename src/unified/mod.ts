@@ -34,6 +34,27 @@ export {
 export { gemini, type GeminiProviderOptions, toGeminiSchema } from "./gemini.ts";
 export { streamText, UnifiedStream } from "./stream_text.ts";
 export { generateText } from "./generate_text.ts";
+export {
+  DEFAULT_MAX_PARALLEL_CALLS,
+  embed,
+  embedMany,
+  type EmbedManyOptions,
+  type EmbedManyResult,
+  type EmbedOptions,
+  type EmbedResult,
+} from "./embed.ts";
+export { cosineSimilarity } from "./cosine_similarity.ts";
+export type { EmbeddingModel } from "./_embedding_model.ts";
+export {
+  OLLAMA_MAX_EMBEDDINGS_PER_CALL,
+  ollamaEmbedding,
+  type OllamaEmbeddingOptions,
+} from "./ollama_embedding.ts";
+export {
+  OPENAI_MAX_EMBEDDINGS_PER_CALL,
+  openaiEmbedding,
+  type OpenAIEmbeddingOptions,
+} from "./openai_embedding.ts";
 export { hasToolCall, stepCountIs } from "./stop_conditions.ts";
 export type {
   AssistantMessage,

@@ -17,6 +17,7 @@ import {
   unsupported,
 } from "./_adapter.ts";
 import type { CallWarning, LanguageModel } from "./types.ts";
+import { ollamaEmbedding } from "./ollama_embedding.ts";
 
 /** Options of {@linkcode ollama}: a client's options, or a client to reuse. */
 export interface OllamaProviderOptions extends OllamaOptions {
@@ -142,3 +143,9 @@ export function ollama(modelId: string, options: OllamaProviderOptions = {}): La
   };
   return createModel("ollama", modelId, adapter);
 }
+
+/**
+ * The same as {@linkcode ollamaEmbedding}: `ollama.embedding("…")` makes an
+ * embedding model for `embed` and `embedMany`, with the same client options.
+ */
+ollama.embedding = ollamaEmbedding as typeof ollamaEmbedding;

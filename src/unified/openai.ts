@@ -18,6 +18,7 @@ import {
   unsupported,
 } from "./_adapter.ts";
 import type { CallWarning, LanguageModel } from "./types.ts";
+import { openaiEmbedding } from "./openai_embedding.ts";
 
 /** Options of {@linkcode openai}: a client's options, or a client to reuse. */
 export interface OpenAIProviderOptions extends OpenAIOptions {
@@ -225,3 +226,9 @@ export function openai(modelId: string, options: OpenAIProviderOptions = {}): La
   };
   return createModel("openai", modelId, adapter);
 }
+
+/**
+ * The same as {@linkcode openaiEmbedding}: `openai.embedding("…")` makes an
+ * embedding model for `embed` and `embedMany`, with the same client options.
+ */
+openai.embedding = openaiEmbedding as typeof openaiEmbedding;

@@ -145,6 +145,12 @@ export type {
   OpenAIResponsesUsage,
 } from "./responses_types.ts";
 export { isResponsesEvent } from "./is_responses_event.ts";
+export type {
+  OpenAIEmbedding,
+  OpenAIEmbeddingsRequest,
+  OpenAIEmbeddingsResponse,
+  OpenAIEmbeddingsUsage,
+} from "./embeddings_types.ts";
 export type { RequestOptions } from "../../http/request_options.ts";
 export { ResponseStream } from "../../response_stream/response_stream.ts";
 export type { IterableReadableStream } from "../../shared/_async_iterable.ts";

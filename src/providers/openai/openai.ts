@@ -12,6 +12,9 @@ import { chatProtocol } from "./_chat_protocol.ts";
 import { completionsProtocol } from "./_completions_protocol.ts";
 import { providerError } from "./_sse_assembler.ts";
 import { responsesProtocol } from "./_responses_protocol.ts";
+import { decodeEmbedding } from "./_decode_embedding.ts";
+import { rememberResponse, responseOf } from "../../http/_response_of.ts";
+import type { OpenAIEmbeddingsRequest, OpenAIEmbeddingsResponse } from "./embeddings_types.ts";
 import type {
   OpenAIResponsesRequest,
   OpenAIResponsesResponse,
@@ -146,6 +149,7 @@ export class OpenAI {
   #completionsUrl: string;
   #modelsUrl: string;
   #responsesUrl: string;
+  #embeddingsUrl: string;
 
   /**
    * Creates a client. Nothing is sent until a method is called.
@@ -169,6 +173,7 @@ export class OpenAI {
     this.#completionsUrl = endpoint(base, "/completions");
     this.#modelsUrl = endpoint(base, "/models");
     this.#responsesUrl = endpoint(base, "/responses");
+    this.#embeddingsUrl = endpoint(base, "/embeddings");
     this.#apiKey = options.apiKey || undefined;
     const headers = new Headers();
     if (this.#apiKey !== undefined) headers.set("authorization", `Bearer ${this.#apiKey}`);
@@ -471,6 +476,61 @@ export class OpenAI {
    */
   models(options: RequestOptions = {}): Promise<OpenAIModelList> {
     return this.#json(this.#modelsUrl, "GET", undefined, options) as Promise<OpenAIModelList>;
+  }
+
+  /**
+   * Embeds one text or several (`POST /embeddings`): one vector per input,
+   * sorted by `index`. With `encoding_format: "base64"` the server sends each
+   * vector as base64 of little-endian float32s, and sluice decodes it: the
+   * answer holds numbers either way. The same timeouts, retries and signal
+   * apply as to every other call.
+   *
+   * @example Embed two texts (here against the mock server)
+   * ```ts
+   * import { OpenAI } from "@sluice/sluice/openai";
+   * import { createMockServer } from "@sluice/sluice/testing";
+   * import assert from "node:assert/strict";
+   *
+   * const mock = createMockServer();
+   * const openai = new OpenAI({ baseURL: "http://localhost/v1", fetch: mock.fetch });
+   *
+   * const answer = await openai.embeddings({
+   *   model: "text-embedding-3-small",
+   *   input: ["sky", "sea"],
+   *   encoding_format: "base64",
+   * });
+   * assert.equal(answer.data.length, 2);
+   * assert.equal(typeof answer.data[0]?.embedding[0], "number");
+   * ```
+   */
+  async embeddings(
+    request: OpenAIEmbeddingsRequest,
+    options: RequestOptions = {},
+  ): Promise<OpenAIEmbeddingsResponse> {
+    if (typeof request?.model !== "string" || request.input === undefined) {
+      throw new TypeError("OpenAI.embeddings() needs a request with a model and an input");
+    }
+    const value = await this.#json(this.#embeddingsUrl, "POST", request, options) as Record<
+      string,
+      unknown
+    >;
+    const data = value.data;
+    if (!Array.isArray(data)) {
+      const text = JSON.stringify(value);
+      throw new ParseError(`Expected a data array in the embeddings response: ${snippet(text)}`, {
+        line: 1,
+        snippet: text.slice(0, 40),
+      });
+    }
+    const decoded = data.map((item: Record<string, unknown>, i) => ({
+      ...item,
+      index: typeof item?.index === "number" ? item.index : i,
+      embedding: decodeEmbedding(item?.embedding, i),
+    })).sort((a, b) => a.index - b.index);
+    const answer = { ...value, data: decoded } as unknown as OpenAIEmbeddingsResponse;
+    const response = responseOf(value);
+    if (response) rememberResponse(answer, response);
+    return answer;
   }
 
   #resolve(options: RequestOptions, stream: boolean): ResolvedOptions {
