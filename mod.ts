@@ -29,6 +29,11 @@ export { ProviderError, type ProviderErrorOptions } from "./src/errors/provider_
 export { IncompleteStreamError } from "./src/errors/incomplete_stream_error.ts";
 export { ConnectionError, type ConnectionErrorOptions } from "./src/errors/connection_error.ts";
 export { ResponseStream, type Select } from "./src/response_stream/response_stream.ts";
+export {
+  fromResponse,
+  type FromResponseOptions,
+  type ResponseFormat,
+} from "./src/response_stream/from_response.ts";
 export type { IterableReadableStream } from "./src/shared/_async_iterable.ts";
 export { fetchEventStream, type FetchEventStreamOptions } from "./src/http/fetch_event_stream.ts";
 export type {

@@ -1,0 +1,223 @@
+import { ProviderError } from "../errors/provider_error.ts";
+import { resolveOptions } from "../http/_resolve_options.ts";
+import type { ContentPart, FinishReason, StreamResult } from "../shared/types.ts";
+import { streamRequest } from "./_http_stream.ts";
+import { LineStream } from "../streams/line_stream.ts";
+import type { ResponseStream } from "./response_stream.ts";
+import type { PartSink, ProtocolReader, StreamProtocol } from "./stream_protocol.ts";
+import type { StreamCallbacks } from "./types.ts";
+
+/** A format `toResponse()` writes, as `fromResponse()` reads it back. */
+export type ResponseFormat = "sse" | "ndjson" | "text" | "ui-message";
+
+/** Options of {@linkcode fromResponse}: callbacks, a signal, and the format. */
+export interface FromResponseOptions extends StreamCallbacks<unknown, StreamResult> {
+  /** Stops the stream and cancels the response body (which aborts the fetch). */
+  signal?: AbortSignal | undefined;
+  /**
+   * The format the response was written in; by default it is told by the
+   * headers (`x-vercel-ai-ui-message-stream`, then the content type).
+   */
+  format?: ResponseFormat | undefined;
+}
+
+type Json = Record<string, unknown>;
+
+const PART_TYPES = new Set([
+  "text-delta",
+  "reasoning-delta",
+  "tool-call-start",
+  "tool-call-delta",
+  "tool-call",
+  "usage",
+  "finish",
+]);
+
+function formatOf(response: Response): ResponseFormat {
+  if (response.headers.get("x-vercel-ai-ui-message-stream") !== null) return "ui-message";
+  const type = response.headers.get("content-type") ?? "";
+  if (type.startsWith("text/event-stream")) return "sse";
+  if (type.startsWith("text/plain")) return "text";
+  return "ndjson";
+}
+
+/** An in-band error (`{"error": {"type", "message"}}`, a unified error part) as an error. */
+function inBandError(value: Json): ProviderError | undefined {
+  let error: unknown;
+  if (value.type === "error") error = value.error;
+  else if (value.type === undefined && value.error !== undefined) error = value.error;
+  else return undefined;
+  const { type, name, message } =
+    (typeof error === "object" && error !== null ? error : {}) as Json;
+  return new ProviderError(typeof message === "string" ? message : String(error), {
+    type: typeof type === "string" ? type : typeof name === "string" ? name : undefined,
+    body: error,
+  });
+}
+
+/** A UI message stream chunk as the normalized parts it stands for. */
+function uiParts(chunk: Json, emit: PartSink): void {
+  switch (chunk.type) {
+    case "text-delta":
+      return emit({ type: "text-delta", text: String(chunk.delta ?? "") });
+    case "reasoning-delta":
+      return emit({ type: "reasoning-delta", text: String(chunk.delta ?? "") });
+    case "tool-input-start":
+      return emit({
+        type: "tool-call-start",
+        id: String(chunk.toolCallId),
+        name: String(chunk.toolName),
+      });
+    case "tool-input-delta":
+      return emit({
+        type: "tool-call-delta",
+        id: String(chunk.toolCallId),
+        argumentsDelta: String(chunk.inputTextDelta ?? ""),
+      });
+    case "tool-input-available":
+      return emit({
+        type: "tool-call",
+        id: String(chunk.toolCallId),
+        name: String(chunk.toolName),
+        arguments: chunk.input,
+      } as ContentPart);
+    case "finish": {
+      const usage = (chunk.messageMetadata as Json | undefined)?.usage;
+      if (usage !== undefined) emit({ type: "usage", usage } as ContentPart);
+      return emit({
+        type: "finish",
+        finishReason: (chunk.finishReason ?? "other") as FinishReason,
+        rawFinishReason: undefined,
+      });
+    }
+    case "error":
+      throw new ProviderError(String(chunk.errorText ?? "error"), { body: chunk });
+    case "abort":
+      throw new DOMException(String(chunk.reason ?? "The stream was aborted"), "AbortError");
+  }
+}
+
+function protocolFor(format: () => ResponseFormat): StreamProtocol<unknown, StreamResult> {
+  return {
+    // NDJSON and text bodies are turned into SSE before they are read (see `asEvents`).
+    framing: "sse",
+    createReader(): ProtocolReader<unknown, StreamResult> {
+      let done = false;
+      let finishReason: FinishReason | undefined;
+      return {
+        get done() {
+          return done;
+        },
+        push(frame, emit) {
+          const { event, data } = frame as { event?: string; data: string };
+          if (data === "[DONE]") {
+            done = true;
+            return undefined;
+          }
+          const value: unknown = JSON.parse(data);
+          if (event === "error") throw inBandError(value as Json) ?? new ProviderError(data);
+          if (value === null || typeof value !== "object") return value;
+          const item = value as Json;
+          if (item.type === "finish" && typeof item.finishReason === "string") {
+            finishReason = item.finishReason as FinishReason;
+          }
+          if (format() === "ui-message") {
+            uiParts(item, emit);
+            return item;
+          }
+          const error = inBandError(item);
+          if (error) throw error;
+          if (typeof item.type === "string" && PART_TYPES.has(item.type)) {
+            emit(item as unknown as ContentPart);
+          }
+          return item;
+        },
+        finish() {},
+        // The last step's reason (a tool loop's earlier tool calls do not make it "tool-calls").
+        result: (base) => finishReason === undefined ? base : { ...base, finishReason },
+      };
+    },
+  };
+}
+
+/** An NDJSON body (one item a line) or a text body (its text deltas) as SSE. */
+function asEvents(body: ReadableStream<Uint8Array>, lines: boolean): ReadableStream<Uint8Array> {
+  const event = (data: string) => `data: ${data}\n\n`;
+  return body
+    // (The DOM typings of TextDecoderStream do not fit `pipeThrough`'s pair type.)
+    .pipeThrough(new TextDecoderStream() as TransformStream<Uint8Array, string>)
+    .pipeThrough(lines ? new LineStream() : new TransformStream<string, string>())
+    .pipeThrough(
+      new TransformStream<string, string>({
+        transform(text, controller) {
+          if (lines) {
+            if (text.trim() !== "") controller.enqueue(event(text));
+          } else if (text) controller.enqueue(event(JSON.stringify({ type: "text-delta", text })));
+        },
+      }),
+    )
+    .pipeThrough(new TextEncoderStream());
+}
+
+/**
+ * Reads back a stream that a sluice edge handler re-emitted with
+ * `toResponse()` — `"sse"`, `"ndjson"`, `"text"` or `"ui-message"` — as a
+ * stream object, in the browser or anywhere: `for await` (the items as they
+ * were written), `textStream`, `result()`, `partial`, callbacks, and
+ * `cancel()` / `break` cancelling the body (which aborts the fetch). A non-2xx
+ * response rejects with the same typed `HttpError` the server side would
+ * raise; an in-band error event with a `ProviderError` carrying its message.
+ *
+ * The parts (and so the text and the result) come from items in sluice's part
+ * vocabulary (a unified stream's parts), from the UI message chunks, or from
+ * the plain text. A provider stream's own chunks re-emitted as SSE or NDJSON
+ * are yielded as they are; read them with the provider's client instead
+ * (`new OpenAI({ fetch: () => Promise.resolve(response) })`) for its result.
+ *
+ * @example Read an edge handler's answer in the browser
+ * ```ts
+ * import { fromResponse } from "@sluice/sluice";
+ *
+ * const body = 'data: {"type":"text-delta","text":"Hello"}\n\n' +
+ *   'data: {"type":"finish","finishReason":"stop","rawFinishReason":"stop"}\n\n';
+ * const response = new Response(body, { headers: { "content-type": "text/event-stream" } });
+ * const stream = fromResponse(response);
+ * for await (const text of stream.textStream) console.log(text);
+ * console.log((await stream.result()).finishReason); // "stop"
+ * ```
+ *
+ * @param response The response, or a promise of it (e.g. `fetch(…)`).
+ * @param options Callbacks, a signal and the format.
+ */
+export function fromResponse(
+  response: Response | PromiseLike<Response>,
+  options: FromResponseOptions = {},
+): ResponseStream<unknown, StreamResult> {
+  const { signal, format: given, ...callbacks } = options;
+  let format: ResponseFormat = given ?? "ndjson";
+  const open = async (): Promise<Response> => {
+    const received = await response;
+    format = given ?? formatOf(received);
+    const sse = format === "sse" || format === "ui-message";
+    if (sse || !received.ok || received.body === null) return received;
+    return new Response(asEvents(received.body, format === "ndjson"), {
+      status: received.status,
+      statusText: received.statusText,
+      headers: received.headers,
+    });
+  };
+  return streamRequest({
+    request: { url: "http://response.invalid/", method: "GET" },
+    options: resolveOptions({
+      fetch: open,
+      ...(signal === undefined ? {} : { signal }),
+      maxRetries: 0,
+      timeout: false,
+      idleTimeout: false,
+      firstTokenTimeout: false,
+      totalTimeout: false,
+    }),
+    protocol: protocolFor(() => format),
+    callbacks,
+  });
+}
