@@ -9,6 +9,8 @@ import type {
   Message,
   ProviderId,
   ProviderMetadata,
+  ProviderOptions,
+  ReasoningPart,
   ToolChoice,
   ToolSet,
 } from "./types.ts";
@@ -31,6 +33,7 @@ export interface ModelCall {
   tools: ToolSet | undefined;
   toolChoice: ToolChoice | undefined;
   object?: ObjectMode | undefined;
+  providerOptions?: ProviderOptions | undefined;
 }
 
 /** What a step ends with, provider-neutral. */
@@ -44,6 +47,8 @@ export interface StepEnd {
   id: string | undefined;
   model: string | undefined;
   providerMetadata: ProviderMetadata;
+  /** The reasoning to send back with the step's tool calls (Anthropic's signed thinking). */
+  reasoningParts?: ReasoningPart[];
 }
 
 /**
@@ -153,4 +158,30 @@ export function systemText(call: ModelCall): string | undefined {
   if (call.system) parts.push(call.system);
   for (const message of call.messages) if (message.role === "system") parts.push(message.content);
   return parts.length > 0 ? parts.join("\n\n") : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Merges a provider's `providerOptions` into its request body: each field as
+ * given, an object on both sides one level deep; `stream` stays sluice's (a
+ * warning).
+ */
+export function mergeProviderOptions(
+  body: Record<string, unknown>,
+  options: object | undefined,
+  warnings: CallWarning[],
+): void {
+  if (options === undefined) return;
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if (key === "stream") {
+      warnings.push(unsupported("providerOptions.stream", "sluice sets stream itself: not sent"));
+      continue;
+    }
+    const current = body[key];
+    body[key] = isRecord(current) && isRecord(value) ? { ...current, ...value } : value;
+  }
 }

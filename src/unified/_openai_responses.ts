@@ -1,6 +1,7 @@
 import type { OpenAI } from "../providers/openai/openai.ts";
 import type {
   OpenAIResponsesFunctionTool,
+  OpenAIResponsesInputContent,
   OpenAIResponsesInputItem,
   OpenAIResponsesOutputItem,
   OpenAIResponsesRequest,
@@ -9,6 +10,7 @@ import type {
 import type { RequestOptions } from "../http/request_options.ts";
 import {
   type AdapterStep,
+  mergeProviderOptions,
   type ModelAdapter,
   type ModelCall,
   resultText,
@@ -16,6 +18,7 @@ import {
   unsupported,
 } from "./_adapter.ts";
 import type { CallWarning } from "./types.ts";
+import { dataUrl, mediaTypeOf, partData } from "./_content.ts";
 
 /** How many steps' output items a model keeps to send back with their tool calls. */
 const KEPT_STEPS = 256;
@@ -59,8 +62,31 @@ function build(
   for (const message of call.messages) {
     switch (message.role) {
       case "system":
-      case "user":
         input.push({ role: message.role, content: message.content });
+        break;
+      case "user":
+        input.push({
+          role: "user",
+          content: typeof message.content === "string"
+            ? message.content
+            : message.content.map((part): OpenAIResponsesInputContent => {
+              if (part.type === "text") return { type: "input_text", text: part.text };
+              const data = partData(part);
+              if (part.type === "image") {
+                return {
+                  type: "input_image",
+                  image_url: data.kind === "url"
+                    ? data.url
+                    : dataUrl(data.base64, mediaTypeOf(data, part, "OpenAI")),
+                };
+              }
+              const file: OpenAIResponsesInputContent = data.kind === "url"
+                ? { type: "input_file", file_url: data.url }
+                : { type: "input_file", file_data: dataUrl(data.base64, part.mediaType) };
+              file.filename = part.filename ?? "file";
+              return file;
+            }),
+        });
         break;
       case "assistant": {
         const calls = message.toolCalls ?? [];
@@ -136,6 +162,7 @@ function build(
     if (call.object.description !== undefined) format.description = call.object.description;
     body.text = { ...extra.text, format };
   }
+  mergeProviderOptions(body, call.providerOptions?.openai, warnings);
   return { body, warnings };
 }
 

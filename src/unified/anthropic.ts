@@ -1,6 +1,7 @@
 import { Anthropic, type AnthropicOptions } from "../providers/anthropic/anthropic.ts";
 import type { AnthropicResult } from "../providers/anthropic/anthropic_result.ts";
 import type {
+  AnthropicCacheControl,
   AnthropicContentBlockParam,
   AnthropicMessageParam,
   AnthropicMessagesRequest,
@@ -10,6 +11,7 @@ import type { RequestOptions } from "../http/request_options.ts";
 import {
   type AdapterStep,
   createModel,
+  mergeProviderOptions,
   type ModelAdapter,
   type ModelCall,
   resultText,
@@ -17,7 +19,14 @@ import {
   systemText,
   unsupported,
 } from "./_adapter.ts";
-import type { CallWarning, LanguageModel } from "./types.ts";
+import type {
+  CallWarning,
+  LanguageModel,
+  Message,
+  ReasoningPart,
+  UserContentPart,
+} from "./types.ts";
+import { cannotTake, mediaTypeOf, partData, partsOf, textOfBase64 } from "./_content.ts";
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -38,6 +47,50 @@ export interface AnthropicProviderOptions extends AnthropicOptions {
   defaultMaxTokens?: number;
 }
 
+const IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
+
+/** A user message's part as an Anthropic block: text, an image, a document. */
+function userBlock(part: UserContentPart): AnthropicContentBlockParam {
+  if (part.type === "text") return { type: "text", text: part.text };
+  const data = partData(part);
+  if (part.type === "image") {
+    if (data.kind === "url") return { type: "image", source: { type: "url", url: data.url } };
+    const mediaType = mediaTypeOf(data, part, "Anthropic");
+    if (!IMAGE_TYPES.has(mediaType)) {
+      throw cannotTake(
+        "Anthropic",
+        `an image of type '${mediaType}'`,
+        "send JPEG, PNG, GIF or WebP",
+      );
+    }
+    return {
+      type: "image",
+      source: { type: "base64", media_type: mediaType as "image/png", data: data.base64 },
+    };
+  }
+  const block: AnthropicContentBlockParam & { type: "document" } = data.kind === "url"
+    ? { type: "document", source: { type: "url", url: data.url } }
+    : part.mediaType === "application/pdf"
+    ? {
+      type: "document",
+      source: { type: "base64", media_type: "application/pdf", data: data.base64 },
+    }
+    : part.mediaType.startsWith("text/")
+    ? {
+      type: "document",
+      source: { type: "text", media_type: "text/plain", data: textOfBase64(data.base64) },
+    }
+    : (() => {
+      throw cannotTake(
+        "Anthropic",
+        `a file of type '${part.mediaType}'`,
+        "its documents are PDF or plain text",
+      );
+    })();
+  if (part.filename !== undefined) block.title = part.filename;
+  return block;
+}
+
 function build(modelId: string, call: ModelCall, defaultMaxTokens: number): {
   body: Record<string, unknown>;
   warnings: CallWarning[];
@@ -49,15 +102,35 @@ function build(modelId: string, call: ModelCall, defaultMaxTokens: number): {
     if (last?.role === role) last.blocks.push(...blocks);
     else turns.push({ role, blocks });
   };
+  /** A message's blocks, the last one carrying the message's cache breakpoint. */
+  const cached = (message: Message, blocks: AnthropicContentBlockParam[]) => {
+    const cacheControl = message.providerOptions?.anthropic?.cacheControl;
+    const last = blocks[blocks.length - 1];
+    if (cacheControl !== undefined && last !== undefined) {
+      (last as { cache_control?: AnthropicCacheControl }).cache_control = cacheControl;
+    }
+    return blocks;
+  };
+  let systemCache: AnthropicCacheControl | undefined;
   for (const message of call.messages) {
     switch (message.role) {
       case "system":
-        break; // Joined into the `system` field.
+        // Joined into the `system` field; a breakpoint marks the whole of it.
+        systemCache = message.providerOptions?.anthropic?.cacheControl ?? systemCache;
+        break;
       case "user":
-        add("user", [{ type: "text", text: message.content }]);
+        add("user", cached(message, partsOf(message.content).map(userBlock)));
         break;
       case "assistant": {
         const blocks: AnthropicContentBlockParam[] = [];
+        // Thinking first, with its signature exactly as received (a tool loop requires it).
+        for (const part of message.reasoning ?? []) {
+          if (part.redactedData !== undefined) {
+            blocks.push({ type: "redacted_thinking", data: part.redactedData });
+          } else if (part.signature !== undefined) {
+            blocks.push({ type: "thinking", thinking: part.text, signature: part.signature });
+          }
+        }
         if (message.content) blocks.push({ type: "text", text: message.content });
         for (const call of message.toolCalls ?? []) {
           blocks.push({
@@ -69,7 +142,7 @@ function build(modelId: string, call: ModelCall, defaultMaxTokens: number): {
             input: isObject(call.arguments) ? call.arguments : {},
           });
         }
-        add("assistant", blocks);
+        add("assistant", cached(message, blocks));
         break;
       }
       case "tool": {
@@ -79,14 +152,14 @@ function build(modelId: string, call: ModelCall, defaultMaxTokens: number): {
           content: resultText(message.result),
         };
         if (message.isError) block.is_error = true;
-        add("user", [block]);
+        add("user", cached(message, [block]));
         break;
       }
     }
   }
   const messages: AnthropicMessageParam[] = turns.map(({ role, blocks }) => {
     const only = blocks[0];
-    return blocks.length === 1 && only?.type === "text"
+    return blocks.length === 1 && only?.type === "text" && only.cache_control === undefined
       ? { role, content: only.text }
       : { role, content: blocks };
   });
@@ -97,7 +170,11 @@ function build(modelId: string, call: ModelCall, defaultMaxTokens: number): {
     messages,
   };
   const system = systemText(call);
-  if (system !== undefined) body.system = system;
+  if (system !== undefined) {
+    body.system = systemCache === undefined
+      ? system
+      : [{ type: "text", text: system, cache_control: systemCache }];
+  }
   if (s.temperature !== undefined) body.temperature = s.temperature;
   if (s.topP !== undefined) body.top_p = s.topP;
   if (s.topK !== undefined) body.top_k = s.topK;
@@ -111,6 +188,8 @@ function build(modelId: string, call: ModelCall, defaultMaxTokens: number): {
   for (const [name, tool] of Object.entries(call.tools ?? {})) {
     const definition: AnthropicTool = { name, input_schema: tool.parameters as never };
     if (tool.description !== undefined) definition.description = tool.description;
+    const cacheControl = tool.providerOptions?.anthropic?.cacheControl;
+    if (cacheControl !== undefined) definition.cache_control = cacheControl;
     tools.push(definition);
   }
   const choice = call.toolChoice;
@@ -130,7 +209,9 @@ function build(modelId: string, call: ModelCall, defaultMaxTokens: number): {
       : { type: choice };
   }
   if (tools.length > 0) body.tools = tools;
-  return { body: body as unknown as Record<string, unknown>, warnings };
+  const out = body as unknown as Record<string, unknown>;
+  mergeProviderOptions(out, call.providerOptions?.anthropic, warnings);
+  return { body: out, warnings };
 }
 
 /**
@@ -198,6 +279,19 @@ export function anthropic(modelId: string, options: AnthropicProviderOptions = {
               cacheReadInputTokens: result.usage.cacheReadInputTokens,
             },
           });
+          const reasoning: ReasoningPart[] = [];
+          for (const block of result.content) {
+            if (block.type === "thinking") {
+              reasoning.push({
+                type: "reasoning",
+                text: block.thinking,
+                signature: block.signature,
+              });
+            } else if (block.type === "redacted_thinking") {
+              reasoning.push({ type: "reasoning", text: "", redactedData: block.data });
+            }
+          }
+          if (reasoning.length > 0) end.reasoningParts = reasoning;
           if (objectMode) {
             // The object is the forced tool's input: its text, not a tool call.
             const forced = end.toolCalls[0];

@@ -14,6 +14,7 @@ import type { RequestOptions } from "../http/request_options.ts";
 import {
   type AdapterStep,
   createModel,
+  mergeProviderOptions,
   type ModelAdapter,
   type ModelCall,
   resultText,
@@ -21,6 +22,8 @@ import {
   systemText,
 } from "./_adapter.ts";
 import type { CallWarning, LanguageModel } from "./types.ts";
+import { geminiEmbedding } from "./gemini_embedding.ts";
+import { mediaTypeOf, partData, partsOf } from "./_content.ts";
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -150,7 +153,17 @@ function build(
       case "system":
         break; // Joined into systemInstruction.
       case "user":
-        add("user", [{ text: message.content }]);
+        add(
+          "user",
+          partsOf(message.content).map((part): GeminiPart => {
+            if (part.type === "text") return { text: part.text };
+            const data = partData(part);
+            const mimeType = mediaTypeOf(data, part, "Gemini");
+            return data.kind === "url"
+              ? { fileData: { mimeType, fileUri: data.url } }
+              : { inlineData: { mimeType, data: data.base64 } };
+          }),
+        );
         break;
       case "assistant": {
         const calls = message.toolCalls ?? [];
@@ -226,7 +239,9 @@ function build(
     }
   }
   if (options.safetySettings !== undefined) body.safetySettings = options.safetySettings;
-  return { body: { model: modelId, ...body }, warnings };
+  const out: Record<string, unknown> = { model: modelId, ...body };
+  mergeProviderOptions(out, call.providerOptions?.gemini, warnings);
+  return { body: out, warnings };
 }
 
 /**
@@ -322,3 +337,9 @@ export function gemini(modelId: string, options: GeminiProviderOptions = {}): La
   };
   return createModel("gemini", modelId, adapter);
 }
+
+/**
+ * The same as {@linkcode geminiEmbedding}: `gemini.embedding("…")` makes an
+ * embedding model for `embed` and `embedMany`, with the same client options.
+ */
+gemini.embedding = geminiEmbedding as typeof geminiEmbedding;

@@ -55,20 +55,37 @@ export {
   openaiEmbedding,
   type OpenAIEmbeddingOptions,
 } from "./openai_embedding.ts";
+export {
+  GEMINI_MAX_EMBEDDINGS_PER_CALL,
+  geminiEmbedding,
+  type GeminiEmbeddingOptions,
+} from "./gemini_embedding.ts";
 export { hasToolCall, stepCountIs } from "./stop_conditions.ts";
+export { tool } from "./tool.ts";
+export type {
+  InferSchema,
+  StandardSchemaIssue,
+  StandardSchemaResult,
+  StandardSchemaV1,
+} from "./standard_schema.ts";
 export type {
   AssistantMessage,
   CallSettings,
   CallWarning,
   ErrorPart,
+  FilePart,
   GenerateTextResult,
   GenerationFinishPart,
+  ImagePart,
   JsonSchema,
   LanguageModel,
   Message,
+  PartProviderOptions,
   Prompt,
   ProviderId,
   ProviderMetadata,
+  ProviderOptions,
+  ReasoningPart,
   ResponseMetadata,
   StepFinishPart,
   StepResult,
@@ -77,6 +94,7 @@ export type {
   StreamPart,
   StreamTextOptions,
   SystemMessage,
+  TextPart,
   Tool,
   ToolChoice,
   ToolExecutionOptions,
@@ -85,6 +103,7 @@ export type {
   ToolResultPart,
   ToolSet,
   UnifiedStreamStats,
+  UserContentPart,
   UserMessage,
 } from "./types.ts";
 export type {
@@ -107,7 +126,12 @@ export type { StreamCallbacks, StreamOptions, StreamStats } from "../response_st
 export type { RequestOptions } from "../http/request_options.ts";
 export type { IterableReadableStream } from "../shared/_async_iterable.ts";
 export type { ToResponseOptions } from "../response_stream/types.ts";
-export { ObjectStream, streamObject, type StreamObjectOptions } from "./stream_object.ts";
+export {
+  type DeepPartial,
+  ObjectStream,
+  streamObject,
+  type StreamObjectOptions,
+} from "./stream_object.ts";
 export {
   ObjectValidationError,
   type ObjectValidationErrorOptions,

@@ -10,6 +10,7 @@ import type { RequestOptions } from "../http/request_options.ts";
 import {
   type AdapterStep,
   createModel,
+  mergeProviderOptions,
   type ModelAdapter,
   type ModelCall,
   resultText,
@@ -17,6 +18,7 @@ import {
   unsupported,
 } from "./_adapter.ts";
 import type { CallWarning, LanguageModel } from "./types.ts";
+import { cannotTake, partData, partsOf } from "./_content.ts";
 import { ollamaEmbedding } from "./ollama_embedding.ts";
 
 /** Options of {@linkcode ollama}: a client's options, or a client to reuse. */
@@ -35,9 +37,34 @@ function build(modelId: string, call: ModelCall): {
   for (const message of call.messages) {
     switch (message.role) {
       case "system":
-      case "user":
         messages.push({ role: message.role, content: message.content });
         break;
+      case "user": {
+        const texts: string[] = [];
+        const images: string[] = [];
+        for (const part of partsOf(message.content)) {
+          if (part.type === "text") {
+            texts.push(part.text);
+            continue;
+          }
+          if (part.type === "file") {
+            throw cannotTake(
+              "Ollama",
+              `a file ('${part.mediaType}')`,
+              "its chat API takes text and images only",
+            );
+          }
+          const data = partData(part);
+          if (data.kind === "url") {
+            throw cannotTake("Ollama", "an image URL", "pass the image's bytes or base64");
+          }
+          images.push(data.base64);
+        }
+        const out: OllamaMessage = { role: "user", content: texts.join("\n") };
+        if (images.length > 0) out.images = images;
+        messages.push(out);
+        break;
+      }
       case "assistant": {
         const out: OllamaMessage = { role: "assistant", content: message.content };
         if (message.toolCalls?.length) {
@@ -93,7 +120,9 @@ function build(modelId: string, call: ModelCall): {
     }
   }
   if (call.object) body.format = call.object.schema as never;
-  return { body: body as unknown as Record<string, unknown>, warnings };
+  const out = body as unknown as Record<string, unknown>;
+  mergeProviderOptions(out, call.providerOptions?.ollama, warnings);
+  return { body: out, warnings };
 }
 
 /**

@@ -4,6 +4,7 @@ import type {
   OpenAIChatRequest,
   OpenAIChatResult,
   OpenAITool,
+  OpenAIUserContentPart,
 } from "../providers/openai/types.ts";
 import type { OpenAIResponsesRequest } from "../providers/openai/responses_types.ts";
 import type { RequestOptions } from "../http/request_options.ts";
@@ -11,13 +12,15 @@ import { responsesAdapter } from "./_openai_responses.ts";
 import {
   type AdapterStep,
   createModel,
+  mergeProviderOptions,
   type ModelAdapter,
   type ModelCall,
   resultText,
   stepEnd,
   unsupported,
 } from "./_adapter.ts";
-import type { CallWarning, LanguageModel } from "./types.ts";
+import type { CallWarning, LanguageModel, UserContentPart } from "./types.ts";
+import { cannotTake, dataUrl, mediaTypeOf, partData } from "./_content.ts";
 import { openaiEmbedding } from "./openai_embedding.ts";
 
 /** Options of {@linkcode openai}: a client's options, or a client to reuse. */
@@ -52,6 +55,43 @@ export interface OpenAIProviderOptions extends OpenAIOptions {
   responses?: Partial<OpenAIResponsesRequest>;
 }
 
+/** A user message's part as a Chat Completions content part. */
+function userPart(part: UserContentPart): OpenAIUserContentPart {
+  if (part.type === "text") return { type: "text", text: part.text };
+  const data = partData(part);
+  if (part.type === "image") {
+    const url = data.kind === "url"
+      ? data.url
+      : dataUrl(data.base64, mediaTypeOf(data, part, "OpenAI"));
+    return { type: "image_url", image_url: { url } };
+  }
+  if (data.kind === "url") {
+    throw cannotTake(
+      "OpenAI's Chat Completions API",
+      "a file URL",
+      "pass the file's bytes or base64 (or use api: 'responses')",
+    );
+  }
+  const audio = {
+    "audio/wav": "wav",
+    "audio/x-wav": "wav",
+    "audio/mpeg": "mp3",
+    "audio/mp3": "mp3",
+  }[
+    part.mediaType
+  ] as "wav" | "mp3" | undefined;
+  if (audio !== undefined) {
+    return { type: "input_audio", input_audio: { data: data.base64, format: audio } };
+  }
+  return {
+    type: "file",
+    file: {
+      file_data: dataUrl(data.base64, part.mediaType),
+      filename: part.filename ?? "file",
+    },
+  };
+}
+
 function build(modelId: string, call: ModelCall, maxTokensField: string): {
   body: Record<string, unknown>;
   warnings: CallWarning[];
@@ -62,8 +102,15 @@ function build(modelId: string, call: ModelCall, maxTokensField: string): {
   for (const message of call.messages) {
     switch (message.role) {
       case "system":
-      case "user":
         messages.push({ role: message.role, content: message.content });
+        break;
+      case "user":
+        messages.push({
+          role: "user",
+          content: typeof message.content === "string"
+            ? message.content
+            : message.content.map(userPart),
+        });
         break;
       case "assistant":
         if (message.toolCalls?.length) {
@@ -116,6 +163,7 @@ function build(modelId: string, call: ModelCall, maxTokensField: string): {
       ? choice
       : { type: "function", function: { name: choice.name } };
   }
+  mergeProviderOptions(body, call.providerOptions?.openai, warnings);
   if (call.object) {
     const json_schema: Record<string, unknown> = {
       name: call.object.name,

@@ -4,6 +4,8 @@ import type { ObjectMode } from "./_adapter.ts";
 import { validate } from "./_validate.ts";
 import { ObjectValidationError } from "./object_validation_error.ts";
 import { UnifiedStream } from "./stream_text.ts";
+import { isStandardSchema, jsonSchemaOf, validateStandard } from "./_schema.ts";
+import type { StandardSchemaV1 } from "./standard_schema.ts";
 import type {
   CallWarning,
   GenerateTextResult,
@@ -12,11 +14,25 @@ import type {
   StreamTextOptions,
 } from "./types.ts";
 
-/** The options of {@linkcode streamObject}: those of `streamText` without tools, plus the schema. */
-export interface StreamObjectOptions
-  extends Omit<StreamTextOptions, "tools" | "toolChoice" | "maxSteps"> {
-  /** The JSON Schema the answer must follow. */
-  schema: JsonSchema;
+/**
+ * The options of {@linkcode streamObject}: those of `streamText` without
+ * tools, plus the schema. `T` is the object's type (inferred from a Standard
+ * Schema).
+ */
+export interface StreamObjectOptions<T = unknown> extends
+  Omit<
+    StreamTextOptions,
+    "tools" | "toolChoice" | "maxSteps" | "stopWhen" | "activeTools" | "onStepFinish"
+  > {
+  /**
+   * The schema the answer must follow: a JSON Schema, or a Standard Schema
+   * (zod, valibot, arktype, …) whose `validate` checks the final object (its
+   * output is what `object()` resolves to). The JSON Schema sent is the
+   * Standard Schema's own conversion, or `jsonSchema`.
+   */
+  schema: JsonSchema | StandardSchemaV1<unknown, T>;
+  /** The JSON Schema sent for a Standard Schema that has no conversion. */
+  jsonSchema?: JsonSchema;
   /**
    * A name for the schema: OpenAI's `json_schema.name`, Anthropic's forced
    * tool name (letters, digits, `_` and `-`).
@@ -27,6 +43,14 @@ export interface StreamObjectOptions
   /** What the object is (sent to the model with the schema). */
   schemaDescription?: string;
 }
+
+/**
+ * A value as it is being written: every property of an object optional, at
+ * every depth (`unknown` stays `unknown`).
+ */
+export type DeepPartial<T> = T extends readonly (infer U)[] ? DeepPartial<U>[]
+  : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : T;
 
 /** The property a non-object root is wrapped in (OpenAI and Anthropic want an object root). */
 const WRAPPER = "elements";
@@ -82,6 +106,7 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
   readonly response: Promise<ResponseMetadata>;
   #stream: UnifiedStream;
   #schema: JsonSchema;
+  #standard: StandardSchemaV1 | undefined;
   #wrapped: boolean;
   #object: Promise<T> | undefined;
 
@@ -106,11 +131,13 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
    * console.log(await stream.object());
    * ```
    */
-  constructor(options: StreamObjectOptions) {
-    const schema = options?.schema;
-    if (schema === null || typeof schema !== "object") {
-      throw new TypeError(`streamObject() needs a JSON Schema: received ${String(schema)}`);
+  constructor(options: StreamObjectOptions<T>) {
+    const given = options?.schema;
+    if (given === null || typeof given !== "object") {
+      throw new TypeError(`streamObject() needs a JSON Schema: received ${String(given)}`);
     }
+    const schema = jsonSchemaOf(given, options.jsonSchema, "streamObject's schema");
+    this.#standard = isStandardSchema(given) ? given : undefined;
     this.#schema = schema;
     this.#wrapped = !isObjectSchema(schema);
     const mode: ObjectMode = {
@@ -125,7 +152,13 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
         }
         : schema,
     };
-    const { schema: _, schemaName: _name, schemaDescription: _description, ...rest } = options;
+    const {
+      schema: _,
+      schemaName: _name,
+      schemaDescription: _description,
+      jsonSchema: _json,
+      ...rest
+    } = options;
     this.#stream = new UnifiedStream(rest, mode);
     this.warnings = this.#stream.warnings;
     this.response = this.#stream.response;
@@ -138,21 +171,23 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
    * late: see `PartialJsonStream`; not validated: the final one may differ
    * from the schema; {@linkcode ObjectStream.object} checks it).
    */
-  get partialObjectStream(): IterableReadableStream<unknown> {
+  get partialObjectStream(): IterableReadableStream<DeepPartial<T>> {
     const parser = new PartialJsonParser();
     let last: unknown = undefined;
     const unwrap = this.#unwrap.bind(this);
     return iterable(
       this.#stream.textStream.pipeThrough(
-        new TransformStream<string, unknown>({
+        new TransformStream<string, DeepPartial<T>>({
           transform(text, controller) {
             if (!parser.push(text)) return;
             const value = unwrap(parser.value);
-            if (value !== undefined && value !== last) controller.enqueue(last = value);
+            if (value !== undefined && value !== last) {
+              controller.enqueue((last = value) as DeepPartial<T>);
+            }
           },
           flush(controller) {
             const value = unwrap(parser.end());
-            if (value !== last) controller.enqueue(value);
+            if (value !== last) controller.enqueue(value as DeepPartial<T>);
           },
         }),
       ),
@@ -242,7 +277,7 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
    * ```
    */
   object(): Promise<T> {
-    return this.#object ??= this.#stream.result().then((result) => {
+    return this.#object ??= this.#stream.result().then(async (result) => {
       let parsed: unknown;
       try {
         parsed = JSON.parse(result.text);
@@ -250,6 +285,16 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
         throw parseError(result.text, error);
       }
       const value = this.#unwrap(parsed);
+      if (this.#standard !== undefined) {
+        const checked = await validateStandard(this.#standard, value);
+        if ("path" in checked) {
+          throw new ObjectValidationError(
+            `The model's answer does not match the schema: ${checked.path}: ${checked.message}`,
+            { path: checked.path, value },
+          );
+        }
+        return checked.value as T;
+      }
       const failure = validate(value, this.#schema);
       if (failure) {
         throw new ObjectValidationError(
@@ -357,6 +402,6 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
  * assert.deepEqual(cities, [{ city: "Paris" }, { city: "Rome" }]);
  * ```
  */
-export function streamObject<T = unknown>(options: StreamObjectOptions): ObjectStream<T> {
+export function streamObject<T = unknown>(options: StreamObjectOptions<T>): ObjectStream<T> {
   return new ObjectStream<T>(options);
 }

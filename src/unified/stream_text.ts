@@ -25,9 +25,11 @@ import type {
   StopCondition,
   StreamPart,
   StreamTextOptions,
+  Tool,
   ToolResult,
   ToolSet,
 } from "./types.ts";
+import { isStandardSchema, jsonSchemaOf, validateStandard } from "./_schema.ts";
 
 const noop = () => {};
 const REQUEST_KEYS = [
@@ -67,6 +69,7 @@ const KNOWN_KEYS = new Set<string>([
   "stopWhen",
   "activeTools",
   "onStepFinish",
+  "providerOptions",
   "signal",
   "abortSignal",
   "onChunk",
@@ -127,10 +130,42 @@ export function modelCallOf(options: StreamTextOptions, object?: ObjectMode): Mo
     settings: settings as ModelCall["settings"],
     system: options.system,
     messages,
-    tools: options.tools,
+    tools: options.tools === undefined ? undefined : toolsOf(options.tools),
     toolChoice: options.toolChoice,
     object,
+    providerOptions: options.providerOptions,
   };
+}
+
+/**
+ * The tools as sent: each schema as JSON Schema; a Standard Schema's
+ * `validate` checks the arguments before `execute` (a mismatch is the tool's
+ * error, sent back to the model with its path).
+ */
+function toolsOf(tools: ToolSet): ToolSet {
+  const out: ToolSet = {};
+  for (const [name, tool] of Object.entries(tools)) {
+    const { jsonSchema, ...rest } = tool;
+    const converted: Tool = {
+      ...rest,
+      parameters: jsonSchemaOf(tool.parameters, jsonSchema, `The parameters of tool '${name}'`),
+    };
+    const schema = tool.parameters;
+    const execute = tool.execute;
+    if (isStandardSchema(schema) && execute !== undefined) {
+      converted.execute = async (args, options) => {
+        const checked = await validateStandard(schema, args);
+        if ("path" in checked) {
+          throw new TypeError(
+            `The arguments of tool '${name}' do not match its schema: ${checked.path}: ${checked.message}`,
+          );
+        }
+        return execute.call(tool, checked.value, options);
+      };
+    }
+    out[name] = converted;
+  }
+  return out;
 }
 
 /** A warning for each option the unified API does not know (a typo, another library's name). */
@@ -553,7 +588,7 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
           }
         }
         if (isContinued) {
-          this.#call.messages.push({
+          const assistant: Message = {
             role: "assistant",
             content: end.text,
             toolCalls: end.toolCalls.map(({ id, name, arguments: args }) => ({
@@ -561,7 +596,9 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
               name,
               arguments: args,
             })),
-          });
+          };
+          if (end.reasoningParts !== undefined) assistant.reasoning = end.reasoningParts;
+          this.#call.messages.push(assistant);
           for (const result of toolResults) {
             const message: Message = {
               role: "tool",

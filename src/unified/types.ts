@@ -1,4 +1,13 @@
 import type { RequestOptions } from "../http/request_options.ts";
+import type { StandardSchemaV1 } from "./standard_schema.ts";
+import type {
+  AnthropicCacheControl,
+  AnthropicMessagesRequest,
+} from "../providers/anthropic/types.ts";
+import type { GeminiGenerateContentRequest } from "../providers/gemini/types.ts";
+import type { OllamaChatRequest } from "../providers/ollama/types.ts";
+import type { OpenAIResponsesRequest } from "../providers/openai/responses_types.ts";
+import type { OpenAIChatRequest } from "../providers/openai/types.ts";
 import type { StreamCallbacks, StreamStats } from "../response_stream/types.ts";
 import type {
   FinishPart,
@@ -58,12 +67,65 @@ export interface ToolExecutionOptions {
   id: string;
 }
 
-/** A tool the model may call. */
-export interface Tool {
+/**
+ * Provider-specific options of one message or tool: today Anthropic's prompt
+ * cache breakpoint (`{ anthropic: { cacheControl: { type: "ephemeral" } } }`),
+ * set on the message's last content block (or on the tool's definition).
+ * Other providers ignore it (OpenAI and Gemini cache prompts themselves).
+ */
+export interface PartProviderOptions {
+  /** Anthropic's options. */
+  anthropic?: {
+    /** A cache breakpoint: everything up to here is cached (`cache_control`). */
+    cacheControl?: AnthropicCacheControl;
+  };
+}
+
+/**
+ * Fields merged into one provider's request, and only that provider's: the
+ * key is the provider of the call's model, the others are not sent. Each
+ * field goes in as given; a field that is an object on both sides (Ollama's
+ * `options`, Gemini's `generationConfig`) is merged one level deep, so it
+ * keeps what the unified settings set there. `stream` is sluice's to set.
+ *
+ * The common cases:
+ * - reasoning effort: `{ openai: { reasoning_effort: "low" } }` (Chat
+ *   Completions) or `{ openai: { reasoning: { effort: "low" } } }` (`api: "responses"`);
+ * - Anthropic's thinking budget: `{ anthropic: { thinking: { type: "enabled", budget_tokens: 2048 } } }`;
+ * - Ollama's thinking and model lifetime: `{ ollama: { think: true, keep_alive: "10m" } }`;
+ * - Gemini's thinking: `{ gemini: { generationConfig: { thinkingConfig: { thinkingBudget: 1024 } } } }`;
+ * - Anthropic prompt caching: `cacheControl` on a message or tool (see
+ *   {@linkcode PartProviderOptions}), or a `system` of blocks with `cache_control`.
+ */
+export interface ProviderOptions {
+  /** Merged into Ollama's `/api/chat` request (`think`, `keep_alive`, `options`, …). */
+  ollama?: Partial<Omit<OllamaChatRequest, "model" | "messages" | "stream">>;
+  /** Merged into OpenAI's Chat Completions or Responses request (`reasoning_effort`, `reasoning`, `store`, …). */
+  openai?:
+    & Partial<Omit<OpenAIChatRequest, "model" | "messages" | "stream">>
+    & Partial<Omit<OpenAIResponsesRequest, "model" | "input" | "stream" | keyof OpenAIChatRequest>>;
+  /** Merged into Anthropic's Messages request (`thinking`, `metadata`, `system` blocks, …). */
+  anthropic?: Partial<Omit<AnthropicMessagesRequest, "model" | "messages" | "stream">>;
+  /** Merged into Gemini's request (`generationConfig.thinkingConfig`, `cachedContent`, …). */
+  gemini?: Partial<Omit<GeminiGenerateContentRequest, "model" | "contents" | "stream">>;
+}
+
+/** A tool the model may call; `Args` is what `execute` receives (see `tool()`). */
+export interface Tool<Args = unknown> {
   /** What the tool does (the model reads it). */
   description?: string;
-  /** The JSON Schema of the arguments (an object schema). */
-  parameters: JsonSchema;
+  /** Provider-specific options of the tool's definition (Anthropic's `cacheControl`). */
+  providerOptions?: PartProviderOptions;
+  /**
+   * The arguments' schema (an object schema): a JSON Schema, or a Standard
+   * Schema (zod, valibot, arktype, …) whose `validate` checks the arguments
+   * before `execute` runs — an invalid call is sent back to the model as an
+   * error result naming the path. The JSON Schema sent is the Standard
+   * Schema's own conversion, or `jsonSchema`.
+   */
+  parameters: JsonSchema | StandardSchemaV1;
+  /** The JSON Schema sent for a Standard Schema that has no conversion (valibot without its converter). */
+  jsonSchema?: JsonSchema;
   /**
    * Runs the tool. With `maxSteps > 1`, sluice calls it for each of the
    * model's calls and sends the result back to the model. A throw, arguments
@@ -71,7 +133,7 @@ export interface Tool {
    * BigInt, a cycle) are sent back as an error result (`isError`), so the
    * model can correct itself.
    */
-  execute?: (args: unknown, options: ToolExecutionOptions) => unknown;
+  execute?(args: Args, options: ToolExecutionOptions): unknown;
 }
 
 /** The tools of a call, by name. */
@@ -86,14 +148,81 @@ export interface SystemMessage {
   role: "system";
   /** The instructions. */
   content: string;
+  /** Provider-specific options (Anthropic's `cacheControl`). */
+  providerOptions?: PartProviderOptions;
+}
+
+/** Text in a user message. */
+export interface TextPart {
+  /** The part type. */
+  type: "text";
+  /** The text. */
+  text: string;
+}
+
+/**
+ * An image in a user message: Ollama `images`, OpenAI `image_url` (Responses
+ * `input_image`), an Anthropic image block, Gemini `inlineData` or `fileData`.
+ */
+export interface ImagePart {
+  /** The part type. */
+  type: "image";
+  /**
+   * The image: its bytes, base64, a data URL (`data:image/png;base64,…`) or a
+   * URL (`https://…`, as a string or a `URL`). Ollama takes no URL (an error).
+   */
+  image: Uint8Array | ArrayBuffer | string | URL;
+  /**
+   * The media type (`"image/png"`). When missing it is read from a data URL
+   * or the bytes' signature (PNG, JPEG, GIF, WebP).
+   */
+  mediaType?: string;
+}
+
+/**
+ * A file in a user message: a PDF (OpenAI `file`, an Anthropic document,
+ * Gemini `inlineData`), plain text (an Anthropic text document), audio
+ * (OpenAI `input_audio` for WAV and MP3), anything Gemini takes. A file a
+ * provider cannot take is an error: dropping it would change the question.
+ */
+export interface FilePart {
+  /** The part type. */
+  type: "file";
+  /** The file: its bytes, base64, a data URL or a URL. */
+  data: Uint8Array | ArrayBuffer | string | URL;
+  /** The media type (`"application/pdf"`, `"text/plain"`, `"audio/wav"`, …). */
+  mediaType: string;
+  /** The file's name (OpenAI sends it; Anthropic's document title). */
+  filename?: string;
+}
+
+/** A part of a user message's content. */
+export type UserContentPart = TextPart | ImagePart | FilePart;
+
+/**
+ * Reasoning of an earlier assistant turn, kept so that a tool loop sends it
+ * back where the provider requires it (Anthropic's thinking blocks, with
+ * their signature, exactly as received).
+ */
+export interface ReasoningPart {
+  /** The part type. */
+  type: "reasoning";
+  /** The reasoning text. */
+  text: string;
+  /** The provider's signature of it (Anthropic's `signature`). */
+  signature?: string;
+  /** Reasoning the provider sent encrypted (Anthropic's `redacted_thinking` data); `text` is "". */
+  redactedData?: string;
 }
 
 /** A user message. */
 export interface UserMessage {
   /** The role. */
   role: "user";
-  /** The text. */
-  content: string;
+  /** The text, or parts: text, images and files. */
+  content: string | UserContentPart[];
+  /** Provider-specific options (Anthropic's `cacheControl`). */
+  providerOptions?: PartProviderOptions;
 }
 
 /** An assistant message: text, and the tool calls it made. */
@@ -104,6 +233,14 @@ export interface AssistantMessage {
   content: string;
   /** The tool calls the assistant made. */
   toolCalls?: ToolCall[];
+  /**
+   * The reasoning it did first, with the provider's signatures: Anthropic
+   * gets it back as thinking blocks (which its extended thinking requires in
+   * a tool loop); the other providers do not take it back.
+   */
+  reasoning?: ReasoningPart[];
+  /** Provider-specific options (Anthropic's `cacheControl`). */
+  providerOptions?: PartProviderOptions;
 }
 
 /** The result of one tool call, sent back to the model. */
@@ -118,6 +255,8 @@ export interface ToolMessage {
   result: unknown;
   /** True when the result is an error message. */
   isError?: boolean;
+  /** Provider-specific options (Anthropic's `cacheControl`). */
+  providerOptions?: PartProviderOptions;
 }
 
 /** A message of a conversation, in sluice's provider-neutral format. */
@@ -316,6 +455,12 @@ export interface StreamTextOptions
   model: LanguageModel;
   /** The tools the model may call. */
   tools?: ToolSet;
+  /**
+   * Fields for one provider's request only (reasoning effort, Anthropic's
+   * thinking budget, Ollama's `think` and `keep_alive`, …): see
+   * {@linkcode ProviderOptions}.
+   */
+  providerOptions?: ProviderOptions;
   /** Whether and which tool the model must call. */
   toolChoice?: ToolChoice;
   /**

@@ -1,0 +1,224 @@
+import assert from "node:assert/strict";
+// deno-lint-ignore no-import-prefix
+import { z } from "npm:zod@4.6.7";
+// deno-lint-ignore no-import-prefix
+import * as v from "npm:valibot@1.5.0";
+import {
+  anthropic,
+  generateText,
+  ObjectValidationError,
+  ollama,
+  openai,
+  streamObject,
+  tool,
+} from "../../src/unified/mod.ts";
+import { createMockServer } from "../../src/testing/mod.ts";
+
+type Body = Record<string, unknown>;
+
+/** Compiles only when `A` and `B` are the same type. */
+type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends (<X>() => X extends B ? 1 : 2) ? true
+  : false;
+function expectType<T extends true>(_: T): void {}
+
+function modelFor(provider: "ollama" | "openai" | "anthropic", fetch: typeof globalThis.fetch) {
+  const options = { fetch, retryDelay: 1 };
+  if (provider === "ollama") return ollama("llama3.2", { ...options, host: "http://mock" });
+  if (provider === "openai") {
+    return openai("gpt-4.1-mini", { ...options, baseURL: "http://mock/v1", apiKey: "sk" });
+  }
+  return anthropic("claude-sonnet-4-6", { ...options, baseURL: "http://mock" });
+}
+
+const zodCity = z.object({ city: z.string().describe("The city") });
+const valibotCity = v.object({ city: v.string() });
+const cityJsonSchema = {
+  type: "object",
+  properties: { city: { type: "string" } },
+  required: ["city"],
+};
+
+Deno.test("tool() types execute's arguments from a zod or valibot schema, unknown from JSON Schema", () => {
+  const a = tool({
+    parameters: zodCity,
+    execute: (args) => {
+      expectType<Equal<typeof args, { city: string }>>(true);
+      return args.city.toUpperCase();
+    },
+  });
+  const b = tool({
+    parameters: valibotCity,
+    jsonSchema: cityJsonSchema,
+    execute: (args) => {
+      expectType<Equal<typeof args, { city: string }>>(true);
+      return args.city;
+    },
+  });
+  const c = tool({
+    parameters: cityJsonSchema,
+    execute: (args) => {
+      expectType<Equal<typeof args, unknown>>(true);
+      return args;
+    },
+  });
+  assert.ok(a.execute && b.execute && c.execute);
+});
+
+Deno.test("streamObject's object is typed from a zod or valibot schema", () => {
+  const model = ollama("m", { fetch: () => Promise.reject(new Error("not called")) });
+  const zodStream = streamObject({ model, schema: zodCity, prompt: "x" });
+  const valibotStream = streamObject({
+    model,
+    schema: valibotCity,
+    jsonSchema: cityJsonSchema,
+    prompt: "x",
+  });
+  const jsonStream = streamObject({ model, schema: cityJsonSchema, prompt: "x" });
+  expectType<Equal<Awaited<ReturnType<typeof zodStream.object>>, { city: string }>>(true);
+  expectType<Equal<Awaited<ReturnType<typeof valibotStream.object>>, { city: string }>>(true);
+  expectType<Equal<Awaited<ReturnType<typeof jsonStream.object>>, unknown>>(true);
+  type Partial = typeof zodStream.partialObjectStream extends AsyncIterable<infer P> ? P : never;
+  expectType<Equal<Partial, { city?: string }>>(true);
+  for (const stream of [zodStream, valibotStream, jsonStream]) {
+    stream.object().catch(() => {});
+    stream.cancel();
+  }
+});
+
+for (const provider of ["ollama", "openai", "anthropic"] as const) {
+  Deno.test(`a zod tool's JSON Schema reaches the mock's ${provider} API and its args are validated`, async () => {
+    const server = createMockServer();
+    const seen: { city: string }[] = [];
+    const result = await generateText({
+      model: modelFor(provider, server.fetch),
+      prompt: "Weather in Paris?",
+      maxSteps: 2,
+      tools: {
+        weather: tool({
+          parameters: zodCity,
+          execute: (args) => {
+            seen.push(args);
+            return { sky: "sunny" };
+          },
+        }),
+      },
+    });
+    const body = server.requests[0]!.body as Body;
+    const sent = JSON.stringify(body.tools);
+    assert.ok(sent.includes('"city":{"type":"string","description":"The city"}'), sent);
+    assert.ok(!sent.includes("~standard") && !sent.includes("$schema"), sent);
+    assert.equal(seen.length, 1);
+    assert.equal(typeof seen[0]!.city, "string");
+    assert.equal(result.steps[0]!.toolResults[0]!.isError, undefined);
+  });
+}
+
+Deno.test("arguments a Standard Schema rejects are an error result naming the path, sent back", async () => {
+  const server = createMockServer();
+  let ran = false;
+  const result = await generateText({
+    model: modelFor("openai", server.fetch),
+    prompt: "Weather in Paris?",
+    maxSteps: 2,
+    tools: {
+      weather: tool({
+        parameters: v.object({ city: v.number("city must be a number") }),
+        jsonSchema: cityJsonSchema,
+        execute: () => {
+          ran = true;
+        },
+      }),
+    },
+  });
+  assert.equal(ran, false);
+  const toolResult = result.steps[0]!.toolResults[0]!;
+  assert.equal(toolResult.isError, true);
+  assert.equal(
+    toolResult.result,
+    "The arguments of tool 'weather' do not match its schema: $.city: city must be a number",
+  );
+  const second = JSON.stringify(server.requests[1]!.body);
+  assert.ok(second.includes("$.city: city must be a number"));
+});
+
+Deno.test("a valibot schema without jsonSchema is a clear error", () => {
+  const model = modelFor("ollama", createMockServer().fetch);
+  assert.throws(
+    () => streamObject({ model, schema: valibotCity, prompt: "x" }),
+    {
+      name: "TypeError",
+      message:
+        "streamObject's schema is a valibot schema without a JSON Schema conversion: pass its JSON Schema as jsonSchema",
+    },
+  );
+});
+
+for (const provider of ["ollama", "openai", "anthropic"] as const) {
+  Deno.test(`streamObject with a zod schema gets a validated, typed object from the mock's ${provider} API`, async () => {
+    const server = createMockServer();
+    const schema = z.object({
+      title: z.string(),
+      year: z.number().int(),
+      tags: z.array(z.string()),
+    });
+    const stream = streamObject({
+      model: modelFor(provider, server.fetch),
+      schema,
+      prompt: "A book",
+    });
+    const object = await stream.object();
+    assert.equal(typeof object.title, "string");
+    assert.ok(Number.isInteger(object.year));
+    assert.ok(Array.isArray(object.tags));
+    const sent = JSON.stringify(server.requests[0]!.body);
+    assert.ok(sent.includes('"year":{"type":"integer"'), sent);
+  });
+}
+
+Deno.test("a zod or valibot schema the answer breaks rejects with an ObjectValidationError naming the path", async () => {
+  const answer = JSON.stringify({ title: "Dune", year: "1965" });
+  const fetch = () =>
+    Promise.resolve(
+      new Response(
+        JSON.stringify({
+          model: "m",
+          created_at: "",
+          message: { role: "assistant", content: answer },
+          done: true,
+          done_reason: "stop",
+        }) + "\n",
+      ),
+    );
+  const model = ollama("m", { fetch });
+  const schemas = [
+    { schema: z.object({ title: z.string(), year: z.number() }) },
+    {
+      schema: v.object({ title: v.string(), year: v.number() }),
+      jsonSchema: { type: "object" },
+    },
+  ];
+  for (const options of schemas) {
+    const error = await streamObject({ model, prompt: "A book", ...options }).object().then(
+      () => assert.fail("no error"),
+      (error) => error,
+    );
+    assert.ok(error instanceof ObjectValidationError);
+    assert.equal(error.path, "$.year");
+    assert.match(error.message, /^The model's answer does not match the schema: \$\.year: /);
+  }
+});
+
+/** Each expected type error below is itself an error when inference breaks and the line compiles. */
+function _inferenceGuard() {
+  tool({
+    parameters: zodCity,
+    // @ts-expect-error city is a string, not a number
+    execute: (args: { city: number }) => args,
+  });
+  const model = ollama("m");
+  const stream = streamObject({ model, schema: zodCity, prompt: "x" });
+  stream.object().then((object) => {
+    // @ts-expect-error the object has no such field
+    object.country;
+  });
+}
