@@ -23,6 +23,48 @@ function addMessage(role, text) {
   return element;
 }
 
+/**
+ * Renders a small Markdown subset (paragraphs, fenced code, `code`, **bold**,
+ * *emphasis*) with DOM nodes and `textContent` only: no HTML from the model
+ * ever reaches the page unescaped.
+ */
+function renderMarkdown(element, text) {
+  const blocks = [];
+  text.split(/^```[^\n]*\n?/m).forEach((chunk, i) => {
+    if (i % 2 === 1) {
+      const pre = document.createElement("pre");
+      const code = document.createElement("code");
+      code.textContent = chunk;
+      pre.append(code);
+      blocks.push(pre);
+      return;
+    }
+    for (const paragraph of chunk.split(/\n{2,}/)) {
+      if (paragraph === "") continue;
+      const p = document.createElement("p");
+      for (const token of paragraph.split(/(`[^`\n]+`|\*\*[^*\n]+\*\*|\*[^*\n]+\*)/)) {
+        if (token === "") continue;
+        const tag = token.startsWith("`")
+          ? "code"
+          : token.startsWith("**")
+          ? "strong"
+          : token.startsWith("*") && token.length > 2
+          ? "em"
+          : undefined;
+        if (tag === undefined) {
+          p.append(document.createTextNode(token));
+          continue;
+        }
+        const node = document.createElement(tag);
+        node.textContent = token.slice(tag === "strong" ? 2 : 1, tag === "strong" ? -2 : -1);
+        p.append(node);
+      }
+      blocks.push(p);
+    }
+  });
+  element.replaceChildren(...blocks);
+}
+
 /** Yields `{ event, data }` for each Server-Sent Event of a response body. */
 async function* serverSentEvents(body) {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
@@ -81,7 +123,7 @@ async function ask(prompt) {
       if (delta === "") continue;
       text += delta;
       tokens++;
-      answer.textContent = text;
+      renderMarkdown(answer, text);
       status.textContent = `Streaming… ${tokens} tokens`;
       answer.scrollIntoView({ block: "end" });
     }
@@ -92,19 +134,26 @@ async function ask(prompt) {
       state = "stopped";
       status.textContent = `Stopped after ${tokens} tokens`;
     } else {
+      // The partial answer stays readable, marked incomplete; the error is shown beside it.
       state = "error";
-      answer.classList.add("error");
-      answer.textContent = text || error.message;
+      answer.classList.add("failed");
+      const note = addMessage("note error", `The answer failed: ${error.message}`);
+      note.setAttribute("role", "alert");
       status.textContent = `Error: ${error.message}`;
     }
   } finally {
     answer.classList.remove("streaming");
     answer.dataset.state = state;
-    if (text !== "") messages.push({ role: "assistant", content: text });
-    else {
+    if (text !== "") {
+      // A stopped or failed answer goes back marked as cut off, never as a complete one.
+      const content = state === "done"
+        ? text
+        : `${text}\n\n[This answer was cut off (${state}) and is incomplete.]`;
+      messages.push({ role: "assistant", content });
+    } else {
       // Nothing came back: forget the question, so that user and assistant keep alternating.
       messages.pop();
-      if (state !== "error") answer.textContent = "(no answer)";
+      answer.textContent = "(no answer)";
     }
     controller = undefined;
     send.disabled = false;

@@ -1,9 +1,12 @@
 // Drives the edge chat page (examples/edge) in headless Chromium with
 // playwright-core, as tests/examples/chromium_chat_test.ts asks: one answer
-// streamed to the end, sampled while it renders; one stopped mid-stream.
-// Prints one `CHAT_RESULT {json}` line. Plain JavaScript so Node 20 runs it.
+// streamed to the end, sampled while it renders; one stopped mid-stream; a
+// third turn after the stop; then, on two more servers, a mid-stream error and
+// a model server that is down. A screenshot of each state (`<name>-<state>.png`
+// beside the screenshot path). Prints one `CHAT_RESULT {json}` line. Plain
+// JavaScript so Node 20 runs it.
 //
-// Usage: node tests/examples/chromium_chat.mjs <page-url> <screenshot-path>
+// Usage: node tests/examples/chromium_chat.mjs <page-url> <screenshot-path> [<error-url> <down-url>]
 
 import { createRequire } from "node:module";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -15,7 +18,8 @@ import process from "node:process";
 const require = createRequire(new URL("../../tools/runtimes/package.json", import.meta.url));
 const { chromium } = require("playwright-core");
 
-const [pageUrl, screenshotPath] = process.argv.slice(2);
+const [pageUrl, screenshotPath, errorUrl, downUrl] = process.argv.slice(2);
+const shot = (state) => screenshotPath.replace(/\.png$/, `-${state}.png`);
 if (pageUrl === undefined || screenshotPath === undefined) {
   console.error("usage: chromium_chat.mjs <page-url> <screenshot-path>");
   process.exit(2);
@@ -85,10 +89,34 @@ try {
     if (message.type() === "error") errors.push(`console: ${message.text()}`);
   });
   await page.goto(pageUrl);
-  const full = await sendAndSample(page, "What does sluice do?");
+  const sampling = sendAndSample(page, "What does sluice do?");
+  // Mid-answer (the first token after 100 ms, then 40 tokens/s).
+  await page.waitForTimeout(450);
+  await page.screenshot({ path: shot("streaming"), fullPage: true });
+  const full = await sampling;
+  await page.screenshot({ path: shot("done"), fullPage: true });
   const stopped = await sendAndSample(page, "Tell me a long story", { stopAfterSamples: 3 });
+  await page.screenshot({ path: shot("stopped"), fullPage: true });
+  const after = await sendAndSample(page, "What does sluice do?");
   await page.screenshot({ path: screenshotPath, fullPage: true });
-  console.log(`CHAT_RESULT ${JSON.stringify({ full, stopped, errors })}`);
+  // Markdown from the model renders as Markdown; its HTML stays text.
+  const markdown = await sendAndSample(page, "Reply with some html");
+  const last = page.locator(".message.assistant").last();
+  markdown.strong = await last.locator("strong").count();
+  markdown.code = await last.locator("code").count();
+  markdown.img = await page.locator(".message img").count();
+  await page.evaluate(() => scrollTo(0, document.body.scrollHeight));
+  await page.screenshot({ path: shot("markdown") });
+  const result = { full, stopped, after, markdown, errors };
+  for (const [state, url] of [["error", errorUrl], ["down", downUrl]]) {
+    if (url === undefined) continue;
+    await page.goto(url);
+    result[state] = await sendAndSample(page, "What does sluice do?");
+    result[state].note = await page.locator(".message.note").textContent().catch(() => null);
+    result[state].failed = await page.locator(".message.assistant.failed").count();
+    await page.screenshot({ path: shot(state), fullPage: true });
+  }
+  console.log(`CHAT_RESULT ${JSON.stringify(result)}`);
 } finally {
   await context?.close();
   await rm(profile, { recursive: true, force: true });

@@ -42,6 +42,8 @@ const LONG_STORY = Array.from(
 const SHORT_ANSWER = "sluice streams answers from LLM HTTP APIs with web standards only: " +
   "fetch, Web Streams and AbortSignal. It runs unchanged on Deno, Workers, browsers, Node and Bun.";
 
+const HTML_ANSWER = "**Bold** words, `code` and <img src=x onerror=alert(1)> stay text.";
+
 interface Sampled {
   samples: string[];
   final: string;
@@ -73,11 +75,30 @@ Deno.test({
       mock: {
         timeToFirstToken: 100,
         tokensPerSecond: 40,
-        reply: ({ prompt }) => prompt.includes("long story") ? LONG_STORY : SHORT_ANSWER,
+        reply: ({ prompt }) =>
+          prompt.includes("long story")
+            ? LONG_STORY
+            : prompt.includes("html")
+            ? HTML_ANSWER
+            : SHORT_ANSWER,
       },
     });
     const mock = app.mock!;
     const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
+    // A model that fails after a few tokens, and a model server that is down.
+    const failing = createApp({
+      model: "llama3.2:fault=error-after:6",
+      mock: { timeToFirstToken: 50, tokensPerSecond: 40, reply: SHORT_ANSWER },
+    });
+    const failingServer = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      failing.fetch,
+    );
+    const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const closedPort = (closed.addr as Deno.NetAddr).port;
+    closed.close();
+    const down = createApp({ ollamaHost: `http://127.0.0.1:${closedPort}` });
+    const downServer = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, down.fetch);
     await Deno.mkdir(new URL(".", screenshot), { recursive: true });
     try {
       const child = new Deno.Command("node", {
@@ -85,27 +106,36 @@ Deno.test({
           "tests/examples/chromium_chat.mjs",
           `http://127.0.0.1:${server.addr.port}/`,
           decodeURIComponent(screenshot.pathname),
+          `http://127.0.0.1:${failingServer.addr.port}/`,
+          `http://127.0.0.1:${downServer.addr.port}/`,
         ],
         cwd: decodeURIComponent(root.pathname),
         stdin: "null",
         stdout: "piped",
         stderr: "piped",
       }).spawn();
-      const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+      const killer = setTimeout(() => child.kill("SIGKILL"), 40_000);
       const output = await child.output().finally(() => clearTimeout(killer));
       const stdout = new TextDecoder().decode(output.stdout);
       const stderr = new TextDecoder().decode(output.stderr);
       const line = stdout.split("\n").find((text) => text.startsWith("CHAT_RESULT "));
       assert.ok(output.success && line, `the browser run failed:\n${stderr}${stdout}`);
-      const { full, stopped, errors } = JSON.parse(line.slice("CHAT_RESULT ".length)) as {
+      const { full, stopped, after, markdown, error, down, errors } = JSON.parse(
+        line.slice("CHAT_RESULT ".length),
+      ) as {
         full: Sampled;
         stopped: Sampled;
+        after: Sampled;
+        markdown: Sampled & { strong: number; code: number; img: number };
+        error: Sampled & { note: string | null; failed: number };
+        down: Sampled & { note: string | null; failed: number };
         errors: string[];
       };
-      assert.deepEqual(errors, []);
+      // The down server's 502 is logged by Chromium as a failed resource load.
+      assert.deepEqual(errors.filter((text) => !/status of 502/.test(text)), []);
 
       // 1. The whole answer, rendered incrementally.
-      assert.equal(mock.requests.length, 2);
+      assert.equal(mock.requests.length, 4);
       const first = mock.requests[0]!;
       assert.equal(first.path, "/api/chat");
       assert.equal(await within(first.settled, 2_000, "first request settled"), "completed");
@@ -136,8 +166,47 @@ Deno.test({
       assert.ok(stopped.final.length < LONG_STORY.length, "stopped before the end");
       assert.equal(stopped.later, stopped.final, "nothing renders after Stop");
       assert.ok(exists(screenshot), "the screenshot was written");
+
+      // 3. The turn after the stop sends the stopped answer back marked as cut off.
+      assert.equal(after.state, "done");
+      const third = mock.requests[2]!.body as { messages: { role: string; content: string }[] };
+      assert.deepEqual(third.messages.map((m) => m.role), [
+        "user",
+        "assistant",
+        "user",
+        "assistant",
+        "user",
+      ]);
+      assert.equal(third.messages[1]!.content, full.final);
+      assert.ok(third.messages[3]!.content.startsWith(stopped.final));
+      assert.match(third.messages[3]!.content, /\[This answer was cut off \(stopped\)/);
+
+      // 4. Markdown renders with DOM nodes only: the model's HTML is shown as text.
+      assert.equal(markdown.state, "done");
+      assert.equal(markdown.strong, 1);
+      assert.equal(markdown.code, 1);
+      assert.equal(markdown.img, 0);
+      assert.match(markdown.final, /<img src=x onerror=alert\(1\)>/);
+
+      // 5. A mid-stream error: the partial answer stays readable, marked, the error beside it.
+      assert.equal(error.state, "error");
+      assert.ok(error.final.length > 0 && SHORT_ANSWER.startsWith(error.final), error.final);
+      assert.equal(error.failed, 1);
+      assert.match(error.note ?? "", /^The answer failed: /);
+      assert.match(error.status, /^Error: /);
+
+      // 6. The model server is down: a real status (502), shown as an error, no partial.
+      assert.equal(down.state, "error");
+      assert.equal(down.final, "(no answer)");
+      assert.match(down.note ?? "", /The answer failed: .*127\.0\.0\.1/);
+      for (const state of ["streaming", "done", "stopped", "markdown", "error", "down"]) {
+        const path = new URL(`dist/examples/chat-${state}.png`, root);
+        assert.ok(exists(path), `the ${state} screenshot was written`);
+      }
     } finally {
       await server.shutdown();
+      await failingServer.shutdown();
+      await downServer.shutdown();
     }
   },
 });
