@@ -13,7 +13,7 @@ import {
   DefaultChatTransport,
   type UIMessage,
 } from "npm:ai@7.0.173";
-import { Ollama } from "../../mod.ts";
+import { Anthropic, Ollama } from "../../mod.ts";
 import { createMockServer } from "../../src/testing/mod.ts";
 import { anthropic } from "../../src/unified/mod.ts";
 import { streamText } from "../../src/unified/mod.ts";
@@ -148,6 +148,40 @@ Deno.test("ui-message: a unified tool loop shows reasoning, the tool call and it
   assert.deepEqual(parts[3]!.input, { city: "Paris" });
   assert.deepEqual(parts[3]!.output, { sky: "sunny", celsius: 21 });
   assert.equal(parts[5]!.text, "Sunny and 21°C.");
+});
+
+Deno.test("ui-message: a provider stream's reasoning and streamed tool input reach the chat", async () => {
+  const { fetch } = fakeFetch([
+    BODIES.anthropic({
+      reasoning: "Check the weather.",
+      text: ["Let me check."],
+      toolCalls: [{ id: "call_w1", name: "weather", args: { city: "Paris" } }],
+      finish: "tool",
+      input: 20,
+      output: 8,
+    }),
+  ]);
+  const client = new Anthropic({ fetch, apiKey: "sk-ant-test" });
+  await using server = serveHandler(() =>
+    client.messages({
+      model: "claude-sonnet-4-6",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "Weather in Paris?" }],
+    }).toResponse({ format: "ui-message" })
+  );
+  const chat = new Chat(server.url);
+  await chat.sendMessage({ text: "Weather in Paris?" });
+  assert.equal(chat.status, "ready", String(chat.error));
+  const parts = lastAssistant(chat).parts as Record<string, unknown>[];
+  assert.deepEqual(parts.map((part) => part.type), [
+    "step-start",
+    "reasoning",
+    "text",
+    "tool-weather",
+  ]);
+  assert.equal(parts[1]!.text, "Check the weather.");
+  assert.equal(parts[3]!.state, "input-available");
+  assert.deepEqual(parts[3]!.input, { city: "Paris" });
 });
 
 Deno.test("ui-message: an upstream error ends the chat in error with the message", async () => {
