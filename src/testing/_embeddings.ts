@@ -85,3 +85,42 @@ export function openaiEmbeddingsBody(call: Call): { text: string; tokens: number
   });
   return { text, tokens };
 }
+
+/** The most requests Gemini takes in one `:batchEmbedContents`. */
+const GEMINI_MAX_REQUESTS = 100;
+
+/** The text of a Gemini `content` (its parts' text, joined), or `undefined` when it has none. */
+function geminiText(content: unknown): string | undefined {
+  const parts = isRecord(content) ? content.parts : undefined;
+  if (!Array.isArray(parts) || parts.length === 0) return undefined;
+  return parts.map((part) => isRecord(part) && typeof part.text === "string" ? part.text : "")
+    .join("");
+}
+
+/** The body of a Gemini `:embedContent` / `:batchEmbedContents` answer, or a 400 message. */
+export function geminiEmbeddingsBody(
+  call: Call,
+  batch: boolean,
+): { text: string; tokens: number } | string {
+  const items = batch ? call.body.requests : [call.body];
+  if (!Array.isArray(items) || items.length === 0) {
+    return "* BatchEmbedContentsRequest.requests: must not be empty";
+  }
+  if (items.length > GEMINI_MAX_REQUESTS) {
+    return `* BatchEmbedContentsRequest.requests: at most ${GEMINI_MAX_REQUESTS} requests are allowed per batch: received ${items.length}`;
+  }
+  const embeddings: { values: number[] }[] = [];
+  let tokens = 0;
+  for (const item of items) {
+    const text = isRecord(item) ? geminiText(item.content) : undefined;
+    if (text === undefined) return "* EmbedContentRequest.content: contents must not be empty";
+    const wanted = isRecord(item) ? item.outputDimensionality : undefined;
+    const dimensions = typeof wanted === "number" && wanted > 0 && wanted <= 65_536
+      ? Math.floor(wanted)
+      : MOCK_EMBEDDING_DIMENSIONS;
+    embeddings.push({ values: mockEmbedding(call.model, text, dimensions) });
+    tokens += mockTokens(text);
+  }
+  const text = JSON.stringify(batch ? { embeddings } : { embedding: embeddings[0] });
+  return { text, tokens };
+}

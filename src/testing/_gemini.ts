@@ -11,14 +11,15 @@ import type { Frame, Transcript } from "./_emit.ts";
 import { type Conversation, lastPrompt, type Plan, planReply, type Turn } from "./_plan.ts";
 import { hash32, Random } from "./_random.ts";
 import type { JsonSchema } from "./_schema_value.ts";
+import { geminiEmbeddingsBody } from "./_embeddings.ts";
 
 const JSON_TYPE = "application/json; charset=UTF-8";
 const SSE_TYPE = "text/event-stream";
 const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/** `/v1beta/models/{model}:streamGenerateContent` (or `/v1/…`, `:generateContent`). */
+/** `/v1beta/models/{model}:streamGenerateContent` (or `/v1/…`, `:generateContent`, `:embedContent`, `:batchEmbedContents`). */
 const PATH =
-  /^\/v1(?:beta|alpha)?\/(?:models|tunedModels)\/([^/]+):(streamGenerateContent|generateContent)$/;
+  /^\/v1(?:beta|alpha)?\/(?:models|tunedModels)\/([^/]+):(streamGenerateContent|generateContent|embedContent|batchEmbedContents)$/;
 
 /** Whether a path is one of Gemini's model methods. */
 export function isGeminiPath(path: string): boolean {
@@ -303,6 +304,17 @@ function generate(call: Call, stream: boolean): Promise<Response> | Response {
 function route(call: Call): Promise<Response> | undefined {
   const match = PATH.exec(call.url.pathname);
   if (call.request.method !== "POST" || match === null) return undefined;
+  if (match[2] === "embedContent" || match[2] === "batchEmbedContents") {
+    const answer = geminiEmbeddingsBody(call, match[2] === "batchEmbedContents");
+    if (typeof answer === "string") return Promise.resolve(badRequest(call, answer));
+    return replyComplete(
+      call,
+      answer.text,
+      answer.tokens,
+      headers(call, JSON_TYPE),
+      () => statusError(call, 500),
+    );
+  }
   const stream = match[2] === "streamGenerateContent";
   if (stream && call.url.searchParams.get("alt") !== "sse") {
     // Without alt=sse the API streams one JSON array: not emulated.

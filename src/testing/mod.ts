@@ -16,7 +16,8 @@
  *   `stream: true`, `[DONE]`, the `choices: []` usage chunk with
  *   `stream_options.include_usage`, `n` > 1 interleaved), `/v1/embeddings`,
  *   `GET /v1/models`.
- * - Embeddings (`/api/embed`, `/v1/embeddings`): the same model and text
+ * - Embeddings (`/api/embed`, `/v1/embeddings`, Gemini `:embedContent` and
+ *   `:batchEmbedContents`): the same model and text
  *   always get the same unit vector (16 dimensions unless `dimensions` asks
  *   otherwise; `encoding_format: "base64"` sends little-endian float32s), with
  *   a token count of about one per four characters, plus one per input.

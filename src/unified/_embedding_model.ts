@@ -5,11 +5,12 @@ import type { Usage } from "../shared/types.ts";
 import type { ProviderId, ResponseMetadata } from "./types.ts";
 
 /**
- * An embedding model of one provider, made by `ollama.embedding()` or
- * `openai.embedding()`: what `embed` and `embedMany` take as `model`.
+ * An embedding model of one provider, made by `ollama.embedding()`,
+ * `openai.embedding()` or `gemini.embedding()`: what `embed` and
+ * `embedMany` take as `model`.
  */
 export interface EmbeddingModel {
-  /** The provider: `"ollama"` or `"openai"`. */
+  /** The provider: `"ollama"`, `"openai"` or `"gemini"`. */
   readonly provider: ProviderId;
   /** The model name sent to the provider (`"nomic-embed-text"`, `"text-embedding-3-small"`, …). */
   readonly modelId: string;
@@ -63,7 +64,7 @@ export function embeddingAdapterOf(model: EmbeddingModel): EmbeddingAdapter {
   const adapter = model && adapters.get(model);
   if (!adapter) {
     throw new TypeError(
-      "The model must come from ollama.embedding() or openai.embedding(): received " +
+      "The model must come from ollama.embedding(), openai.embedding() or gemini.embedding(): received " +
         (model === null || typeof model !== "object" ? String(model) : "another object"),
     );
   }

@@ -14,7 +14,7 @@ import type { ResponseMetadata } from "./types.ts";
  * options (`signal`, timeouts, retries, …), as in `streamText`.
  */
 export interface EmbedOptions extends RequestOptions {
-  /** The model, from `ollama.embedding()` or `openai.embedding()`. */
+  /** The model, from `ollama.embedding()`, `openai.embedding()` or `gemini.embedding()`. */
   model: EmbeddingModel;
   /** The text to embed. */
   value: string;
@@ -36,14 +36,14 @@ export interface EmbedResult {
 
 /** The options of {@linkcode embedMany}: the model, the values, batching and the request options. */
 export interface EmbedManyOptions extends RequestOptions {
-  /** The model, from `ollama.embedding()` or `openai.embedding()`. */
+  /** The model, from `ollama.embedding()`, `openai.embedding()` or `gemini.embedding()`. */
   model: EmbeddingModel;
   /** The texts to embed. */
   values: string[];
   /**
    * The most values one request carries; more are split into batches.
    *
-   * @default {model.maxEmbeddingsPerCall} (Ollama 512, OpenAI 2048)
+   * @default {model.maxEmbeddingsPerCall} (Ollama 512, OpenAI 2048, Gemini 100)
    */
   maxEmbeddingsPerCall?: number;
   /**

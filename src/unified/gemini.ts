@@ -22,6 +22,7 @@ import {
   systemText,
 } from "./_adapter.ts";
 import type { CallWarning, LanguageModel } from "./types.ts";
+import { geminiEmbedding } from "./gemini_embedding.ts";
 import { mediaTypeOf, partData, partsOf } from "./_content.ts";
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -336,3 +337,9 @@ export function gemini(modelId: string, options: GeminiProviderOptions = {}): La
   };
   return createModel("gemini", modelId, adapter);
 }
+
+/**
+ * The same as {@linkcode geminiEmbedding}: `gemini.embedding("…")` makes an
+ * embedding model for `embed` and `embedMany`, with the same client options.
+ */
+gemini.embedding = geminiEmbedding as typeof geminiEmbedding;

@@ -55,6 +55,11 @@ export {
   openaiEmbedding,
   type OpenAIEmbeddingOptions,
 } from "./openai_embedding.ts";
+export {
+  GEMINI_MAX_EMBEDDINGS_PER_CALL,
+  geminiEmbedding,
+  type GeminiEmbeddingOptions,
+} from "./gemini_embedding.ts";
 export { hasToolCall, stepCountIs } from "./stop_conditions.ts";
 export { tool } from "./tool.ts";
 export type {

@@ -101,3 +101,34 @@ Deno.test("mock /api/embed and /v1/embeddings give one model the same vector", a
     .json() as OpenAIAnswer;
   assert.deepEqual(native.embeddings[0], compatible.data[0]!.embedding);
 });
+
+Deno.test("mock Gemini :embedContent and :batchEmbedContents answer deterministically", async () => {
+  const server = createMockServer();
+  const content = { parts: [{ text: "sky" }] };
+  const single = await (await post(server, "/v1beta/models/e:embedContent", { content }))
+    .json() as { embedding: { values: number[] } };
+  const batch = await (await post(server, "/v1beta/models/e:batchEmbedContents", {
+    requests: [{ model: "models/e", content }, {
+      model: "models/e",
+      content: { parts: [{ text: "sea" }] },
+      outputDimensionality: 3,
+    }],
+  })).json() as { embeddings: { values: number[] }[] };
+  assert.equal(single.embedding.values.length, 16);
+  assert.deepEqual(batch.embeddings[0], single.embedding);
+  assert.equal(batch.embeddings[1]!.values.length, 3);
+  const empty = await post(server, "/v1beta/models/e:embedContent", { content: { parts: [] } });
+  assert.equal(empty.status, 400);
+  assert.equal(
+    (await empty.json() as { error: { status: string } }).error.status,
+    "INVALID_ARGUMENT",
+  );
+  const tooMany = await post(server, "/v1beta/models/e:batchEmbedContents", {
+    requests: Array.from({ length: 101 }, () => ({ content })),
+  });
+  assert.equal(tooMany.status, 400);
+  await tooMany.body?.cancel();
+  const fault = await post(server, "/v1beta/models/e:fault=503:embedContent", { content });
+  assert.equal(fault.status, 503);
+  await fault.body?.cancel();
+});

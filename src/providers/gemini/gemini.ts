@@ -9,6 +9,12 @@ import { callbacksOf } from "../../response_stream/_callbacks.ts";
 import { generateContentProtocol } from "./_protocol.ts";
 import type { GeminiResult } from "./gemini_result.ts";
 import type { GeminiGenerateContentRequest, GeminiGenerateContentResponse } from "./types.ts";
+import type {
+  GeminiBatchEmbedContentsRequest,
+  GeminiBatchEmbedContentsResponse,
+  GeminiEmbedContentRequest,
+  GeminiEmbedContentResponse,
+} from "./embeddings_types.ts";
 
 /** The default {@linkcode GeminiOptions.baseURL}: the public Generative Language API. */
 const DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
@@ -256,7 +262,76 @@ export class Gemini {
     });
   }
 
-  #prepare(request: GeminiGenerateContentRequest, options: RequestOptions, stream: boolean) {
+  /**
+   * Embeds one content (`POST /models/{model}:embedContent`), with the same
+   * timeouts, retries and signal as every call.
+   *
+   * @example Embed a text (here against the mock server)
+   * ```ts
+   * import { Gemini } from "@sluice/sluice/gemini";
+   * import { createMockServer } from "@sluice/sluice/testing";
+   * import assert from "node:assert/strict";
+   *
+   * const gemini = new Gemini({ apiKey: "key", fetch: createMockServer().fetch });
+   * const { embedding } = await gemini.embedContent({
+   *   model: "gemini-embedding-001",
+   *   content: { parts: [{ text: "sunny day at the beach" }] },
+   *   outputDimensionality: 8,
+   * });
+   * assert.equal(embedding.values.length, 8);
+   * ```
+   */
+  async embedContent(
+    request: GeminiEmbedContentRequest,
+    options: RequestOptions = {},
+  ): Promise<GeminiEmbedContentResponse> {
+    const { spec, resolved } = this.#prepare(request, options, false, "embedContent");
+    return await requestJson(spec, resolved) as GeminiEmbedContentResponse;
+  }
+
+  /**
+   * Embeds several contents in one request (`POST
+   * /models/{model}:batchEmbedContents`; at most 100): one vector per request,
+   * in order. A request without a `model` gets the call's.
+   *
+   * @example Embed two texts (here against the mock server)
+   * ```ts
+   * import { Gemini } from "@sluice/sluice/gemini";
+   * import { createMockServer } from "@sluice/sluice/testing";
+   * import assert from "node:assert/strict";
+   *
+   * const gemini = new Gemini({ apiKey: "key", fetch: createMockServer().fetch });
+   * const { embeddings } = await gemini.batchEmbedContents({
+   *   model: "gemini-embedding-001",
+   *   requests: [{ content: { parts: [{ text: "sky" }] } }, { content: { parts: [{ text: "sea" }] } }],
+   * });
+   * assert.equal(embeddings.length, 2);
+   * ```
+   */
+  async batchEmbedContents(
+    request: GeminiBatchEmbedContentsRequest,
+    options: RequestOptions = {},
+  ): Promise<GeminiBatchEmbedContentsResponse> {
+    const name = modelPath(request?.model);
+    if (!Array.isArray(request.requests)) {
+      throw new TypeError("Gemini.batchEmbedContents() needs a request with requests");
+    }
+    const requests = request.requests.map((item) => ({ ...item, model: item.model ?? name }));
+    const { spec, resolved } = this.#prepare(
+      { ...request, requests },
+      options,
+      false,
+      "batchEmbedContents",
+    );
+    return await requestJson(spec, resolved) as GeminiBatchEmbedContentsResponse;
+  }
+
+  #prepare<T extends { model: string; stream?: boolean | undefined }>(
+    request: T,
+    options: RequestOptions,
+    stream: boolean,
+    method = "generateContent",
+  ) {
     const { model, stream: _, ...body } = request;
     const path = modelPath(model);
     const base: Record<string, string> = {
@@ -272,7 +347,7 @@ export class Gemini {
     if (authorization) secrets.push(authorization.replace(/^Bearer\s+/i, ""));
     const url = stream
       ? `${this.#base}/${path}:streamGenerateContent?alt=sse`
-      : `${this.#base}/${path}:generateContent`;
+      : `${this.#base}/${path}:${method}`;
     const spec: RequestSpec = {
       url,
       method: "POST",

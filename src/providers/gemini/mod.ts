@@ -67,6 +67,14 @@ export {
 } from "./gemini.ts";
 export type { GeminiResult, GeminiUsage } from "./gemini_result.ts";
 export type {
+  GeminiBatchEmbedContentsRequest,
+  GeminiBatchEmbedContentsResponse,
+  GeminiContentEmbedding,
+  GeminiEmbedContentRequest,
+  GeminiEmbedContentResponse,
+  GeminiEmbeddingTaskType,
+} from "./embeddings_types.ts";
+export type {
   GeminiBlob,
   GeminiCandidate,
   GeminiCitationMetadata,
