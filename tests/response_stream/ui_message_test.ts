@@ -6,6 +6,7 @@
  * upstream error ends `error`; Stop aborts the upstream request.
  */
 import assert from "node:assert/strict";
+// deno-lint-ignore no-import-prefix
 import {
   AbstractChat,
   type ChatState,
