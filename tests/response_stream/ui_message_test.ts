@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-import-prefix
 /**
  * `toResponse({ format: "ui-message" })` speaks the Vercel AI SDK's UI message
  * stream protocol: proved with the real `ai` package's `AbstractChat` (the
@@ -6,7 +7,6 @@
  * upstream error ends `error`; Stop aborts the upstream request.
  */
 import assert from "node:assert/strict";
-// deno-lint-ignore no-import-prefix
 import {
   AbstractChat,
   type ChatState,
