@@ -409,3 +409,62 @@ export {
   ObjectValidationError,
   type ObjectValidationErrorOptions,
 } from "./src/unified/object_validation_error.ts";
+export type {
+  OpenAIEmbedding,
+  OpenAIEmbeddingsRequest,
+  OpenAIEmbeddingsResponse,
+  OpenAIEmbeddingsUsage,
+} from "./src/providers/openai/embeddings_types.ts";
+export type {
+  GeminiBatchEmbedContentsRequest,
+  GeminiBatchEmbedContentsResponse,
+  GeminiContentEmbedding,
+  GeminiEmbedContentRequest,
+  GeminiEmbedContentResponse,
+  GeminiEmbeddingTaskType,
+} from "./src/providers/gemini/embeddings_types.ts";
+export {
+  DEFAULT_MAX_PARALLEL_CALLS,
+  embed,
+  embedMany,
+  type EmbedManyOptions,
+  type EmbedManyResult,
+  type EmbedOptions,
+  type EmbedResult,
+} from "./src/unified/embed.ts";
+export { cosineSimilarity } from "./src/unified/cosine_similarity.ts";
+export type { EmbeddingModel } from "./src/unified/_embedding_model.ts";
+export {
+  OLLAMA_MAX_EMBEDDINGS_PER_CALL,
+  ollamaEmbedding,
+  type OllamaEmbeddingOptions,
+} from "./src/unified/ollama_embedding.ts";
+export {
+  OPENAI_MAX_EMBEDDINGS_PER_CALL,
+  openaiEmbedding,
+  type OpenAIEmbeddingOptions,
+} from "./src/unified/openai_embedding.ts";
+export {
+  GEMINI_MAX_EMBEDDINGS_PER_CALL,
+  geminiEmbedding,
+  type GeminiEmbeddingOptions,
+} from "./src/unified/gemini_embedding.ts";
+export { hasToolCall, stepCountIs } from "./src/unified/stop_conditions.ts";
+export { tool } from "./src/unified/tool.ts";
+export type {
+  InferSchema,
+  StandardSchemaIssue,
+  StandardSchemaResult,
+  StandardSchemaV1,
+} from "./src/unified/standard_schema.ts";
+export type {
+  FilePart,
+  ImagePart,
+  PartProviderOptions,
+  ProviderOptions,
+  ReasoningPart,
+  StopCondition,
+  TextPart,
+  UserContentPart,
+} from "./src/unified/types.ts";
+export type { DeepPartial } from "./src/unified/stream_object.ts";
