@@ -265,8 +265,7 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
   toResponse(options?: ToResponseOptions): Promise<Response>;
   toResponse(options: ToResponseOptions = {}): Response | Promise<Response> {
     const format = options.format ?? "sse";
-    // A unified stream's items are already parts, with its steps and tool results.
-    const unified = "fullStream" in this;
+    const unified = this.itemsAreParts;
     const source = format === "text"
       ? this.#take<string>("toResponse()", false, (_item, text) => text || undefined)
       : format === "ui-message"
@@ -397,6 +396,15 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
   /** An event written after the last item when handed on as SSE. */
   protected get sseTrailer(): ServerSentEventMessage | undefined {
     return undefined;
+  }
+
+  /**
+   * True when the items are already the stream's parts, with their own step
+   * boundaries and tool results (a unified stream): `toResponse()` then
+   * encodes the items rather than the parts.
+   */
+  protected get itemsAreParts(): boolean {
+    return false;
   }
 
   /** True once the stream succeeded, failed or was stopped. */

@@ -447,6 +447,11 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
     this.#controller.abort(reason);
   }
 
+  /** The items are the parts, steps and tool results included. */
+  protected override get itemsAreParts(): boolean {
+    return true;
+  }
+
   /** A part as JSON for `toResponse()`: an error as `{ name, message }`. */
   protected override toJSONValue(part: StreamPart): unknown {
     if (part.type !== "error") return part;
