@@ -136,7 +136,7 @@ const anthropic: Provider<AnthropicStreamEvent> = {
       max_tokens: 1024,
       messages,
     }),
-  protocol: messagesProtocol([]),
+  protocol: messagesProtocol,
   textOf: anthropicTextOf,
   limit: (bytes) => sseLimit(bytes, anthropicTextOf as Pick),
 };

@@ -7,7 +7,6 @@ import type { ServerSentEvent } from "../../streams/server_sent_event.ts";
 import type { ServerSentEventMessage } from "../../streams/format_server_sent_event.ts";
 import { ProviderError } from "../../errors/provider_error.ts";
 import { IncompleteStreamError } from "../../errors/incomplete_stream_error.ts";
-import { redact } from "../../http/_read_http_error.ts";
 import { generatedCallId, parseArguments } from "../../shared/_tool_arguments.ts";
 import { usageOf } from "../../shared/_usage.ts";
 import type { FinishReason, StreamResult, ToolCallPart, Usage } from "../../shared/types.ts";
@@ -104,7 +103,6 @@ function usageFrom(raw: Json): AnthropicUsage {
  */
 class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicResult> {
   done = false;
-  #secrets: readonly string[];
   #message: Json | undefined;
   #changes: Json = {};
   #usage: Json | undefined;
@@ -115,10 +113,6 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
   #textLength = 0;
   #reasoningLength = 0;
   #lastChunk: AnthropicStreamEvent | undefined;
-
-  constructor(secrets: readonly string[]) {
-    this.#secrets = secrets;
-  }
 
   push(frame: unknown, emit: PartSink): AnthropicStreamEvent | undefined {
     const { data } = frame as ServerSentEvent;
@@ -365,7 +359,7 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
   }
 
   #error(data: string): ProviderError {
-    const body = JSON.parse(redact(data, this.#secrets)) as Json;
+    const body = JSON.parse(data) as Json;
     const error = isObject(body.error) ? body.error : {};
     const type = typeof error.type === "string" ? error.type : undefined;
     const detail = typeof error.message === "string" ? error.message : "no message";
@@ -428,16 +422,16 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
   }
 }
 
-/** Anthropic's Messages stream: SSE events named after their `type`, no `[DONE]`. */
-export function messagesProtocol(
-  secrets: readonly string[],
-): StreamProtocol<AnthropicStreamEvent, AnthropicResult> {
-  return {
-    framing: "sse",
-    createReader: () => new MessageReader(secrets),
-    toServerSentEvent: (chunk): ServerSentEventMessage => ({
-      event: chunk.type,
-      data: JSON.stringify(chunk),
-    }),
-  };
-}
+/**
+ * Anthropic's Messages stream: SSE events named after their `type`, no
+ * `[DONE]`. (A key echoed in an error is redacted by the stream core, as for
+ * every provider.)
+ */
+export const messagesProtocol: StreamProtocol<AnthropicStreamEvent, AnthropicResult> = {
+  framing: "sse",
+  createReader: () => new MessageReader(),
+  toServerSentEvent: (chunk): ServerSentEventMessage => ({
+    event: chunk.type,
+    data: JSON.stringify(chunk),
+  }),
+};

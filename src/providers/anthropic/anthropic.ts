@@ -272,7 +272,7 @@ export class Anthropic {
     return streamRequest({
       request: spec,
       options: resolved,
-      protocol: messagesProtocol(spec.secrets ?? []),
+      protocol: messagesProtocol,
       callbacks: callbacksOf(options),
       maxLineLength: options.maxLineLength ?? this.#options.maxLineLength,
     });
@@ -290,17 +290,11 @@ export class Anthropic {
     if (options.beta !== undefined && options.beta.length > 0) {
       headers.set("anthropic-beta", betaHeader(headers.get("anthropic-beta"), options.beta));
     }
-    const secrets: string[] = [];
-    const key = headers.get("x-api-key");
-    if (key) secrets.push(key);
-    const authorization = headers.get("authorization");
-    if (authorization) secrets.push(authorization.replace(/^Bearer\s+/i, ""));
     const url = this.#url;
     const spec: RequestSpec = {
       url,
       method: "POST",
       body,
-      secrets,
       hint: ({ status }) =>
         status === 404 && url.endsWith("/v1/v1/messages")
           ? "baseURL should not end with /v1: the client adds it"

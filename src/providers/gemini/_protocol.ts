@@ -6,7 +6,6 @@ import type {
 import type { ServerSentEvent } from "../../streams/server_sent_event.ts";
 import { ProviderError } from "../../errors/provider_error.ts";
 import { IncompleteStreamError } from "../../errors/incomplete_stream_error.ts";
-import { redact } from "../../http/_read_http_error.ts";
 import { generatedCallId } from "../../shared/_tool_arguments.ts";
 import type { FinishReason, StreamResult } from "../../shared/types.ts";
 import type { GeminiResult, GeminiUsage } from "./gemini_result.ts";
@@ -112,7 +111,6 @@ function isPlainText(part: Json): boolean {
  */
 class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, GeminiResult> {
   readonly done = false;
-  #secrets: readonly string[];
   #candidates = new Map<number, CandidateState>();
   #top: Json = {};
   #usage: Json | undefined;
@@ -120,10 +118,6 @@ class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, Gemi
   #finished = false;
   #received = false;
   #lastChunk: GeminiGenerateContentResponse | undefined;
-
-  constructor(secrets: readonly string[]) {
-    this.#secrets = secrets;
-  }
 
   push(frame: unknown, emit: PartSink): GeminiGenerateContentResponse | undefined {
     const { data } = frame as ServerSentEvent;
@@ -242,7 +236,7 @@ class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, Gemi
   }
 
   #error(data: string): ProviderError {
-    const body = JSON.parse(redact(data, this.#secrets)) as Json;
+    const body = JSON.parse(data) as Json;
     const error = isObject(body.error) ? body.error : {};
     const status = typeof error.status === "string" ? error.status : undefined;
     const detail = typeof error.message === "string" ? error.message : "no message";
@@ -299,11 +293,8 @@ class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, Gemi
 }
 
 /** Gemini's stream (`:streamGenerateContent?alt=sse`): `data:` events only, no end marker. */
-export function generateContentProtocol(
-  secrets: readonly string[],
-): StreamProtocol<GeminiGenerateContentResponse, GeminiResult> {
-  return {
+export const generateContentProtocol: StreamProtocol<GeminiGenerateContentResponse, GeminiResult> =
+  {
     framing: "sse",
-    createReader: () => new GeminiReader(secrets),
+    createReader: () => new GeminiReader(),
   };
-}

@@ -256,7 +256,7 @@ export class Gemini {
     return streamRequest({
       request: spec,
       options: resolved,
-      protocol: generateContentProtocol(spec.secrets ?? []),
+      protocol: generateContentProtocol,
       callbacks: callbacksOf(options),
       maxLineLength: options.maxLineLength ?? this.#options.maxLineLength,
     });
@@ -340,11 +340,6 @@ export class Gemini {
     };
     if (this.#apiKey !== undefined) base["x-goog-api-key"] = this.#apiKey;
     const resolved = resolveOptions(this.#options, options, base);
-    const secrets: string[] = [];
-    const key = resolved.headers.get("x-goog-api-key");
-    if (key) secrets.push(key);
-    const authorization = resolved.headers.get("authorization");
-    if (authorization) secrets.push(authorization.replace(/^Bearer\s+/i, ""));
     const url = stream
       ? `${this.#base}/${path}:streamGenerateContent?alt=sse`
       : `${this.#base}/${path}:${method}`;
@@ -352,7 +347,6 @@ export class Gemini {
       url,
       method: "POST",
       body,
-      secrets,
       hint: ({ status }) =>
         status === 404 && !/\/v\d+(alpha|beta)?\d*$/.test(this.#base)
           ? "baseURL should end with the API version, e.g. /v1beta"

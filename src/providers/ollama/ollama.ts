@@ -96,14 +96,6 @@ function normalizeHost(host: string): string {
   return url.origin + path;
 }
 
-/** Credentials in the request headers, so that no error message repeats them. */
-function secretsOf(headers: Headers): string[] | undefined {
-  const authorization = headers.get("authorization");
-  if (!authorization) return undefined;
-  const token = authorization.replace(/^\s*\S+\s+/, "");
-  return token === authorization ? [authorization] : [authorization, token];
-}
-
 /** Adds "pull it first" to the message of a 404 about a model. */
 function pullHint(model: string): RequestSpec["hint"] {
   return ({ status, providerMessage }) => {
@@ -668,8 +660,6 @@ export class Ollama {
   ): ResponseStream<Chunk, Result> {
     const resolved = resolveOptions(this.#options, options, STREAM_HEADERS);
     const request: RequestSpec = { url: this.#url(path), method: "POST", body };
-    const secrets = secretsOf(resolved.headers);
-    if (secrets) request.secrets = secrets;
     if (hint) request.hint = hint;
     return streamRequest({
       request,
@@ -690,8 +680,6 @@ export class Ollama {
     const resolved = resolveOptions(this.#options, options, JSON_HEADERS);
     const request: RequestSpec = { url: this.#url(path), method };
     if (body !== undefined) request.body = body;
-    const secrets = secretsOf(resolved.headers);
-    if (secrets) request.secrets = secrets;
     if (hint) request.hint = hint;
     const value = await requestJson(request, resolved);
     if (typeof value === "object" && value !== null && "error" in value) {

@@ -2,6 +2,7 @@ import type { RequestOptions } from "../../http/request_options.ts";
 import { type ResolvedOptions, resolveOptions } from "../../http/_resolve_options.ts";
 import type { RequestSpec } from "../../http/_open_request.ts";
 import { requestJson } from "../../http/_request_json.ts";
+import { CREDENTIAL_NAME } from "../../http/_secrets.ts";
 import { ParseError } from "../../errors/parse_error.ts";
 import { snippet } from "../../errors/_snippet.ts";
 import type { ResponseStream } from "../../response_stream/response_stream.ts";
@@ -91,9 +92,6 @@ export type OpenAICompletionOptions =
 
 /** A base path that ends with an API version (`/v1`, `/openai/v1/`, `/api/v3`). */
 const VERSIONED = /\/v\d+[a-z]*\/*$/;
-
-/** Headers whose values are credentials: redacted from every error. */
-const CREDENTIAL_HEADERS = ["authorization", "api-key", "x-api-key"];
 
 function endpoint(base: URL, path: string): string {
   const url = new URL(base.href);
@@ -540,22 +538,12 @@ export class OpenAI {
   }
 
   #spec(url: string, method: string, body: unknown, resolved: ResolvedOptions): RequestSpec {
-    const secrets: string[] = [];
-    if (this.#apiKey !== undefined) secrets.push(this.#apiKey);
-    for (const name of CREDENTIAL_HEADERS) {
-      const value = resolved.headers.get(name);
-      if (value) {
-        secrets.push(value);
-        const token = value.replace(/^bearer\s+/i, "");
-        if (token !== value) secrets.push(token);
-      }
-    }
+    // The credentials are found and redacted by the http layer (`_secrets.ts`).
     const baseUrl = this.baseURL;
-    const authorized = secrets.length > 0;
+    const authorized = [...resolved.headers.keys()].some((name) => CREDENTIAL_NAME.test(name));
     const spec: RequestSpec = {
       url,
       method,
-      secrets,
       hint: ({ status, providerMessage }) => {
         if (status === 404 && providerMessage === undefined) {
           // A plain 404 means no such route: most often a baseUrl without its /v1.
