@@ -27,7 +27,20 @@ export function jsonSchemaOf(
       } schema without a JSON Schema conversion: pass its JSON Schema as jsonSchema`,
     );
   }
-  const { $schema: _, ...rest } = converter.input({ target: "draft-07" });
+  let converted: Record<string, unknown>;
+  try {
+    converted = converter.input({ target: "draft-07" });
+  } catch (error) {
+    throw new TypeError(
+      `${what} is a ${
+        schema["~standard"].vendor
+      } schema its library cannot convert to JSON Schema: ${
+        error instanceof Error ? error.message : String(error)
+      }: pass its JSON Schema as jsonSchema`,
+      { cause: error },
+    );
+  }
+  const { $schema: _, ...rest } = converted;
   return rest as JsonSchema;
 }
 

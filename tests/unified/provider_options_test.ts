@@ -9,6 +9,7 @@ import {
   type ProviderOptions,
 } from "../../src/unified/mod.ts";
 import { createMockServer } from "../../src/testing/mod.ts";
+import { RESPONSES_TRANSCRIPTS, responsesBody } from "../testdata/openai-responses/transcripts.ts";
 
 type Provider = "ollama" | "openai" | "openai-responses" | "anthropic" | "gemini";
 type Body = Record<string, unknown>;
@@ -240,4 +241,53 @@ Deno.test("Anthropic's cache reads and Gemini's cached and thought tokens reach 
   });
   assert.equal(g.usage.cachedInputTokens, 40);
   assert.equal(g.usage.reasoningTokens, 7);
+});
+
+Deno.test("the Responses API's cached and reasoning tokens reach the unified usage, summed over steps", async () => {
+  const transcript = RESPONSES_TRANSCRIPTS.find((t) =>
+    t.name === "a reasoning summary, then text"
+  )!;
+  const body = responsesBody(transcript.events);
+  const result = await generateText({
+    model: openai("gpt-5", {
+      apiKey: "sk",
+      api: "responses",
+      fetch: () => Promise.resolve(new Response(body)),
+    }),
+    prompt: "2 + 2?",
+  });
+  const usage = {
+    inputTokens: 36,
+    outputTokens: 87,
+    totalTokens: 123,
+    cachedInputTokens: 12,
+    reasoningTokens: 64,
+  };
+  assert.deepEqual(result.usage, usage);
+  assert.deepEqual(result.totalUsage, usage);
+
+  // A two-step loop against the mock: each step's counts, and their sums.
+  const server = createMockServer();
+  const loop = await generateText({
+    model: modelFor("openai-responses", server.fetch),
+    prompt: "Weather in Paris?",
+    maxSteps: 2,
+    providerOptions: { openai: { reasoning: { effort: "low", summary: "auto" } } },
+    tools: {
+      weather: {
+        parameters: { type: "object", properties: { city: { type: "string" } } },
+        execute: () => ({ sky: "sunny" }),
+      },
+    },
+  });
+  assert.equal(loop.steps.length, 2);
+  let reasoning = 0;
+  for (const step of loop.steps) {
+    assert.equal(step.usage.cachedInputTokens, 0);
+    assert.equal(typeof step.usage.reasoningTokens, "number");
+    reasoning += step.usage.reasoningTokens!;
+  }
+  assert.ok(loop.steps[0]!.usage.reasoningTokens! > 0, "the first step reasoned");
+  assert.equal(loop.totalUsage.cachedInputTokens, 0);
+  assert.equal(loop.totalUsage.reasoningTokens, reasoning);
 });

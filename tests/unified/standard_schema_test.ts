@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { z } from "npm:zod@4.6.7";
 // deno-lint-ignore no-import-prefix
 import * as v from "npm:valibot@1.5.0";
+// deno-lint-ignore no-import-prefix
+import { toStandardJsonSchema } from "npm:@valibot/to-json-schema@1.8.0";
 import {
   anthropic,
   generateText,
@@ -139,6 +141,86 @@ Deno.test("arguments a Standard Schema rejects are an error result naming the pa
   );
   const second = JSON.stringify(server.requests[1]!.body);
   assert.ok(second.includes("$.city: city must be a number"));
+});
+
+for (
+  const [library, parameters] of [
+    ["zod", z.object({ city: z.number() })],
+    ["valibot", v.object({ city: v.number("city must be a number") })],
+  ] as const
+) {
+  Deno.test(`arguments a ${library} schema rejects are an error result naming the path`, async () => {
+    const server = createMockServer();
+    const result = await generateText({
+      model: modelFor("anthropic", server.fetch),
+      prompt: "Weather in Paris?",
+      maxSteps: 2,
+      // The mock answers from the JSON Schema (a string), which the schema rejects.
+      tools: { weather: { parameters, jsonSchema: cityJsonSchema, execute: () => "ran" } },
+    });
+    const toolResult = result.steps[0]!.toolResults[0]!;
+    assert.equal(toolResult.isError, true);
+    assert.match(
+      String(toolResult.result),
+      /^The arguments of tool 'weather' do not match its schema: \$\.city: \S/,
+    );
+  });
+}
+
+Deno.test("a valibot schema made a Standard JSON Schema needs no jsonSchema, for tools and objects", async () => {
+  const server = createMockServer();
+  const model = modelFor("openai", server.fetch);
+  const seen: { city: string }[] = [];
+  const result = await generateText({
+    model,
+    prompt: "Weather in Paris?",
+    maxSteps: 2,
+    tools: {
+      weather: tool({
+        parameters: toStandardJsonSchema(v.object({ city: v.string() })),
+        execute: (args) => {
+          expectType<Equal<typeof args, { city: string }>>(true);
+          seen.push(args);
+          return { sky: "sunny" };
+        },
+      }),
+    },
+  });
+  assert.equal(result.steps.length, 2);
+  assert.equal(typeof seen[0]?.city, "string");
+  const tools = (server.requests[0]!.body as Body).tools as Body[];
+  assert.deepEqual((tools[0]!.function as Body).parameters, {
+    type: "object",
+    properties: { city: { type: "string" } },
+    required: ["city"],
+  });
+  const stream = streamObject({
+    model,
+    schema: toStandardJsonSchema(v.object({ title: v.string(), year: v.number() })),
+    prompt: "A book",
+  });
+  const object = await stream.object();
+  expectType<Equal<typeof object, { title: string; year: number }>>(true);
+  assert.equal(typeof object.title, "string");
+  const format = (server.requests[2]!.body as Body).response_format as Body;
+  assert.deepEqual((format.json_schema as Body).schema, {
+    type: "object",
+    properties: { title: { type: "string" }, year: { type: "number" } },
+    required: ["title", "year"],
+  });
+});
+
+Deno.test("a Standard JSON Schema whose conversion throws is a clear error", () => {
+  const model = modelFor("ollama", createMockServer().fetch);
+  const schema = toStandardJsonSchema(v.object({ at: v.bigint() }));
+  assert.throws(
+    () => streamObject({ model, schema, prompt: "x" }),
+    (error: unknown) =>
+      error instanceof TypeError &&
+      error.message.startsWith(
+        "streamObject's schema is a valibot schema its library cannot convert to JSON Schema: ",
+      ) && error.message.endsWith(": pass its JSON Schema as jsonSchema"),
+  );
 });
 
 Deno.test("a valibot schema without jsonSchema is a clear error", () => {
