@@ -1,7 +1,9 @@
 /**
  * The edge chat example as a `fetch` handler: `GET /` serves a small chat
- * page (`index.html` + `chat.js`, no framework, no build), `POST /api/chat`
- * streams the model's answer to it as Server-Sent Events.
+ * page (`index.html`, no framework), `GET /chat.js` its script bundled with
+ * sluice (`chat.js` built by `deno task edge:build` into
+ * `dist/edge/chat.js`), `POST /api/chat` streams the model's answer to it
+ * (as the UI message stream the page reads with `fromResponse`).
  *
  * The model is the in-process mock (`sluice/testing`, called through its
  * `fetch`, so no socket) at a realistic pace unless `ollamaHost` names a real
@@ -26,6 +28,11 @@ export interface AppOptions {
   model?: string;
   /** Options of the mock; by default 250 ms to the first token, then 40 tokens/s. */
   mock?: MockServerOptions;
+  /**
+   * The page's bundled script, served as `/chat.js`.
+   * @default {new URL("../../dist/edge/chat.js", import.meta.url)}
+   */
+  script?: URL;
 }
 
 /** The app: a `fetch` handler, and the mock it talks to (if any). */
@@ -36,10 +43,10 @@ export interface App {
   mock: MockServer | undefined;
 }
 
-const STATIC: Record<string, { file: string; type: string }> = {
-  "/": { file: "index.html", type: "text/html; charset=utf-8" },
-  "/chat.js": { file: "chat.js", type: "text/javascript; charset=utf-8" },
-};
+/** What `/chat.js` says when the bundle was not built: it shows how to build it. */
+const NOT_BUILT = `document.getElementById("status").textContent =
+  "The page's script is not built: run deno task edge:build, then reload.";
+`;
 
 /** Creates the app. */
 export function createApp(options: AppOptions = {}): App {
@@ -50,6 +57,13 @@ export function createApp(options: AppOptions = {}): App {
     ? new Ollama({ host: options.ollamaHost! })
     : new Ollama({ fetch: mock.fetch });
   const model = options.model ?? "llama3.2";
+  const assets: Record<string, { file: URL; type: string }> = {
+    "/": { file: new URL("index.html", import.meta.url), type: "text/html; charset=utf-8" },
+    "/chat.js": {
+      file: options.script ?? new URL("../../dist/edge/chat.js", import.meta.url),
+      type: "text/javascript; charset=utf-8",
+    },
+  };
   const files = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
 
   return {
@@ -57,14 +71,19 @@ export function createApp(options: AppOptions = {}): App {
     async fetch(request) {
       const { pathname } = new URL(request.url);
       if (pathname === "/api/chat") return await handleChat(request, { ollama, model });
-      const asset = STATIC[pathname];
+      const asset = assets[pathname];
       if (asset === undefined || (request.method !== "GET" && request.method !== "HEAD")) {
         return new Response("Not found", { status: 404 });
       }
-      let bytes = files.get(asset.file);
+      let bytes = files.get(pathname);
       if (bytes === undefined) {
-        bytes = Deno.readFile(new URL(asset.file, import.meta.url));
-        files.set(asset.file, bytes);
+        bytes = Deno.readFile(asset.file).catch((error) => {
+          // Not cached: a bundle built later is served on the next request.
+          files.delete(pathname);
+          if (!(error instanceof Deno.errors.NotFound) || pathname !== "/chat.js") throw error;
+          return new TextEncoder().encode(NOT_BUILT);
+        });
+        files.set(pathname, bytes);
       }
       return new Response(request.method === "HEAD" ? null : await bytes, {
         headers: { "content-type": asset.type, "cache-control": "no-cache" },

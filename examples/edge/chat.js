@@ -1,7 +1,14 @@
-// The chat page's script: posts the conversation to /api/chat, reads the
-// Server-Sent Events with fetch and a reader (no EventSource: it cannot POST
-// or be aborted mid-answer the same way), and renders each token as it comes.
-// The Stop button aborts the fetch; the server then cancels the model's request.
+// The chat page's script, bundled with sluice for the browser (`deno task
+// edge:build` writes dist/edge/chat.js, which the edge app serves as /chat.js).
+// It posts the conversation to /api/chat and reads the answer with sluice's
+// `fromResponse`: `textStream` renders each token as it comes, `result()` has
+// the usage, `partial` what came before an error, and a non-2xx answer is a
+// typed `HttpError`. The Stop button calls `cancel()`, which aborts the fetch;
+// the server then cancels the model's request.
+import { fromResponse, HttpError } from "../../mod.ts";
+
+/** For the Chromium test: the sluice the page runs, bundled into this script. */
+globalThis.sluiceChat = { fromResponse };
 
 const log = document.getElementById("log");
 const form = document.getElementById("composer");
@@ -12,7 +19,6 @@ const status = document.getElementById("status");
 
 /** The conversation so far, as sent to the server. */
 const messages = [];
-let controller;
 
 function addMessage(role, text) {
   const element = document.createElement("div");
@@ -65,39 +71,22 @@ function renderMarkdown(element, text) {
   element.replaceChildren(...blocks);
 }
 
-/** Yields `{ event, data }` for each Server-Sent Event of a response body. */
-async function* serverSentEvents(body) {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  try {
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      buffer += value.replace(/\r\n?/g, "\n");
-      let end;
-      while ((end = buffer.indexOf("\n\n")) !== -1) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        let event = "message";
-        const data = [];
-        for (const line of block.split("\n")) {
-          if (line.startsWith("event:")) event = line.slice(6).trim();
-          else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
-        }
-        if (data.length > 0) yield { event, data: data.join("\n") };
-      }
-    }
-  } finally {
-    reader.releaseLock();
+/** The message to show for a failed answer. */
+function describe(error) {
+  if (error instanceof HttpError) {
+    return `HTTP ${error.status}: ${error.providerMessage ?? error.message}`;
   }
+  return error.message;
 }
+
+/** The stream of the answer being read, until it ends (Stop cancels it). */
+let stream;
 
 async function ask(prompt) {
   messages.push({ role: "user", content: prompt });
   addMessage("user", prompt);
   const answer = addMessage("assistant streaming", "");
   answer.dataset.state = "streaming";
-  controller = new AbortController();
   send.disabled = true;
   stop.disabled = false;
   status.textContent = "Waiting for the model…";
@@ -105,31 +94,29 @@ async function ask(prompt) {
   let tokens = 0;
   let text = "";
   let state = "done";
-  try {
-    const response = await fetch("/api/chat", {
+  // The edge handler answers in the UI message format: text, finish, usage and errors as parts.
+  stream = fromResponse(
+    fetch("/api/chat?format=ui-message", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ messages }),
-      signal: controller.signal,
-    });
-    if (!response.ok) {
-      const body = await response.json().catch(() => ({}));
-      throw new Error(body.error?.message ?? `HTTP ${response.status}`);
-    }
-    for await (const { event, data } of serverSentEvents(response.body)) {
-      const chunk = JSON.parse(data);
-      if (event === "error") throw new Error(chunk.error.message);
-      const delta = chunk.message?.content ?? "";
-      if (delta === "") continue;
+    }),
+  );
+  try {
+    for await (const delta of stream.textStream) {
       text += delta;
       tokens++;
       renderMarkdown(answer, text);
       status.textContent = `Streaming… ${tokens} tokens`;
       answer.scrollIntoView({ block: "end" });
     }
+    const { usage } = await stream.result();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    status.textContent = `Done: ${tokens} tokens in ${seconds} s`;
+    status.textContent = `Done: ${usage.outputTokens || tokens} tokens in ${seconds} s`;
   } catch (error) {
+    // What arrived before the stop or the error, as sluice assembled it.
+    text = stream.partial.text;
+    if (text !== "") renderMarkdown(answer, text);
     if (error.name === "AbortError") {
       state = "stopped";
       status.textContent = `Stopped after ${tokens} tokens`;
@@ -137,9 +124,9 @@ async function ask(prompt) {
       // The partial answer stays readable, marked incomplete; the error is shown beside it.
       state = "error";
       answer.classList.add("failed");
-      const note = addMessage("note error", `The answer failed: ${error.message}`);
+      const note = addMessage("note error", `The answer failed: ${describe(error)}`);
       note.setAttribute("role", "alert");
-      status.textContent = `Error: ${error.message}`;
+      status.textContent = `Error: ${describe(error)}`;
     }
   } finally {
     answer.classList.remove("streaming");
@@ -155,7 +142,7 @@ async function ask(prompt) {
       messages.pop();
       answer.textContent = "(no answer)";
     }
-    controller = undefined;
+    stream = undefined;
     send.disabled = false;
     stop.disabled = true;
   }
@@ -164,7 +151,7 @@ async function ask(prompt) {
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   const prompt = input.value.trim();
-  if (prompt === "" || controller !== undefined) return;
+  if (prompt === "" || stream !== undefined) return;
   input.value = "";
   ask(prompt);
 });
@@ -176,4 +163,4 @@ input.addEventListener("keydown", (event) => {
   }
 });
 
-stop.addEventListener("click", () => controller?.abort());
+stop.addEventListener("click", () => stream?.cancel());

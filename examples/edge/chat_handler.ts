@@ -1,15 +1,17 @@
 /**
  * The runtime-neutral heart of the edge examples: validates a chat request
- * from the browser, asks the model, and streams the answer back as
- * Server-Sent Events with `toResponse({ format: "sse" })`. Web standards
- * only, so the Deno server (`app.ts`) and the Cloudflare Worker
- * (`../worker/worker.ts`) share it.
+ * from the browser, asks the model, and streams the answer back with
+ * `toResponse()`. Web standards only, so the Deno server (`app.ts`) and the
+ * Cloudflare Worker (`../worker/worker.ts`) share it.
  *
- * The browser receives one event per Ollama chat chunk (`data: {"message":
- * {"content": "…"}, …}`); a failure after the headers arrives as an
- * `event: error` with `{"error": {"type", "message"}}`. A failure before any
- * output (model not found, the model server down, no headers in time) is a
- * real status with the same JSON body: the model's 4xx, 502 or 504.
+ * By default the client receives Server-Sent Events, one per Ollama chat
+ * chunk (`data: {"message": {"content": "…"}, …}`); a failure after the
+ * headers arrives as an `event: error` with `{"error": {"type", "message"}}`.
+ * `?format=ui-message` (what the chat page asks for, and reads with sluice's
+ * `fromResponse`), `?format=ndjson` or `?format=text` pick another format of
+ * `toResponse()`. A failure before any output (model not found, the model
+ * server down, no headers in time) is a real status with the same JSON body:
+ * the model's 4xx, 502 or 504.
  *
  * @module
  */
@@ -20,6 +22,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 /** The most messages a conversation may have. */
 const MAX_MESSAGES = 100;
 const ROLES = new Set(["system", "user", "assistant"]);
+/** The formats a client may ask for with `?format=`. */
+const FORMATS = ["sse", "ndjson", "text", "ui-message"] as const;
 
 /** What {@linkcode handleChat} needs. */
 export interface ChatHandlerOptions {
@@ -110,13 +114,19 @@ export function parseChatBody(body: unknown): OllamaMessage[] | string {
 }
 
 /**
- * Handles `POST /api/chat`: streams the model's answer as SSE. When the
- * browser goes away (its Stop button aborts the fetch), the runtime cancels
- * the response body, and `toResponse` aborts the request to the model.
+ * Handles `POST /api/chat`: streams the model's answer as SSE, or in the
+ * format `?format=` names. When the browser goes away (its Stop button
+ * cancels the stream, which aborts the fetch), the runtime cancels the
+ * response body, and `toResponse` aborts the request to the model.
  */
 export async function handleChat(request: Request, options: ChatHandlerOptions): Promise<Response> {
   if (request.method !== "POST") {
     return new Response("Method not allowed", { status: 405, headers: { allow: "POST" } });
+  }
+  const asked = new URL(request.url).searchParams.get("format") ?? "sse";
+  const format = FORMATS.find((name) => name === asked);
+  if (format === undefined) {
+    return badRequest(`The format must be one of ${FORMATS.join(", ")}: '${asked.slice(0, 20)}'`);
   }
   const length = Number(request.headers.get("content-length") ?? "0");
   if (length > MAX_BODY_BYTES) return badRequest("The body is too large", 413);
@@ -136,5 +146,5 @@ export async function handleChat(request: Request, options: ChatHandlerOptions):
   // response. When the client goes away, the runtime cancels the body instead.
   const stream = options.ollama.chat({ model: options.model, messages });
   // Waits for the model's headers: a failure before any output is a real status.
-  return await stream.toResponse({ format: "sse" });
+  return await stream.toResponse({ format });
 }

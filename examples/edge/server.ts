@@ -3,7 +3,12 @@
  * token by token, with a Stop button that cancels the request all the way to
  * the model.
  *
- *     deno run --allow-net=127.0.0.1,localhost --allow-read=examples/edge \
+ *     deno task edge
+ *
+ * which first bundles the page's script with sluice (`deno task edge:build`,
+ * writing `dist/edge/chat.js`), then runs
+ *
+ *     deno run --allow-net=127.0.0.1,localhost --allow-read=examples/edge,dist/edge \
  *       --allow-env=OLLAMA_HOST,OLLAMA_MODEL,PORT examples/edge/server.ts
  *
  * By default the model is sluice's in-process mock at 40 tokens/s. Set

@@ -1,5 +1,6 @@
 // Drives the edge chat page (examples/edge) in headless Chromium with
-// playwright-core, as tests/examples/chromium_chat_test.ts asks: one answer
+// playwright-core, as tests/examples/chromium_chat_test.ts asks: a check that
+// the page runs the bundled sluice (its fromResponse reads a stream); one answer
 // streamed to the end, sampled while it renders; one stopped mid-stream; a
 // third turn after the stop; then, on two more servers, a mid-stream error and
 // a model server that is down. A screenshot of each state (`<name>-<state>.png`
@@ -89,6 +90,18 @@ try {
     if (message.type() === "error") errors.push(`console: ${message.text()}`);
   });
   await page.goto(pageUrl);
+  // The page runs sluice's fromResponse, bundled into its script: read a stream with it.
+  const bundle = await page.evaluate(async () => {
+    const { fromResponse } = globalThis.sluiceChat ?? {};
+    if (typeof fromResponse !== "function") return { loaded: false };
+    const body = 'data: {"type":"text-delta","text":"from "}\n\n' +
+      'data: {"type":"text-delta","text":"the bundle"}\n\n';
+    const stream = fromResponse(
+      new Response(body, { headers: { "content-type": "text/event-stream" } }),
+    );
+    const script = [...document.scripts].map((element) => new URL(element.src).pathname);
+    return { loaded: true, text: await stream.text(), script };
+  });
   const sampling = sendAndSample(page, "What does sluice do?");
   // Mid-answer (the first token after 100 ms, then 40 tokens/s).
   await page.waitForTimeout(450);
@@ -107,7 +120,7 @@ try {
   markdown.img = await page.locator(".message img").count();
   await page.evaluate(() => scrollTo(0, document.body.scrollHeight));
   await page.screenshot({ path: shot("markdown") });
-  const result = { full, stopped, after, markdown, errors };
+  const result = { bundle, full, stopped, after, markdown, errors };
   for (const [state, url] of [["error", errorUrl], ["down", downUrl]]) {
     if (url === undefined) continue;
     await page.goto(url);

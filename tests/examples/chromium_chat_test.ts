@@ -1,7 +1,10 @@
 /**
- * Proves the edge chat example (examples/edge) in headless Chromium: the
- * answer renders token by token, and the Stop button aborts the fetch, which
- * cancels the model's request (the mock sees it aborted).
+ * Proves the edge chat example (examples/edge) in headless Chromium: the page
+ * reads the answer with sluice's `fromResponse`, bundled by `deno task
+ * edge:build` (no hand-written SSE parser is left); the answer renders token
+ * by token; the Stop button cancels the stream, which aborts the fetch and
+ * the model's request (the mock sees it aborted); a mid-stream error and a
+ * model server that is down (a real 502) are shown; a screenshot of each state.
  *
  * Needs Debian's chromium and playwright-core in tools/runtimes/node_modules
  * (`bash tools/runtimes/install.sh`, as root to install chromium); when they
@@ -71,6 +74,20 @@ Deno.test({
     (skipped === "" ? "" : ` (${skipped})`),
   ignore: skipped !== "",
   async fn() {
+    // The page's script, bundled with sluice by the command the README gives.
+    const built = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "--quiet", "edge:build"],
+      cwd: decodeURIComponent(root.pathname),
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(built.success, new TextDecoder().decode(built.stderr));
+    const source = await Deno.readTextFile(new URL("examples/edge/chat.js", root));
+    assert.match(source, /import \{ fromResponse, HttpError \} from "\.\.\/\.\.\/mod\.ts"/);
+    for (const handParsed of [/getReader/, /TextDecoder/, /data:/, /event:/, /JSON\.parse/]) {
+      assert.doesNotMatch(source, handParsed, "no hand-written stream parsing is left");
+    }
     const app = createApp({
       mock: {
         timeToFirstToken: 100,
@@ -120,9 +137,10 @@ Deno.test({
       const stderr = new TextDecoder().decode(output.stderr);
       const line = stdout.split("\n").find((text) => text.startsWith("CHAT_RESULT "));
       assert.ok(output.success && line, `the browser run failed:\n${stderr}${stdout}`);
-      const { full, stopped, after, markdown, error, down, errors } = JSON.parse(
+      const { bundle, full, stopped, after, markdown, error, down, errors } = JSON.parse(
         line.slice("CHAT_RESULT ".length),
       ) as {
+        bundle: { loaded: boolean; text?: string; script?: string[] };
         full: Sampled;
         stopped: Sampled;
         after: Sampled;
@@ -133,6 +151,12 @@ Deno.test({
       };
       // The down server's 502 is logged by Chromium as a failed resource load.
       assert.deepEqual(errors.filter((text) => !/status of 502/.test(text)), []);
+
+      // 0. The page runs the bundled sluice: its fromResponse reads a stream in Chromium.
+      assert.deepEqual(bundle, { loaded: true, text: "from the bundle", script: ["/chat.js"] });
+      const served = await (await app.fetch(new Request("http://localhost/chat.js"))).text();
+      assert.equal(served, await Deno.readTextFile(new URL("dist/edge/chat.js", root)));
+      assert.match(served, /function fromResponse\(/);
 
       // 1. The whole answer, rendered incrementally.
       assert.equal(mock.requests.length, 4);
@@ -198,7 +222,7 @@ Deno.test({
       // 6. The model server is down: a real status (502), shown as an error, no partial.
       assert.equal(down.state, "error");
       assert.equal(down.final, "(no answer)");
-      assert.match(down.note ?? "", /The answer failed: .*127\.0\.0\.1/);
+      assert.match(down.note ?? "", /^The answer failed: HTTP 502: .*127\.0\.0\.1/);
       for (const state of ["streaming", "done", "stopped", "markdown", "error", "down"]) {
         const path = new URL(`dist/examples/chat-${state}.png`, root);
         assert.ok(exists(path), `the ${state} screenshot was written`);
