@@ -458,13 +458,17 @@ export type {
   StandardSchemaV1,
 } from "./src/unified/standard_schema.ts";
 export type {
+  AssistantContentPart,
   FilePart,
   ImagePart,
   PartProviderOptions,
   ProviderOptions,
   ReasoningPart,
+  ResponseMessage,
+  StepResponseMetadata,
   StopCondition,
   TextPart,
+  ToolCallContentPart,
   UserContentPart,
 } from "./src/unified/types.ts";
 export type { DeepPartial } from "./src/unified/stream_object.ts";

@@ -2,6 +2,7 @@ import type { RequestOptions } from "../http/request_options.ts";
 import type { ResponseStream } from "../response_stream/response_stream.ts";
 import type { ContentPart, FinishReason, StreamResult, ToolCall, Usage } from "../shared/types.ts";
 import type {
+  AssistantContentPart,
   CallSettings,
   CallWarning,
   JsonSchema,
@@ -10,7 +11,6 @@ import type {
   ProviderId,
   ProviderMetadata,
   ProviderOptions,
-  ReasoningPart,
   ToolChoice,
   ToolSet,
 } from "./types.ts";
@@ -47,8 +47,12 @@ export interface StepEnd {
   id: string | undefined;
   model: string | undefined;
   providerMetadata: ProviderMetadata;
-  /** The reasoning to send back with the step's tool calls (Anthropic's signed thinking). */
-  reasoningParts?: ReasoningPart[];
+  /**
+   * The assistant's turn in order, with what the provider attached to each
+   * part (signatures, item ids), when the provider's result has it; else it
+   * is made from `reasoning`, `text` and `toolCalls`.
+   */
+  content?: AssistantContentPart[];
 }
 
 /**

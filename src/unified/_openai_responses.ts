@@ -3,7 +3,9 @@ import type {
   OpenAIResponsesFunctionTool,
   OpenAIResponsesInputContent,
   OpenAIResponsesInputItem,
+  OpenAIResponsesMessageItem,
   OpenAIResponsesOutputItem,
+  OpenAIResponsesReasoningItem,
   OpenAIResponsesRequest,
   OpenAIResponsesResult,
 } from "../providers/openai/responses_types.ts";
@@ -17,8 +19,46 @@ import {
   stepEnd,
   unsupported,
 } from "./_adapter.ts";
-import type { CallWarning } from "./types.ts";
+import type { AssistantContentPart, CallWarning } from "./types.ts";
 import { dataUrl, mediaTypeOf, partData } from "./_content.ts";
+import { assistantParts, metadataString, toolCallPart, toolCallsOf } from "./_messages.ts";
+
+/**
+ * A response's output as an assistant message's parts, in order: each
+ * reasoning item with its id and `encrypted_content` (so that it can go
+ * back), the messages' text, the function calls.
+ */
+function contentOf(result: OpenAIResponsesResult): AssistantContentPart[] {
+  const content: AssistantContentPart[] = [];
+  for (const output of result.output) {
+    // The other items' `type` is any string: each known item is told by its type.
+    if (output.type === "reasoning") {
+      const item = output as OpenAIResponsesReasoningItem;
+      const texts = [...item.summary, ...(item.content ?? [])].map((part) => part.text);
+      const openai: Record<string, unknown> = { itemId: item.id };
+      if (typeof item.encrypted_content === "string") {
+        openai.encryptedContent = item.encrypted_content;
+      }
+      content.push({ type: "reasoning", text: texts.join("\n\n"), providerMetadata: { openai } });
+    } else if (output.type === "message") {
+      const item = output as OpenAIResponsesMessageItem;
+      const text = item.content.map((part) => part.type === "output_text" ? part.text : "").join(
+        "",
+      );
+      if (text) content.push({ type: "text", text });
+    } else if (output.type === "function_call") {
+      const callId = (output as { call_id?: unknown }).call_id;
+      const call = result.toolCalls.find((toolCall) => toolCall.id === callId);
+      if (call !== undefined) content.push(toolCallPart(call));
+    }
+  }
+  for (const call of result.toolCalls) {
+    if (!content.some((part) => part.type === "tool-call" && part.id === call.id)) {
+      content.push(toolCallPart(call));
+    }
+  }
+  return content;
+}
 
 /** How many steps' output items a model keeps to send back with their tool calls. */
 const KEPT_STEPS = 256;
@@ -89,21 +129,48 @@ function build(
         });
         break;
       case "assistant": {
-        const calls = message.toolCalls ?? [];
-        const items = steps.itemsOf(calls.map((c) => c.id));
+        const content = assistantParts(message);
+        const items = steps.itemsOf(toolCallsOf(content).map((c) => c.id));
         if (items !== undefined) {
           // The step's own items, reasoning included, as the server sent them.
           for (const item of items) input.push({ ...item });
           break;
         }
-        if (message.content) input.push({ role: "assistant", content: message.content });
-        for (const c of calls) {
-          input.push({
-            type: "function_call",
-            call_id: c.id,
-            name: c.name,
-            arguments: resultText(c.arguments),
-          });
+        let dropped = 0;
+        for (const part of content) {
+          if (part.type === "reasoning") {
+            // A reasoning item goes back by its id (with its encrypted content when it has one).
+            const id = metadataString(part, "openai", "itemId");
+            if (id === undefined) {
+              if (part.text) dropped++;
+              continue;
+            }
+            const item: OpenAIResponsesInputItem = {
+              type: "reasoning",
+              id,
+              summary: part.text ? [{ type: "summary_text", text: part.text }] : [],
+            };
+            const encrypted = metadataString(part, "openai", "encryptedContent");
+            if (encrypted !== undefined) item.encrypted_content = encrypted;
+            input.push(item);
+          } else if (part.type === "text") {
+            if (part.text) input.push({ role: "assistant", content: part.text });
+          } else {
+            input.push({
+              type: "function_call",
+              call_id: part.id,
+              name: part.name,
+              arguments: resultText(part.arguments),
+            });
+          }
+        }
+        if (dropped > 0) {
+          warnings.push(
+            unsupported(
+              "reasoning",
+              `OpenAI's Responses API takes back only reasoning items it made (with their id): ${dropped} reasoning part(s) were not sent`,
+            ),
+          );
         }
         break;
       }
@@ -187,7 +254,7 @@ export function responsesAdapter(
         end(value) {
           const result = value as OpenAIResponsesResult;
           steps.remember(result);
-          return stepEnd(result, result.id, result.model, {
+          const end = stepEnd(result, result.id, result.model, {
             openai: {
               api: "responses",
               responseId: result.id,
@@ -197,6 +264,8 @@ export function responsesAdapter(
               rawUsage: result.rawUsage,
             },
           });
+          end.content = contentOf(result);
+          return end;
         },
       };
     },

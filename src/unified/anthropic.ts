@@ -20,13 +20,14 @@ import {
   unsupported,
 } from "./_adapter.ts";
 import type {
+  AssistantContentPart,
   CallWarning,
   LanguageModel,
   Message,
-  ReasoningPart,
   UserContentPart,
 } from "./types.ts";
 import { cannotTake, mediaTypeOf, partData, partsOf, textOfBase64 } from "./_content.ts";
+import { assistantParts, toolCallPart } from "./_messages.ts";
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -123,24 +124,35 @@ function build(modelId: string, call: ModelCall, defaultMaxTokens: number): {
         break;
       case "assistant": {
         const blocks: AnthropicContentBlockParam[] = [];
-        // Thinking first, with its signature exactly as received (a tool loop requires it).
-        for (const part of message.reasoning ?? []) {
-          if (part.redactedData !== undefined) {
-            blocks.push({ type: "redacted_thinking", data: part.redactedData });
-          } else if (part.signature !== undefined) {
-            blocks.push({ type: "thinking", thinking: part.text, signature: part.signature });
+        let unsigned = 0;
+        for (const part of assistantParts(message)) {
+          if (part.type === "reasoning") {
+            // Thinking goes back with its signature exactly as received (a tool loop requires it).
+            if (part.redactedData !== undefined) {
+              blocks.push({ type: "redacted_thinking", data: part.redactedData });
+            } else if (part.signature !== undefined) {
+              blocks.push({ type: "thinking", thinking: part.text, signature: part.signature });
+            } else if (part.text) unsigned++;
+          } else if (part.type === "text") {
+            if (part.text) blocks.push({ type: "text", text: part.text });
+          } else {
+            blocks.push({
+              type: "tool_use",
+              id: part.id,
+              name: part.name,
+              // Arguments that were not a JSON object (sent back as an error result) go as {}:
+              // Anthropic accepts only an object here.
+              input: isObject(part.arguments) ? part.arguments : {},
+            });
           }
         }
-        if (message.content) blocks.push({ type: "text", text: message.content });
-        for (const call of message.toolCalls ?? []) {
-          blocks.push({
-            type: "tool_use",
-            id: call.id,
-            name: call.name,
-            // Arguments that were not a JSON object (sent back as an error result) go as {}:
-            // Anthropic accepts only an object here.
-            input: isObject(call.arguments) ? call.arguments : {},
-          });
+        if (unsigned > 0) {
+          warnings.push(
+            unsupported(
+              "reasoning",
+              `Anthropic takes back only signed thinking: ${unsigned} reasoning part(s) without a signature were not sent`,
+            ),
+          );
         }
         add("assistant", cached(message, blocks));
         break;
@@ -279,19 +291,32 @@ export function anthropic(modelId: string, options: AnthropicProviderOptions = {
               cacheReadInputTokens: result.usage.cacheReadInputTokens,
             },
           });
-          const reasoning: ReasoningPart[] = [];
-          for (const block of result.content) {
-            if (block.type === "thinking") {
-              reasoning.push({
-                type: "reasoning",
-                text: block.thinking,
-                signature: block.signature,
-              });
-            } else if (block.type === "redacted_thinking") {
-              reasoning.push({ type: "reasoning", text: "", redactedData: block.data });
+          if (!objectMode) {
+            // The turn in order: thinking with its signature, text, tool calls.
+            const content: AssistantContentPart[] = [];
+            for (const block of result.content) {
+              if (block.type === "thinking") {
+                content.push({
+                  type: "reasoning",
+                  text: block.thinking,
+                  signature: block.signature,
+                });
+              } else if (block.type === "redacted_thinking") {
+                content.push({ type: "reasoning", text: "", redactedData: block.data });
+              } else if (block.type === "text") {
+                if (block.text) content.push({ type: "text", text: block.text });
+              } else if (block.type === "tool_use") {
+                const call = end.toolCalls.find((toolCall) => toolCall.id === block.id);
+                if (call !== undefined) content.push(toolCallPart(call));
+              }
             }
+            for (const call of end.toolCalls) {
+              if (!content.some((part) => part.type === "tool-call" && part.id === call.id)) {
+                content.push(toolCallPart(call));
+              }
+            }
+            end.content = content;
           }
-          if (reasoning.length > 0) end.reasoningParts = reasoning;
           if (objectMode) {
             // The object is the forced tool's input: its text, not a tool call.
             const forced = end.toolCalls[0];

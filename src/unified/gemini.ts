@@ -21,9 +21,10 @@ import {
   stepEnd,
   systemText,
 } from "./_adapter.ts";
-import type { CallWarning, LanguageModel } from "./types.ts";
+import type { AssistantContentPart, CallWarning, LanguageModel } from "./types.ts";
 import { geminiEmbedding } from "./gemini_embedding.ts";
 import { mediaTypeOf, partData, partsOf } from "./_content.ts";
+import { assistantParts, metadataString, toolCallPart, toolCallsOf } from "./_messages.ts";
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -130,6 +131,33 @@ interface Remembered {
   serverIds: ReadonlySet<string>;
 }
 
+/**
+ * A turn's parts as an assistant message's, in order, each keeping its
+ * thought signature (and a call the id Gemini gave it).
+ */
+function contentOf(result: GeminiResult): AssistantContentPart[] {
+  const content: AssistantContentPart[] = [];
+  let call = 0;
+  for (const part of result.content.parts) {
+    const metadata: Record<string, unknown> = {};
+    if (part.thoughtSignature !== undefined) metadata.thoughtSignature = part.thoughtSignature;
+    let out: AssistantContentPart;
+    if (part.functionCall !== undefined) {
+      const toolCall = result.toolCalls[call++];
+      if (toolCall === undefined) continue;
+      out = toolCallPart(toolCall);
+      if (part.functionCall.id === toolCall.id) metadata.id = toolCall.id;
+    } else if (typeof part.text === "string") {
+      out = part.thought === true
+        ? { type: "reasoning", text: part.text }
+        : { type: "text", text: part.text };
+    } else continue;
+    if (Object.keys(metadata).length > 0) out.providerMetadata = { gemini: metadata };
+    content.push(out);
+  }
+  return content;
+}
+
 /** How many tool calls' turns a model remembers (the oldest are forgotten first). */
 const MEMORY = 1024;
 
@@ -166,23 +194,40 @@ function build(
         );
         break;
       case "assistant": {
-        const calls = message.toolCalls ?? [];
+        const content = assistantParts(message);
+        const calls = toolCallsOf(content);
         const remembered = calls.length > 0 ? memory.get(calls[0]!.id) : undefined;
         if (remembered !== undefined) {
           // The turn as Gemini sent it: thought signatures go back unchanged.
           add("model", remembered.content.parts.map((part) => ({ ...part })));
           break;
         }
+        // The turn from its parts, each with the thought signature Gemini attached to it.
         const parts: GeminiPart[] = [];
-        if (message.content) parts.push({ text: message.content });
-        for (const toolCall of calls) {
-          const functionCall: GeminiPart["functionCall"] = {
-            name: toolCall.name,
-            // Arguments that were not an object (sent back as an error result) go as {}.
-            args: isObject(toolCall.arguments) ? toolCall.arguments : {},
-          };
-          if (serverId(toolCall.id)) functionCall.id = toolCall.id;
-          parts.push({ functionCall });
+        for (const part of content) {
+          let out: GeminiPart;
+          if (part.type === "reasoning") {
+            if (!part.text && metadataString(part, "gemini", "thoughtSignature") === undefined) {
+              continue;
+            }
+            out = { text: part.text, thought: true };
+          } else if (part.type === "text") {
+            if (!part.text) continue;
+            out = { text: part.text };
+          } else {
+            const functionCall: GeminiPart["functionCall"] = {
+              name: part.name,
+              // Arguments that were not an object (sent back as an error result) go as {}.
+              args: isObject(part.arguments) ? part.arguments : {},
+            };
+            if (serverId(part.id) || metadataString(part, "gemini", "id") === part.id) {
+              functionCall.id = part.id;
+            }
+            out = { functionCall };
+          }
+          const signature = metadataString(part, "gemini", "thoughtSignature");
+          if (signature !== undefined) out.thoughtSignature = signature;
+          parts.push(out);
         }
         add("model", parts);
         break;
@@ -321,7 +366,7 @@ export function gemini(modelId: string, options: GeminiProviderOptions = {}): La
           const result = value as GeminiResult;
           if (result.toolCalls.length > 0) remember(result);
           const candidate = result.candidates[0];
-          return stepEnd(result, result.id, result.model, {
+          const end = stepEnd(result, result.id, result.model, {
             gemini: {
               content: result.content,
               promptFeedback: result.promptFeedback,
@@ -331,6 +376,8 @@ export function gemini(modelId: string, options: GeminiProviderOptions = {}): La
               usageMetadata: result.usage.raw,
             },
           });
+          end.content = contentOf(result);
+          return end;
         },
       };
     },

@@ -69,6 +69,7 @@ export type {
   StandardSchemaV1,
 } from "./standard_schema.ts";
 export type {
+  AssistantContentPart,
   AssistantMessage,
   CallSettings,
   CallWarning,
@@ -86,8 +87,10 @@ export type {
   ProviderMetadata,
   ProviderOptions,
   ReasoningPart,
+  ResponseMessage,
   ResponseMetadata,
   StepFinishPart,
+  StepResponseMetadata,
   StepResult,
   StepStartPart,
   StopCondition,
@@ -96,6 +99,7 @@ export type {
   SystemMessage,
   TextPart,
   Tool,
+  ToolCallContentPart,
   ToolChoice,
   ToolExecutionOptions,
   ToolMessage,

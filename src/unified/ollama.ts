@@ -18,6 +18,7 @@ import {
   unsupported,
 } from "./_adapter.ts";
 import type { CallWarning, LanguageModel } from "./types.ts";
+import { assistantParts, reasoningOf, toolCallsOf } from "./_messages.ts";
 import { cannotTake, partData, partsOf } from "./_content.ts";
 import { ollamaEmbedding } from "./ollama_embedding.ts";
 
@@ -66,9 +67,15 @@ function build(modelId: string, call: ModelCall): {
         break;
       }
       case "assistant": {
-        const out: OllamaMessage = { role: "assistant", content: message.content };
-        if (message.toolCalls?.length) {
-          out.tool_calls = message.toolCalls.map((call) => ({
+        const parts = assistantParts(message);
+        const text = parts.map((part) => part.type === "text" ? part.text : "").join("");
+        const out: OllamaMessage = { role: "assistant", content: text };
+        // The reasoning goes back as the message's thinking (signatures are not Ollama's).
+        const thinking = reasoningOf(parts).map((part) => part.text).filter(Boolean).join("\n\n");
+        if (thinking) out.thinking = thinking;
+        const calls = toolCallsOf(parts);
+        if (calls.length > 0) {
+          out.tool_calls = calls.map((call) => ({
             id: call.id,
             function: {
               name: call.name,

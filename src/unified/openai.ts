@@ -22,6 +22,7 @@ import {
 import type { CallWarning, LanguageModel, UserContentPart } from "./types.ts";
 import { cannotTake, dataUrl, mediaTypeOf, partData } from "./_content.ts";
 import { openaiEmbedding } from "./openai_embedding.ts";
+import { assistantParts, reasoningOf, toolCallsOf } from "./_messages.ts";
 
 /** Options of {@linkcode openai}: a client's options, or a client to reuse. */
 export interface OpenAIProviderOptions extends OpenAIOptions {
@@ -98,6 +99,7 @@ function build(modelId: string, call: ModelCall, maxTokensField: string): {
 } {
   const warnings: CallWarning[] = [];
   const messages: OpenAIChatMessage[] = [];
+  let droppedReasoning = 0;
   if (call.system) messages.push({ role: "system", content: call.system });
   for (const message of call.messages) {
     switch (message.role) {
@@ -112,19 +114,24 @@ function build(modelId: string, call: ModelCall, maxTokensField: string): {
             : message.content.map(userPart),
         });
         break;
-      case "assistant":
-        if (message.toolCalls?.length) {
+      case "assistant": {
+        const parts = assistantParts(message);
+        const text = parts.map((part) => part.type === "text" ? part.text : "").join("");
+        const calls = toolCallsOf(parts);
+        if (calls.length > 0) {
           messages.push({
             role: "assistant",
-            content: message.content || null,
-            tool_calls: message.toolCalls.map((call) => ({
+            content: text || null,
+            tool_calls: calls.map((call) => ({
               id: call.id,
               type: "function",
               function: { name: call.name, arguments: resultText(call.arguments) },
             })),
           });
-        } else messages.push({ role: "assistant", content: message.content });
+        } else messages.push({ role: "assistant", content: text });
+        droppedReasoning += reasoningOf(parts).filter((part) => part.text).length;
         break;
+      }
       case "tool":
         messages.push({
           role: "tool",
@@ -133,6 +140,14 @@ function build(modelId: string, call: ModelCall, maxTokensField: string): {
         });
         break;
     }
+  }
+  if (droppedReasoning > 0) {
+    warnings.push(
+      unsupported(
+        "reasoning",
+        `OpenAI's Chat Completions API takes no reasoning back: ${droppedReasoning} reasoning part(s) were not sent`,
+      ),
+    );
   }
   const s = call.settings;
   const body: Record<string, unknown> = { model: modelId, messages };

@@ -20,7 +20,7 @@ import type {
   GenerateTextResult,
   Message,
   ProviderMetadata,
-  ResponseMetadata,
+  StepResponseMetadata,
   StepResult,
   StopCondition,
   StreamPart,
@@ -30,6 +30,7 @@ import type {
   ToolSet,
 } from "./types.ts";
 import { isStandardSchema, jsonSchemaOf, validateStandard } from "./_schema.ts";
+import { stepContent, stepMessages } from "./_messages.ts";
 
 const noop = () => {};
 const REQUEST_KEYS = [
@@ -472,11 +473,14 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
   #stepResult(step: AdapterStep, result: StreamResult, toolResults: ToolResult[]): StepResult {
     const end: StepEnd = step.end(result);
     const info = this.#info;
-    const response: ResponseMetadata = {
+    // The messages so far: the earlier steps' (the last one's list holds them all), then this one's.
+    const earlier = this.#steps[this.#steps.length - 1]?.response.messages ?? [];
+    const response: StepResponseMetadata = {
       status: info?.status ?? 0,
       headers: info?.headers ?? new Headers(),
       id: end.id,
       model: end.model,
+      messages: [...earlier, ...stepMessages(stepContent(end), toolResults)],
     };
     return {
       text: end.text,
@@ -593,27 +597,8 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
           }
         }
         if (isContinued) {
-          const assistant: Message = {
-            role: "assistant",
-            content: end.text,
-            toolCalls: end.toolCalls.map(({ id, name, arguments: args }) => ({
-              id,
-              name,
-              arguments: args,
-            })),
-          };
-          if (end.reasoningParts !== undefined) assistant.reasoning = end.reasoningParts;
-          this.#call.messages.push(assistant);
-          for (const result of toolResults) {
-            const message: Message = {
-              role: "tool",
-              id: result.id,
-              name: result.name,
-              result: result.result,
-            };
-            if (result.isError) message.isError = true;
-            this.#call.messages.push(message);
-          }
+          // The step's messages, as `response.messages` gives them to an app that keeps history.
+          this.#call.messages.push(...stepMessages(stepContent(end), toolResults));
           continue;
         }
         const last = this.#steps[this.#steps.length - 1]!;

@@ -152,12 +152,14 @@ export interface SystemMessage {
   providerOptions?: PartProviderOptions;
 }
 
-/** Text in a user message. */
+/** Text in a user or assistant message. */
 export interface TextPart {
   /** The part type. */
   type: "text";
   /** The text. */
   text: string;
+  /** What the provider attached to it, sent back with it (Gemini's `thoughtSignature`). */
+  providerMetadata?: ProviderMetadata;
 }
 
 /**
@@ -200,9 +202,11 @@ export interface FilePart {
 export type UserContentPart = TextPart | ImagePart | FilePart;
 
 /**
- * Reasoning of an earlier assistant turn, kept so that a tool loop sends it
- * back where the provider requires it (Anthropic's thinking blocks, with
- * their signature, exactly as received).
+ * Reasoning of an earlier assistant turn, kept so that it goes back where the
+ * provider requires it: Anthropic's thinking blocks with their signature,
+ * Gemini's thoughts with their `thoughtSignature`, the Responses API's
+ * reasoning items (id and `encrypted_content`). A provider that takes no
+ * reasoning back (Chat Completions) drops it with a warning.
  */
 export interface ReasoningPart {
   /** The part type. */
@@ -213,7 +217,24 @@ export interface ReasoningPart {
   signature?: string;
   /** Reasoning the provider sent encrypted (Anthropic's `redacted_thinking` data); `text` is "". */
   redactedData?: string;
+  /**
+   * What the provider attached to it, sent back with it: Gemini's
+   * `{ gemini: { thoughtSignature } }`, the Responses API's
+   * `{ openai: { itemId, encryptedContent } }`.
+   */
+  providerMetadata?: ProviderMetadata;
 }
+
+/** A tool call in an assistant message's content. */
+export interface ToolCallContentPart extends ToolCall {
+  /** The part type. */
+  type: "tool-call";
+  /** What the provider attached to it, sent back with it (Gemini's `thoughtSignature`). */
+  providerMetadata?: ProviderMetadata;
+}
+
+/** A part of an assistant message's content: text, reasoning, a tool call. */
+export type AssistantContentPart = TextPart | ReasoningPart | ToolCallContentPart;
 
 /** A user message. */
 export interface UserMessage {
@@ -225,19 +246,20 @@ export interface UserMessage {
   providerOptions?: PartProviderOptions;
 }
 
-/** An assistant message: text, and the tool calls it made. */
+/**
+ * An assistant message: its text, or its parts in order — reasoning (with
+ * the provider's signatures), text and tool calls — as a result's
+ * `response.messages` gives them, so that a conversation an app keeps sends
+ * them back as the provider requires.
+ */
 export interface AssistantMessage {
   /** The role. */
   role: "assistant";
-  /** The text ("" when it only called tools). */
-  content: string;
-  /** The tool calls the assistant made. */
+  /** The text ("" when it only called tools), or its parts in order. */
+  content: string | AssistantContentPart[];
+  /** Tool calls made after the content (the same as `tool-call` parts at its end). */
   toolCalls?: ToolCall[];
-  /**
-   * The reasoning it did first, with the provider's signatures: Anthropic
-   * gets it back as thinking blocks (which its extended thinking requires in
-   * a tool loop); the other providers do not take it back.
-   */
+  /** Reasoning done before the content (the same as `reasoning` parts at its start). */
   reasoning?: ReasoningPart[];
   /** Provider-specific options (Anthropic's `cacheControl`). */
   providerOptions?: PartProviderOptions;
@@ -262,6 +284,9 @@ export interface ToolMessage {
 /** A message of a conversation, in sluice's provider-neutral format. */
 export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
 
+/** A message a generation adds to the conversation: the assistant's turn, or a tool's result. */
+export type ResponseMessage = AssistantMessage | ToolMessage;
+
 /** An option the provider cannot honour: reported, never silently dropped. */
 export interface CallWarning {
   /** The kind of warning. */
@@ -285,6 +310,19 @@ export interface ResponseMetadata {
   id?: string | undefined;
   /** The model that answered, as the provider named it. */
   model?: string | undefined;
+}
+
+/**
+ * A step's response: its status, headers, id and model, and the messages
+ * the generation added so far (this step's and the earlier steps').
+ */
+export interface StepResponseMetadata extends ResponseMetadata {
+  /**
+   * The assistant's turns (reasoning with its signatures, text, tool calls)
+   * and the tool results, from the first step up to this one: append them to
+   * the conversation to continue it.
+   */
+  messages: ResponseMessage[];
 }
 
 /** A tool call sluice ran, and its result. */
@@ -313,8 +351,8 @@ export interface StepResult {
   usage: Usage;
   /** The options the provider could not honour. */
   warnings: CallWarning[];
-  /** Status, headers, id and model of this step's response. */
-  response: ResponseMetadata;
+  /** Status, headers, id and model of this step's response, and the messages so far. */
+  response: StepResponseMetadata;
   /** Provider-specific extras. */
   providerMetadata: ProviderMetadata;
 }

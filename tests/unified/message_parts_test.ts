@@ -1,11 +1,17 @@
 import assert from "node:assert/strict";
 import {
   anthropic,
+  type AssistantContentPart,
   gemini,
   generateText,
+  hasToolCall,
   type LanguageModel,
+  type Message,
   ollama,
   openai,
+  type ProviderOptions,
+  type ReasoningPart,
+  type ResponseMessage,
   streamText,
   type UserContentPart,
 } from "../../src/unified/mod.ts";
@@ -248,4 +254,170 @@ Deno.test("a two-step Anthropic tool loop with thinking sends the thinking block
   assert.equal(blocks[0]!.thinking, result.steps[0]!.reasoning);
   assert.match(blocks[0]!.signature as string, /^Eq[A-Za-z0-9+/]{254}==$/);
   assert.equal(blocks.at(-1)!.type, "tool_use");
+});
+
+const weatherTool = {
+  parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  execute: () => ({ sky: "sunny" }),
+};
+
+/**
+ * The first turn of a conversation the app keeps itself: one step whose tool
+ * runs, its messages stored as JSON (as an app would) and read back.
+ */
+async function firstTurn(model: LanguageModel, providerOptions: ProviderOptions = {}) {
+  const history: Message[] = [{ role: "user", content: "What is the weather in Paris?" }];
+  const first = await generateText({
+    model,
+    messages: history,
+    tools: { weather: weatherTool },
+    stopWhen: hasToolCall("weather"),
+    providerOptions,
+  });
+  assert.equal(first.steps.length, 1);
+  assert.deepEqual(first.steps[0]!.response.messages, first.response.messages);
+  const assistant = first.response.messages[0]!;
+  assert.equal(assistant.role, "assistant");
+  const parts = (assistant as { content: AssistantContentPart[] }).content;
+  const kept = JSON.parse(JSON.stringify([...history, ...first.response.messages])) as Message[];
+  return { first, parts, kept };
+}
+
+Deno.test("an app that keeps the history sends Anthropic's thinking back with its signature", async () => {
+  const server = createMockServer();
+  const thinking: ProviderOptions = {
+    anthropic: { thinking: { type: "enabled", budget_tokens: 1024 } },
+  };
+  const { first, parts, kept } = await firstTurn(modelFor("anthropic", server.fetch), thinking);
+  // The response messages: the assistant's turn in order (signed thinking, tool call), the result.
+  assert.equal(first.response.messages.length, 2);
+  const toolMessage: ResponseMessage = first.response.messages[1]!;
+  const reasoning = parts[0] as ReasoningPart;
+  assert.equal(reasoning.type, "reasoning");
+  assert.equal(reasoning.text, first.steps[0]!.reasoning);
+  assert.match(reasoning.signature!, /^Eq[A-Za-z0-9+/]{254}==$/);
+  const call = first.toolCalls[0]!;
+  assert.deepEqual(parts.at(-1), {
+    type: "tool-call",
+    id: call.id,
+    name: "weather",
+    arguments: call.arguments,
+  });
+  assert.deepEqual(toolMessage, {
+    role: "tool",
+    id: call.id,
+    name: "weather",
+    result: { sky: "sunny" },
+  });
+
+  // The second turn, from the kept history, with a new model object (nothing remembered).
+  const second = await generateText({
+    model: modelFor("anthropic", server.fetch),
+    messages: kept,
+    providerOptions: thinking,
+  });
+  assert.deepEqual(second.warnings, []);
+  const body = server.requests[1]!.body as Body;
+  const messages = body.messages as Body[];
+  assert.equal(messages.length, 3);
+  assert.deepEqual(messages[1], {
+    role: "assistant",
+    content: [
+      { type: "thinking", thinking: reasoning.text, signature: reasoning.signature },
+      ...(parts.length === 3 ? [{ type: "text", text: (parts[1] as { text: string }).text }] : []),
+      { type: "tool_use", id: call.id, name: "weather", input: call.arguments },
+    ],
+  });
+  assert.deepEqual(messages[2], {
+    role: "user",
+    content: [{ type: "tool_result", tool_use_id: call.id, content: '{"sky":"sunny"}' }],
+  });
+});
+
+Deno.test("an app that keeps the history sends Gemini's thought signature back", async () => {
+  const server = createMockServer();
+  const { parts, kept } = await firstTurn(modelFor("gemini", server.fetch));
+  const signed = parts.at(-1)!.providerMetadata as { gemini: { thoughtSignature: string } };
+  assert.match(signed.gemini.thoughtSignature, /^Ci/);
+  await generateText({ model: modelFor("gemini", server.fetch), messages: kept });
+  const contents = (server.requests[1]!.body as Body).contents as Body[];
+  const model = contents[1]!;
+  assert.equal(model.role, "model");
+  const call = (model.parts as Body[]).at(-1)!;
+  assert.equal((call.functionCall as Body).name, "weather");
+  assert.equal(call.thoughtSignature, signed.gemini.thoughtSignature);
+  // The parts give back the turn exactly as the model that made it remembers it.
+  const same = modelFor("gemini", server.fetch);
+  const again = await firstTurn(same);
+  await generateText({ model: same, messages: again.kept });
+  assert.deepEqual(
+    ((server.requests[3]!.body as Body).contents as Body[])[1],
+    model,
+  );
+});
+
+Deno.test("an app that keeps the history sends the Responses API's reasoning item back", async () => {
+  const server = createMockServer();
+  const options = {
+    fetch: server.fetch,
+    baseURL: "http://mock/v1",
+    apiKey: "sk",
+    api: "responses" as const,
+    responses: { store: false, reasoning: { effort: "low" as const, summary: "auto" as const } },
+  };
+  const { parts, kept } = await firstTurn(openai("gpt-5-mini", options));
+  const reasoning = parts.find((part) => part.type === "reasoning")!;
+  const metadata = reasoning.providerMetadata!.openai as Record<string, string>;
+  assert.match(metadata.itemId!, /^rs_/);
+  assert.match(metadata.encryptedContent!, /^gAAAAAB/);
+  const second = await generateText({ model: openai("gpt-5-mini", options), messages: kept });
+  assert.deepEqual(second.warnings, []);
+  const input = (server.requests[1]!.body as Body).input as Body[];
+  const item = input.find((entry) => entry.type === "reasoning")!;
+  assert.equal(item.id, metadata.itemId);
+  assert.equal(item.encrypted_content, metadata.encryptedContent);
+  assert.deepEqual(
+    input.slice(input.indexOf(item)).map((entry) => entry.type ?? entry.role),
+    ["reasoning", "function_call", "function_call_output"],
+  );
+});
+
+Deno.test("reasoning a provider cannot take back is dropped with a warning, never silently", async () => {
+  const history: Message[] = [
+    { role: "user", content: "Hi" },
+    {
+      role: "assistant",
+      content: [{ type: "reasoning", text: "The user greets me." }, {
+        type: "text",
+        text: "Hello!",
+      }],
+    },
+    { role: "user", content: "How are you?" },
+  ];
+  const server = createMockServer();
+  for (const provider of ["openai", "openai-responses", "anthropic"] as const) {
+    const result = await generateText({
+      model: modelFor(provider, server.fetch),
+      messages: history,
+    });
+    assert.deepEqual(result.warnings.map((w) => w.setting), ["reasoning"], provider);
+    assert.match(result.warnings[0]!.details!, /1 reasoning part\(s\)/);
+    const sent = JSON.stringify(server.requests.at(-1)!.body);
+    assert.ok(!sent.includes("The user greets me."), sent);
+    assert.ok(sent.includes("Hello!"), sent);
+  }
+  // Ollama and Gemini take the text back: Ollama as the message's thinking, Gemini as a thought.
+  await generateText({ model: modelFor("ollama", server.fetch), messages: history });
+  const ollamaMessages = (server.requests.at(-1)!.body as Body).messages as Body[];
+  assert.deepEqual(ollamaMessages[1], {
+    role: "assistant",
+    content: "Hello!",
+    thinking: "The user greets me.",
+  });
+  await generateText({ model: modelFor("gemini", server.fetch), messages: history });
+  const contents = (server.requests.at(-1)!.body as Body).contents as Body[];
+  assert.deepEqual(contents[1], {
+    role: "model",
+    parts: [{ text: "The user greets me.", thought: true }, { text: "Hello!" }],
+  });
 });
