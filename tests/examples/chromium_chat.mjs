@@ -9,15 +9,8 @@
 //
 // Usage: node tests/examples/chromium_chat.mjs <page-url> <screenshot-path> [<error-url> <down-url>]
 
-import { createRequire } from "node:module";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import process from "node:process";
-
-// playwright-core lives in tools/runtimes/node_modules (tools/runtimes/install.sh).
-const require = createRequire(new URL("../../tools/runtimes/package.json", import.meta.url));
-const { chromium } = require("playwright-core");
+import { withChromiumPage } from "./_chromium.mjs";
 
 const [pageUrl, screenshotPath, errorUrl, downUrl] = process.argv.slice(2);
 const shot = (state) => screenshotPath.replace(/\.png$/, `-${state}.png`);
@@ -65,30 +58,7 @@ async function sendAndSample(page, prompt, { stopAfterSamples } = {}) {
     }), stopAfterSamples);
 }
 
-const profile = await mkdtemp(join(tmpdir(), "sluice-chat-"));
-let context;
-const errors = [];
-try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.SLUICE_CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 900, height: 640 },
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  const page = context.pages()[0] ?? await context.newPage();
-  page.setDefaultTimeout(8_000);
-  page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`console: ${message.text()}`);
-  });
+await withChromiumPage(async (page, errors) => {
   await page.goto(pageUrl);
   // The page runs sluice's fromResponse, bundled into its script: read a stream with it.
   const bundle = await page.evaluate(async () => {
@@ -130,7 +100,4 @@ try {
     await page.screenshot({ path: shot(state), fullPage: true });
   }
   console.log(`CHAT_RESULT ${JSON.stringify(result)}`);
-} finally {
-  await context?.close();
-  await rm(profile, { recursive: true, force: true });
-}
+});

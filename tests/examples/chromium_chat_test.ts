@@ -13,28 +13,12 @@
  */
 import assert from "node:assert/strict";
 import { createApp } from "../../examples/edge/app.ts";
+import { exists, root, rootPath, runDriver, skipReason, within } from "./_chromium.ts";
 
-const root = new URL("../../", import.meta.url);
-const chromiumPath = Deno.env.get("SLUICE_CHROMIUM") ?? "/usr/bin/chromium";
-const playwrightPath = new URL("tools/runtimes/node_modules/playwright-core/package.json", root);
 const screenshot = new URL("dist/examples/chat.png", root);
 
-function exists(path: string | URL): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Why the test is skipped and the command that enables it, or "" when it runs. */
-const skipped = !exists(chromiumPath)
-  ? `skipped: no chromium at ${chromiumPath}; enable with: sudo bash tools/runtimes/install.sh`
-  : !exists(playwrightPath)
-  ? "skipped: playwright-core is not in tools/runtimes/node_modules; " +
-    "enable with: bash tools/runtimes/install.sh"
-  : "";
+const skipped = skipReason(["playwright-core"]);
 if (skipped !== "") console.warn(`chromium_chat_test: ${skipped}`);
 
 const LONG_STORY = Array.from(
@@ -56,19 +40,6 @@ interface Sampled {
   sendEnabled: boolean;
 }
 
-/** Resolves with the value, or rejects after `ms` milliseconds. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out: ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 Deno.test({
   name: "edge chat page streams tokens and Stop cancels the model's request (Chromium)" +
     (skipped === "" ? "" : ` (${skipped})`),
@@ -77,7 +48,7 @@ Deno.test({
     // The page's script, bundled with sluice by the command the README gives.
     const built = await new Deno.Command(Deno.execPath(), {
       args: ["task", "--quiet", "edge:build"],
-      cwd: decodeURIComponent(root.pathname),
+      cwd: rootPath,
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
@@ -118,28 +89,13 @@ Deno.test({
     const downServer = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, down.fetch);
     await Deno.mkdir(new URL(".", screenshot), { recursive: true });
     try {
-      const child = new Deno.Command("node", {
-        args: [
-          "tests/examples/chromium_chat.mjs",
-          `http://127.0.0.1:${server.addr.port}/`,
-          decodeURIComponent(screenshot.pathname),
-          `http://127.0.0.1:${failingServer.addr.port}/`,
-          `http://127.0.0.1:${downServer.addr.port}/`,
-        ],
-        cwd: decodeURIComponent(root.pathname),
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const killer = setTimeout(() => child.kill("SIGKILL"), 40_000);
-      const output = await child.output().finally(() => clearTimeout(killer));
-      const stdout = new TextDecoder().decode(output.stdout);
-      const stderr = new TextDecoder().decode(output.stderr);
-      const line = stdout.split("\n").find((text) => text.startsWith("CHAT_RESULT "));
-      assert.ok(output.success && line, `the browser run failed:\n${stderr}${stdout}`);
-      const { bundle, full, stopped, after, markdown, error, down, errors } = JSON.parse(
-        line.slice("CHAT_RESULT ".length),
-      ) as {
+      const result = await runDriver("tests/examples/chromium_chat.mjs", [
+        `http://127.0.0.1:${server.addr.port}/`,
+        decodeURIComponent(screenshot.pathname),
+        `http://127.0.0.1:${failingServer.addr.port}/`,
+        `http://127.0.0.1:${downServer.addr.port}/`,
+      ], "CHAT_RESULT");
+      const { bundle, full, stopped, after, markdown, error, down, errors } = result as {
         bundle: { loaded: boolean; text?: string; script?: string[] };
         full: Sampled;
         stopped: Sampled;

@@ -65,7 +65,7 @@ Deno.test("edge example: ?format=ui-message is what the page reads back with fro
   const result = await stream.result();
   assert.equal(result.text, "Hello there.");
   assert.equal(result.finishReason, "stop");
-  assert.ok(result.usage.outputTokens > 0);
+  assert.ok((result.usage.outputTokens ?? 0) > 0);
   assert.equal((await response).headers.get("x-vercel-ai-ui-message-stream"), "v1");
 });
 

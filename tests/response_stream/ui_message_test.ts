@@ -4,43 +4,17 @@
  * stream protocol: proved with the real `ai` package's `AbstractChat` (the
  * engine of `useChat`) and `DefaultChatTransport` against a sluice edge
  * handler served by Deno, for a provider stream and a unified tool loop; an
- * upstream error ends `error`; Stop aborts the upstream request.
+ * upstream error ends `error`; Stop aborts the upstream request. The same in
+ * headless Chromium: tests/examples/ai_chat_chromium_test.ts.
  */
 import assert from "node:assert/strict";
-import {
-  AbstractChat,
-  type ChatState,
-  type ChatStatus,
-  DefaultChatTransport,
-  type UIMessage,
-} from "npm:ai@7.0.173";
+import type { UIMessage } from "npm:ai@7.0.173";
 import { Anthropic, Ollama } from "../../mod.ts";
 import { createMockServer } from "../../src/testing/mod.ts";
 import { anthropic } from "../../src/unified/mod.ts";
 import { streamText } from "../../src/unified/mod.ts";
 import { BODIES, fakeFetch } from "../unified/_fakes.ts";
-
-/** `useChat`'s engine without React: a plain state. */
-class Chat extends AbstractChat<UIMessage> {
-  constructor(api: string) {
-    const state: ChatState<UIMessage> = {
-      status: "ready" as ChatStatus,
-      error: undefined,
-      messages: [],
-      pushMessage(message) {
-        state.messages = [...state.messages, message];
-      },
-      popMessage() {
-        state.messages = state.messages.slice(0, -1);
-      },
-      replaceMessage(index, message) {
-        state.messages = state.messages.map((m, i) => i === index ? message : m);
-      },
-      snapshot: (thing) => structuredClone(thing),
-    };
-    super({ state, transport: new DefaultChatTransport({ api }) });
-  }
-}
+import { Chat } from "../_ai_chat.ts";
 
 function serveHandler(handler: (request: Request) => Response | Promise<Response>) {
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, handler);

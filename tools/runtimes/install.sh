@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the runtime matrix (tools/runtimes/run.ts) needs: the npm dev tools pinned in
-# tools/runtimes/package.json (esbuild, bun, workerd, playwright-core) into
+# Installs what the runtime matrix (tools/runtimes/run.ts) and the browser tests need: the npm dev
+# tools pinned in tools/runtimes/package.json (esbuild, bun, workerd, playwright-core, and the `ai`
+# package that tests/examples/ai_chat_chromium_test.ts bundles for Chromium) into
 # tools/runtimes/node_modules, and Debian's chromium. Idempotent: does nothing when everything is
 # already in place. Deno and Node 20 are expected on the machine.
 #
@@ -14,7 +15,9 @@ need_npm=0
 for bin in esbuild bun workerd; do
   [[ -x "node_modules/.bin/$bin" ]] || need_npm=1
 done
-[[ -f node_modules/playwright-core/package.json ]] || need_npm=1
+for package in playwright-core ai zod; do
+  [[ -f "node_modules/$package/package.json" ]] || need_npm=1
+done
 # Bun's npm package ships a stub until its postinstall script fetches the real binary from the
 # registry; a stub answers --version with an error.
 if [[ $need_npm == 0 ]] && ! node_modules/.bin/bun --version >/dev/null 2>&1; then
