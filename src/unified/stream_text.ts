@@ -210,17 +210,30 @@ function activeToolsOf(
   tools: ToolSet | undefined,
   index: number,
   activeTools: StreamTextOptions["activeTools"],
+  warnings?: CallWarning[],
 ): ToolSet | undefined {
-  if (tools === undefined || activeTools === undefined) return tools;
+  if (activeTools === undefined) return tools;
   const names = typeof activeTools === "function" ? activeTools(index) : activeTools;
   if (names === undefined) return tools;
   const active: ToolSet = {};
-  for (const name of names) if (Object.hasOwn(tools, name)) active[name] = tools[name]!;
+  for (const name of names) {
+    if (tools !== undefined && Object.hasOwn(tools, name)) active[name] = tools[name]!;
+    else {
+      warnings?.push({
+        type: "unsupported-setting",
+        setting: "activeTools",
+        details: `activeTools names '${name}', which is not in tools: it was not sent`,
+      });
+    }
+  }
   // None active: the request carries no tools (nor a tool choice).
   return Object.keys(active).length > 0 ? active : undefined;
 }
 
-/** Starts a step's model call with its active tools; the unknown options lead its warnings. */
+/**
+ * Starts a step's model call with its active tools; the unknown options and
+ * the active tools' unknown names lead its warnings.
+ */
 function startStep(
   adapter: ModelAdapter,
   call: ModelCall,
@@ -229,9 +242,10 @@ function startStep(
   optionWarnings: CallWarning[],
   requestOptions: RequestOptions,
 ): AdapterStep {
-  const tools = activeToolsOf(call.tools, index, activeTools);
+  const warnings = [...optionWarnings];
+  const tools = activeToolsOf(call.tools, index, activeTools, warnings);
   const step = adapter.start(tools === call.tools ? call : { ...call, tools }, requestOptions);
-  if (optionWarnings.length > 0) step.warnings = [...optionWarnings, ...step.warnings];
+  if (warnings.length > 0) step.warnings = [...warnings, ...step.warnings];
   return step;
 }
 

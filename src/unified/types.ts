@@ -518,7 +518,8 @@ export interface StreamTextOptions
   /**
    * The tools sent in each step: a list of names, or a function of the step's
    * number (from 0) returning one (`undefined`: all of `tools`). A tool
-   * outside the list is not sent, and a call to it is not run.
+   * outside the list is not sent, and a call to it is not run; a name that is
+   * not in `tools` is a warning of its step.
    */
   activeTools?: string[] | ((step: number) => string[] | undefined);
   /**

@@ -242,3 +242,28 @@ Deno.test("abortSignal stops the call as signal does, with its reason", async ()
   await assert.rejects(stream.result(), (error) => error === reason);
   assert.equal(server.requests[0]?.state, "aborted");
 });
+
+Deno.test("activeTools names that are not in tools are a warning on their step", async () => {
+  const server = createMockServer();
+  const stream = streamText({
+    model: modelFor("openai", server.fetch),
+    prompt: "Weather in Paris?",
+    maxSteps: 2,
+    tools: { weather },
+    activeTools: (step) => step === 0 ? ["weather", "wether"] : ["time"],
+  });
+  const result = await stream.result();
+  const warning = (name: string) => ({
+    type: "unsupported-setting",
+    setting: "activeTools",
+    details: `activeTools names '${name}', which is not in tools: it was not sent`,
+  });
+  assert.deepEqual(stream.warnings, [warning("wether")]);
+  assert.deepEqual(result.steps.map((step) => step.warnings), [
+    [warning("wether")],
+    [warning("time")],
+  ]);
+  const [first, second] = server.requests.map((record) => record.body as Body);
+  assert.deepEqual(toolNames(first!), ["weather"]);
+  assert.deepEqual(toolNames(second!), []);
+});
