@@ -66,6 +66,15 @@ export {
   DEFAULT_TIMEOUT,
   type RequestOptions,
 } from "./src/http/request_options.ts";
+export type {
+  Span,
+  SpanAttributes,
+  SpanAttributeValue,
+  SpanOptions,
+  SpanStatus,
+  Tracer,
+  TracingOptions,
+} from "./src/shared/tracing.ts";
 export {
   decodeServerSentEvents,
   type DecodeServerSentEventsOptions,

@@ -6,6 +6,7 @@ import {
   DEFAULT_TIMEOUT,
   type RequestOptions,
 } from "./request_options.ts";
+import type { Tracer } from "../shared/tracing.ts";
 
 /** Request options with every default applied. */
 export interface ResolvedOptions {
@@ -18,6 +19,8 @@ export interface ResolvedOptions {
   retryDelay: number;
   fetch: typeof fetch;
   headers: Headers;
+  tracer: Tracer | undefined;
+  traceContent: boolean;
 }
 
 function checkTimeout(name: string, value: number | false): number | false {
@@ -70,5 +73,7 @@ export function resolveOptions(
     retryDelay,
     fetch: fetchFn,
     headers,
+    tracer: call.tracer ?? client.tracer,
+    traceContent: call.traceContent ?? client.traceContent ?? false,
   };
 }

@@ -1,8 +1,12 @@
+import type { TracingOptions } from "../shared/tracing.ts";
+
 /**
  * The options of every request sluice makes, settable per client and per call
  * (the call wins). Timeouts are in milliseconds; `false` switches one off.
+ * `tracer` and `traceContent` (see {@linkcode TracingOptions}) trace the model
+ * calls: chat, completions, messages, generate content and embeddings.
  */
-export interface RequestOptions {
+export interface RequestOptions extends TracingOptions {
   /**
    * The caller's signal. Aborting it aborts the request and rejects with the
    * signal's `reason`, as `fetch` does.

@@ -15,7 +15,8 @@ import { snippet } from "../errors/_snippet.ts";
 import type { IterableReadableStream } from "../shared/_async_iterable.ts";
 import type { ContentPart, StreamResult } from "../shared/types.ts";
 import { PartAssembler } from "./_part_assembler.ts";
-import { ResponseStream, type Select } from "./response_stream.ts";
+import { ResponseStream, type Select, traceStream } from "./response_stream.ts";
+import { CallTrace, type TraceRequest } from "../shared/_trace.ts";
 import type { ProtocolReader, StreamProtocol } from "./stream_protocol.ts";
 import type { StreamCallbacks, StreamStats } from "./types.ts";
 
@@ -31,6 +32,8 @@ export interface StreamRequestInit<Chunk, Result extends StreamResult> {
   callbacks?: StreamCallbacks<Chunk, Result> | undefined;
   /** The longest line accepted by the decoder, in characters. */
   maxLineLength?: number | undefined;
+  /** What the call's span records at the start (called only when `options.tracer` is set). */
+  trace?: (() => TraceRequest) | undefined;
 }
 
 const noop = () => {};
@@ -152,6 +155,7 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
     // First: a protocol that rejects its settings throws before any request is sent.
     const reader = init.protocol.createReader();
     const startedAt = performance.now();
+    const trace = init.trace && CallTrace.start(init.options, init.trace);
     const watchdog = new Watchdog(init.options, init.options.signal);
     if (init.protocol.emitsContent !== false) watchdog.awaitFirstToken();
     const opening = openRequest(init.request, init.options, watchdog);
@@ -165,6 +169,7 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
       })),
       init.callbacks,
     );
+    traceStream(this, trace);
     this.#startedAt = startedAt;
     this.#watchdog = watchdog;
     this.#protocol = init.protocol;
@@ -274,6 +279,7 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
         if (type === "text-delta" || type === "reasoning-delta" || type === "tool-call-start") {
           content = true;
           this.#watchdog.firstToken();
+          this.firstToken();
         }
       }
       if (part.type === "text-delta") text += part.text;

@@ -10,6 +10,7 @@ import type { StreamCallbacks, StreamStats, ToResponseOptions } from "./types.ts
 import { HttpError } from "../errors/http_error.ts";
 import { UI_MESSAGE_HEADERS, UIMessageEncoder } from "./_ui_message.ts";
 import { TimeoutError } from "../errors/timeout_error.ts";
+import { type CallTrace, streamResponse, type TraceResponse } from "../shared/_trace.ts";
 
 const noop = () => {};
 const CONTENT_TYPES = {
@@ -18,6 +19,26 @@ const CONTENT_TYPES = {
   text: "text/plain; charset=utf-8",
   "ui-message": "text/event-stream; charset=utf-8",
 } as const;
+
+let attachTrace: <Result extends StreamResult>(
+  stream: ResponseStream<unknown, Result>,
+  trace: CallTrace,
+  read: ((result: Result) => TraceResponse) | undefined,
+) => void;
+
+/**
+ * Hands a stream its call's span, ended when the stream settles (the first of
+ * complete, failed, stopped); `read` is what the span records from the result
+ * (by default the shared fields and the provider result's `id` and `model`).
+ */
+export function traceStream<Result extends StreamResult>(
+  // deno-lint-ignore no-explicit-any
+  stream: ResponseStream<any, Result>,
+  trace: CallTrace | undefined,
+  read?: (result: Result) => TraceResponse,
+): void {
+  if (trace !== undefined) attachTrace(stream, trace, read);
+}
 
 /** Picks what a consumer gets from each item (or part), with the item's text delta. */
 export type Select<T> = (value: unknown, text: string) => T | undefined;
@@ -105,6 +126,15 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
   #end: Promise<Result>;
   #resolveEnd!: (result: Result) => void;
   #rejectEnd!: (error: unknown) => void;
+  #trace: CallTrace | undefined;
+  #traceResponse: (result: Result) => TraceResponse = streamResponse;
+
+  static {
+    attachTrace = (stream, trace, read) => {
+      stream.#trace = trace;
+      if (read !== undefined) stream.#traceResponse = read;
+    };
+  }
 
   /**
    * Sets up the consumers. Provider clients and the unified API construct the
@@ -419,10 +449,16 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
     if (reasoning && this.#onReasoning) callSafely(this.#onReasoning, reasoning);
   }
 
+  /** Adds the first-token event to the call's span, if it is traced (call once). */
+  protected firstToken(): void {
+    this.#trace?.firstToken();
+  }
+
   /** Settles the stream as complete. */
   protected succeed(result: Result): void {
     if (this.#settled) return;
     this.#settled = true;
+    this.#trace?.succeed(this.#traceResponse(result));
     this.#resolveEnd(result);
     const { onFinish } = this.#callbacks;
     if (onFinish) callSafely(onFinish, result);
@@ -432,6 +468,7 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
   protected failed(error: unknown): void {
     if (this.#settled) return;
     this.#settled = true;
+    this.#trace?.fail(error, this.#trace && this.#traceResponse(this.snapshot()));
     this.#rejectEnd(error);
     const { onError } = this.#callbacks;
     if (onError) callSafely(onError, error);
@@ -441,6 +478,7 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
   protected aborted(reason: unknown): void {
     if (this.#settled) return;
     this.#settled = true;
+    this.#trace?.abort(this.#trace && this.#traceResponse(this.snapshot()));
     this.#rejectEnd(reason);
     const { onAbort } = this.#callbacks;
     if (onAbort) callSafely(onAbort, this.snapshot());

@@ -2,11 +2,14 @@ import type { RequestOptions } from "../http/request_options.ts";
 import type { Usage } from "../shared/types.ts";
 import {
   checkCount,
+  type EmbeddingAdapter,
   embeddingAdapterOf,
   type EmbeddingBatch,
   type EmbeddingModel,
 } from "./_embedding_model.ts";
 import { addUsage } from "./_adapter.ts";
+import { traced } from "../shared/_trace.ts";
+import { unifiedTrace } from "./_trace.ts";
 import type { ResponseMetadata } from "./types.ts";
 
 /**
@@ -105,12 +108,19 @@ function requestOptionsOf(
  * ```
  */
 export async function embed(options: EmbedOptions): Promise<EmbedResult> {
-  const { model, value, signal, abortSignal, ...rest } = options ?? {} as EmbedOptions;
+  const { model, value, signal, abortSignal, tracer, traceContent: _, ...rest } = options ??
+    {} as EmbedOptions;
   const adapter = embeddingAdapterOf(model);
   if (typeof value !== "string") {
     throw new TypeError(`embed() needs a string value: received ${typeof value}`);
   }
-  const batch = await adapter.embed([value], requestOptionsOf(rest, signal, abortSignal));
+  // One span for the call (the client's own tracer, if it has one, traces its request too).
+  const batch = await traced(
+    { tracer },
+    () => unifiedTrace(model, "embeddings"),
+    () => adapter.embed([value], requestOptionsOf(rest, signal, abortSignal)),
+    (batch) => ({ model: batch.response.model, usage: batch.usage }),
+  );
   return {
     value,
     embedding: batch.embeddings[0]!,
@@ -155,6 +165,8 @@ export async function embedMany(options: EmbedManyOptions): Promise<EmbedManyRes
     abortSignal,
     maxEmbeddingsPerCall,
     maxParallelCalls = DEFAULT_MAX_PARALLEL_CALLS,
+    tracer,
+    traceContent: _,
     ...rest
   } = options ?? {} as EmbedManyOptions;
   const adapter = embeddingAdapterOf(model);
@@ -166,12 +178,28 @@ export async function embedMany(options: EmbedManyOptions): Promise<EmbedManyRes
     maxEmbeddingsPerCall ?? model.maxEmbeddingsPerCall,
   );
   const parallel = checkCount("maxParallelCalls", maxParallelCalls);
+  return await traced(
+    { tracer },
+    () => unifiedTrace(model, "embeddings"),
+    () =>
+      embedBatches(adapter, values, size, parallel, requestOptionsOf(rest, signal, abortSignal)),
+    (result) => ({ model: result.responses[0]?.model, usage: result.usage }),
+  );
+}
+
+/** Embeds the values in batches of `size`, at most `parallel` requests at once. */
+async function embedBatches(
+  adapter: EmbeddingAdapter,
+  values: string[],
+  size: number,
+  parallel: number,
+  callOptions: RequestOptions,
+): Promise<EmbedManyResult> {
   const batches: string[][] = [];
   for (let i = 0; i < values.length; i += size) batches.push(values.slice(i, i + size));
 
   // One failure stops the rest: the requests in flight are aborted with its error.
   const stop = new AbortController();
-  const callOptions = requestOptionsOf(rest, signal, abortSignal);
   callOptions.signal = callOptions.signal
     ? AbortSignal.any([callOptions.signal, stop.signal])
     : stop.signal;

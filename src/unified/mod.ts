@@ -128,6 +128,15 @@ export type {
 export type { ResponseStream, Select } from "../response_stream/response_stream.ts";
 export type { StreamCallbacks, StreamOptions, StreamStats } from "../response_stream/types.ts";
 export type { RequestOptions } from "../http/request_options.ts";
+export type {
+  Span,
+  SpanAttributes,
+  SpanAttributeValue,
+  SpanOptions,
+  SpanStatus,
+  Tracer,
+  TracingOptions,
+} from "../shared/tracing.ts";
 export type { IterableReadableStream } from "../shared/_async_iterable.ts";
 export type { ToResponseOptions } from "../response_stream/types.ts";
 export {

@@ -1,5 +1,7 @@
 import type { RequestOptions } from "../http/request_options.ts";
-import { ResponseStream, type Select } from "../response_stream/response_stream.ts";
+import { ResponseStream, type Select, traceStream } from "../response_stream/response_stream.ts";
+import { CallTrace } from "../shared/_trace.ts";
+import { unifiedResponse, unifiedTrace } from "./_trace.ts";
 import { callbacksOf } from "../response_stream/_callbacks.ts";
 import { callSafely } from "../shared/_call_safely.ts";
 import type { StreamStats } from "../response_stream/types.ts";
@@ -73,6 +75,8 @@ const KNOWN_KEYS = new Set<string>([
   "providerOptions",
   "signal",
   "abortSignal",
+  "tracer",
+  "traceContent",
   "onChunk",
   "onText",
   "onReasoning",
@@ -312,6 +316,8 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
   #resolveMetadata!: (metadata: ProviderMetadata) => void;
   /** The step whose parts the consumer is reading straight from its iterator. */
   #pump: Pump | undefined;
+  /** The call is traced and its first content has not arrived yet. */
+  #awaitFirstToken: boolean;
 
   /**
    * Starts the first model call. Use `streamText()` (or `streamObject()`)
@@ -355,8 +361,18 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
         (requestOptions as Record<string, unknown>)[key] = options[key];
       }
     }
-    const first = startStep(adapter, call, 0, activeTools, optionWarnings, requestOptions);
+    // One span for the whole call (the request options above carry no tracer to the steps).
+    const trace = CallTrace.start(options, () => unifiedTrace(options.model, "chat", call));
+    let first: AdapterStep;
+    try {
+      first = startStep(adapter, call, 0, activeTools, optionWarnings, requestOptions);
+    } catch (error) {
+      trace?.fail(error, undefined);
+      throw error;
+    }
     super(first.stream.response, callbacksOf(options));
+    traceStream(this, trace, unifiedResponse);
+    this.#awaitFirstToken = trace !== undefined;
     this.#adapter = adapter;
     this.#call = call;
     this.#maxSteps = maxSteps;
@@ -510,6 +526,20 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
     };
   }
 
+  /** Adds the span's first-token event at the first content part, then reads on unwatched. */
+  #watchFirstToken(pump: Pump): void {
+    const map = pump.map;
+    pump.map = (value) => {
+      const type = value.type;
+      if (type === "text-delta" || type === "reasoning-delta" || type === "tool-call-start") {
+        this.#awaitFirstToken = false;
+        this.firstToken();
+        pump.map = map;
+      }
+      return map(value);
+    };
+  }
+
   #emit(part: StreamPart): StreamPart {
     this.deliver(
       part,
@@ -553,6 +583,7 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
                 : part as StreamPart;
             },
           };
+          if (this.#awaitFirstToken) this.#watchFirstToken(this.#pump);
           yield PUMP;
           finished = true;
         } finally {

@@ -4,6 +4,8 @@ import type { RequestSpec } from "../../http/_open_request.ts";
 import { requestJson } from "../../http/_request_json.ts";
 import type { ResponseStream } from "../../response_stream/response_stream.ts";
 import { streamRequest } from "../../response_stream/_http_stream.ts";
+import { traced } from "../../shared/_trace.ts";
+import { anthropicResponse, anthropicTrace } from "./_trace.ts";
 import type { StreamOptions } from "../../response_stream/types.ts";
 import { callbacksOf } from "../../response_stream/_callbacks.ts";
 import { messagesProtocol } from "./_protocol.ts";
@@ -258,10 +260,16 @@ export class Anthropic {
     request: AnthropicMessagesRequest,
     options: AnthropicMessagesOptions = {},
   ): ResponseStream<AnthropicStreamEvent, AnthropicResult> | Promise<AnthropicMessage> {
+    const trace = () => anthropicTrace(this.#url, request);
     if (request.stream === false) {
       return Promise.resolve().then(() => {
         const { spec, resolved } = this.#prepare(request, options, "application/json");
-        return requestJson(spec, resolved) as Promise<AnthropicMessage>;
+        return traced(
+          resolved,
+          trace,
+          () => requestJson(spec, resolved) as Promise<AnthropicMessage>,
+          anthropicResponse,
+        );
       });
     }
     const { spec, resolved } = this.#prepare(
@@ -275,6 +283,7 @@ export class Anthropic {
       protocol: messagesProtocol,
       callbacks: callbacksOf(options),
       maxLineLength: options.maxLineLength ?? this.#options.maxLineLength,
+      trace,
     });
   }
 

@@ -158,6 +158,15 @@ export type {
   AnthropicWebSearchTool,
 } from "./types.ts";
 export type { RequestOptions } from "../../http/request_options.ts";
+export type {
+  Span,
+  SpanAttributes,
+  SpanAttributeValue,
+  SpanOptions,
+  SpanStatus,
+  Tracer,
+  TracingOptions,
+} from "../../shared/tracing.ts";
 export type { ResponseStream } from "../../response_stream/response_stream.ts";
 export type { IterableReadableStream } from "../../shared/_async_iterable.ts";
 export type {

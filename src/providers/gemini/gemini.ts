@@ -4,6 +4,8 @@ import type { RequestSpec } from "../../http/_open_request.ts";
 import { requestJson } from "../../http/_request_json.ts";
 import type { ResponseStream } from "../../response_stream/response_stream.ts";
 import { streamRequest } from "../../response_stream/_http_stream.ts";
+import { traced } from "../../shared/_trace.ts";
+import { geminiResponse, geminiTrace } from "./_trace.ts";
 import type { StreamOptions } from "../../response_stream/types.ts";
 import { callbacksOf } from "../../response_stream/_callbacks.ts";
 import { generateContentProtocol } from "./_protocol.ts";
@@ -249,7 +251,12 @@ export class Gemini {
     if (request.stream === false) {
       return Promise.resolve().then(() => {
         const { spec, resolved } = this.#prepare(request, options, false);
-        return requestJson(spec, resolved) as Promise<GeminiGenerateContentResponse>;
+        return traced(
+          resolved,
+          () => geminiTrace("generate_content", spec.url, request),
+          () => requestJson(spec, resolved) as Promise<GeminiGenerateContentResponse>,
+          geminiResponse,
+        );
       });
     }
     const { spec, resolved } = this.#prepare(request, options, true);
@@ -259,6 +266,7 @@ export class Gemini {
       protocol: generateContentProtocol,
       callbacks: callbacksOf(options),
       maxLineLength: options.maxLineLength ?? this.#options.maxLineLength,
+      trace: () => geminiTrace("generate_content", spec.url, request),
     });
   }
 
@@ -286,7 +294,12 @@ export class Gemini {
     options: RequestOptions = {},
   ): Promise<GeminiEmbedContentResponse> {
     const { spec, resolved } = this.#prepare(request, options, false, "embedContent");
-    return await requestJson(spec, resolved) as GeminiEmbedContentResponse;
+    return await traced(
+      resolved,
+      () => geminiTrace("embeddings", spec.url, request),
+      () => requestJson(spec, resolved) as Promise<GeminiEmbedContentResponse>,
+      geminiResponse,
+    );
   }
 
   /**
@@ -323,7 +336,12 @@ export class Gemini {
       false,
       "batchEmbedContents",
     );
-    return await requestJson(spec, resolved) as GeminiBatchEmbedContentsResponse;
+    return await traced(
+      resolved,
+      () => geminiTrace("embeddings", spec.url, request),
+      () => requestJson(spec, resolved) as Promise<GeminiBatchEmbedContentsResponse>,
+      geminiResponse,
+    );
   }
 
   #prepare<T extends { model: string; stream?: boolean | undefined }>(

@@ -72,6 +72,15 @@ export type {
   OllamaVersionResponse,
 } from "./types.ts";
 export type { RequestOptions } from "../../http/request_options.ts";
+export type {
+  Span,
+  SpanAttributes,
+  SpanAttributeValue,
+  SpanOptions,
+  SpanStatus,
+  Tracer,
+  TracingOptions,
+} from "../../shared/tracing.ts";
 export type { ResponseStream } from "../../response_stream/response_stream.ts";
 export type {
   ResponseInfo,

@@ -8,6 +8,16 @@ import type { StreamProtocol } from "../../response_stream/stream_protocol.ts";
 import type { StreamOptions } from "../../response_stream/types.ts";
 import type { StreamResult } from "../../shared/types.ts";
 import { callbacksOf } from "../../response_stream/_callbacks.ts";
+import {
+  answerMessages,
+  inputMessages,
+  numberOf,
+  stringOf,
+  traced,
+  type TraceOperation,
+  type TraceRequest,
+  type TraceResponse,
+} from "../../shared/_trace.ts";
 import { encodeBase64 } from "./_base64.ts";
 import { chatProtocol, generateProtocol, ollamaError } from "./_protocol.ts";
 import { progressProtocol } from "./_progress.ts";
@@ -48,6 +58,49 @@ const DEFAULT_HOST = "http://127.0.0.1:11434";
 const DEFAULT_PORT = "11434";
 
 const STREAM_HEADERS = { accept: "application/x-ndjson" };
+
+/** What the span of a chat, generate or embed call records at the start. */
+function ollamaTrace(
+  operation: TraceOperation,
+  url: string,
+  request: { model: string; options?: unknown },
+  input?: () => unknown,
+): TraceRequest {
+  const options = (request.options ?? {}) as Record<string, unknown>;
+  return {
+    operation,
+    system: "ollama",
+    model: request.model,
+    url,
+    params: {
+      temperature: options.temperature,
+      topP: options.top_p,
+      topK: options.top_k,
+      maxTokens: options.num_predict,
+      stop: options.stop,
+      frequencyPenalty: options.frequency_penalty,
+      presencePenalty: options.presence_penalty,
+      seed: options.seed,
+    },
+    input,
+  };
+}
+
+/** What the span of a complete (`stream: false`) answer records. */
+function ollamaResponse(value: unknown): TraceResponse {
+  const body = value as Record<string, unknown>;
+  const reason = stringOf(body.done_reason);
+  const message = body.message ?? { content: body.response, thinking: body.thinking };
+  return {
+    model: stringOf(body.model),
+    finishReasons: reason === undefined ? undefined : [reason],
+    usage: {
+      inputTokens: numberOf(body.prompt_eval_count),
+      outputTokens: numberOf(body.eval_count),
+    },
+    output: () => answerMessages(message, reason),
+  };
+}
 const JSON_HEADERS = { accept: "application/json" };
 
 /** The options of an {@linkcode Ollama} client; the request options apply to every call. */
@@ -312,8 +365,17 @@ export class Ollama {
       stream: request.stream ?? true,
     };
     const hint = pullHint(model);
-    if (request.stream === false) return this.#json("POST", "/api/chat", body, options, hint);
-    return this.#stream("/api/chat", body, options, chatProtocol, hint);
+    const trace = () =>
+      ollamaTrace(
+        "chat",
+        this.#url("/api/chat"),
+        request,
+        () => inputMessages(undefined, request.messages),
+      );
+    if (request.stream === false) {
+      return this.#json("POST", "/api/chat", body, options, hint, trace, ollamaResponse);
+    }
+    return this.#stream("/api/chat", body, options, chatProtocol, hint, trace);
   }
 
   /**
@@ -361,8 +423,17 @@ export class Ollama {
     const body: Record<string, unknown> = { ...request, stream: request.stream ?? true };
     if (hasBytes(request.images)) body.images = encodeImages(request.images!);
     const hint = pullHint(model);
-    if (request.stream === false) return this.#json("POST", "/api/generate", body, options, hint);
-    return this.#stream("/api/generate", body, options, generateProtocol, hint);
+    const trace = () =>
+      ollamaTrace(
+        "text_completion",
+        this.#url("/api/generate"),
+        request,
+        () => inputMessages(request.system, request.prompt),
+      );
+    if (request.stream === false) {
+      return this.#json("POST", "/api/generate", body, options, hint, trace, ollamaResponse);
+    }
+    return this.#stream("/api/generate", body, options, generateProtocol, hint, trace);
   }
 
   /**
@@ -608,7 +679,19 @@ export class Ollama {
     options: RequestOptions = {},
   ): Promise<OllamaEmbedResponse> {
     const model = checkModel(request, "embed");
-    return await this.#json("POST", "/api/embed", request, options, pullHint(model));
+    const trace = () => ollamaTrace("embeddings", this.#url("/api/embed"), request);
+    return await this.#json(
+      "POST",
+      "/api/embed",
+      request,
+      options,
+      pullHint(model),
+      trace,
+      (value) => ({
+        model: stringOf((value as OllamaEmbedResponse).model),
+        usage: { inputTokens: numberOf((value as OllamaEmbedResponse).prompt_eval_count) },
+      }),
+    );
   }
 
   /**
@@ -657,6 +740,7 @@ export class Ollama {
     options: RequestOptions & StreamOptions<Chunk, Result>,
     protocol: StreamProtocol<Chunk, Result>,
     hint?: RequestSpec["hint"],
+    trace?: () => TraceRequest,
   ): ResponseStream<Chunk, Result> {
     const resolved = resolveOptions(this.#options, options, STREAM_HEADERS);
     const request: RequestSpec = { url: this.#url(path), method: "POST", body };
@@ -667,6 +751,7 @@ export class Ollama {
       protocol,
       callbacks: callbacksOf(options),
       maxLineLength: options.maxLineLength ?? this.#options.maxLineLength,
+      trace,
     });
   }
 
@@ -676,16 +761,21 @@ export class Ollama {
     body: unknown,
     options: RequestOptions,
     hint?: RequestSpec["hint"],
+    trace?: () => TraceRequest,
+    traceResponse: (value: unknown) => TraceResponse = () => ({}),
   ): Promise<T> {
     const resolved = resolveOptions(this.#options, options, JSON_HEADERS);
     const request: RequestSpec = { url: this.#url(path), method };
     if (body !== undefined) request.body = body;
     if (hint) request.hint = hint;
-    const value = await requestJson(request, resolved);
-    if (typeof value === "object" && value !== null && "error" in value) {
-      throw ollamaError(value as Record<string, unknown>);
-    }
-    return value as T;
+    const run = async () => {
+      const value = await requestJson(request, resolved);
+      if (typeof value === "object" && value !== null && "error" in value) {
+        throw ollamaError(value as Record<string, unknown>);
+      }
+      return value as T;
+    };
+    return trace === undefined ? await run() : await traced(resolved, trace, run, traceResponse);
   }
 
   #progress(

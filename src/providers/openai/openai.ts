@@ -14,6 +14,8 @@ import { completionsProtocol } from "./_completions_protocol.ts";
 import { providerError } from "./_sse_assembler.ts";
 import { responsesProtocol } from "./_responses_protocol.ts";
 import { decodeEmbedding } from "./_decode_embedding.ts";
+import { openaiInput, openaiResponse, openaiTrace } from "./_trace.ts";
+import { traced, type TraceRequest } from "../../shared/_trace.ts";
 import { rememberResponse, responseOf } from "../../http/_response_of.ts";
 import type { OpenAIEmbeddingsRequest, OpenAIEmbeddingsResponse } from "./embeddings_types.ts";
 import type {
@@ -260,8 +262,11 @@ export class OpenAI {
     request: OpenAIChatRequest,
     options: OpenAIChatOptions = {},
   ): OpenAIChatStream | Promise<OpenAIChatCompletion> {
+    const trace = () => openaiTrace("chat", this.#chatUrl, request, () => openaiInput(request));
     if (request.stream === false) {
-      return this.#json(this.#chatUrl, "POST", request, options) as Promise<OpenAIChatCompletion>;
+      return this.#json(this.#chatUrl, "POST", request, options, trace) as Promise<
+        OpenAIChatCompletion
+      >;
     }
     const resolved = this.#resolve(options, true);
     return streamRequest({
@@ -270,6 +275,7 @@ export class OpenAI {
       protocol: chatProtocol,
       callbacks: callbacksOf(options),
       maxLineLength: options.maxLineLength ?? this.#options.maxLineLength,
+      trace,
     });
   }
 
@@ -334,8 +340,10 @@ export class OpenAI {
     request: OpenAICompletionRequest,
     options: OpenAICompletionOptions = {},
   ): OpenAICompletionStream | Promise<OpenAICompletion> {
+    const trace = () =>
+      openaiTrace("text_completion", this.#completionsUrl, request, () => openaiInput(request));
     if (request.stream === false) {
-      return this.#json(this.#completionsUrl, "POST", request, options) as Promise<
+      return this.#json(this.#completionsUrl, "POST", request, options, trace) as Promise<
         OpenAICompletion
       >;
     }
@@ -346,6 +354,7 @@ export class OpenAI {
       protocol: completionsProtocol,
       callbacks: callbacksOf(options),
       maxLineLength: options.maxLineLength ?? this.#options.maxLineLength,
+      trace,
     });
   }
 
@@ -435,8 +444,10 @@ export class OpenAI {
     request: OpenAIResponsesRequest,
     options: OpenAIResponsesOptions = {},
   ): OpenAIResponsesStream | Promise<OpenAIResponsesResponse> {
+    const trace = () =>
+      openaiTrace("chat", this.#responsesUrl, request, () => openaiInput(request));
     if (request.stream === false) {
-      return this.#json(this.#responsesUrl, "POST", request, options) as Promise<
+      return this.#json(this.#responsesUrl, "POST", request, options, trace) as Promise<
         OpenAIResponsesResponse
       >;
     }
@@ -451,6 +462,7 @@ export class OpenAI {
       protocol: responsesProtocol(customTools),
       callbacks: callbacksOf(options),
       maxLineLength: options.maxLineLength ?? this.#options.maxLineLength,
+      trace,
     });
   }
 
@@ -508,7 +520,8 @@ export class OpenAI {
     if (typeof request?.model !== "string" || request.input === undefined) {
       throw new TypeError("OpenAI.embeddings() needs a request with a model and an input");
     }
-    const value = await this.#json(this.#embeddingsUrl, "POST", request, options) as Record<
+    const trace = () => openaiTrace("embeddings", this.#embeddingsUrl, request);
+    const value = await this.#json(this.#embeddingsUrl, "POST", request, options, trace) as Record<
       string,
       unknown
     >;
@@ -564,20 +577,24 @@ export class OpenAI {
     method: string,
     body: unknown,
     options: RequestOptions,
+    trace?: () => TraceRequest,
   ): Promise<unknown> {
     const resolved = this.#resolve(options, false);
-    const value = await requestJson(this.#spec(url, method, body, resolved), resolved);
-    if (typeof value !== "object" || value === null) {
-      const text = value === undefined ? "" : JSON.stringify(value);
-      throw new ParseError(`Expected a JSON object in the response body: ${snippet(text)}`, {
-        line: 1,
-        snippet: text.slice(0, 40),
-      });
-    }
-    // Some compatible servers answer a failure with 200 and an error object.
-    const error = (value as { error?: unknown }).error;
-    if (error != null) throw providerError(error);
-    return value;
+    const run = async () => {
+      const value = await requestJson(this.#spec(url, method, body, resolved), resolved);
+      if (typeof value !== "object" || value === null) {
+        const text = value === undefined ? "" : JSON.stringify(value);
+        throw new ParseError(`Expected a JSON object in the response body: ${snippet(text)}`, {
+          line: 1,
+          snippet: text.slice(0, 40),
+        });
+      }
+      // Some compatible servers answer a failure with 200 and an error object.
+      const error = (value as { error?: unknown }).error;
+      if (error != null) throw providerError(error);
+      return value;
+    };
+    return trace === undefined ? await run() : await traced(resolved, trace, run, openaiResponse);
   }
 }
 
