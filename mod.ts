@@ -470,6 +470,8 @@ export type {
   AssistantContentPart,
   FilePart,
   ImagePart,
+  InferToolArguments,
+  InferToolResult,
   PartProviderOptions,
   ProviderOptions,
   ReasoningPart,
@@ -478,6 +480,8 @@ export type {
   StopCondition,
   TextPart,
   ToolCallContentPart,
+  TypedToolCall,
+  TypedToolResult,
   UserContentPart,
 } from "./src/unified/types.ts";
 export type { DeepPartial } from "./src/unified/stream_object.ts";

@@ -1,5 +1,5 @@
 import { streamText } from "./stream_text.ts";
-import type { GenerateTextResult, StreamTextOptions } from "./types.ts";
+import type { GenerateTextResult, StreamTextOptions, ToolSet } from "./types.ts";
 
 /**
  * Generates a model's whole answer through any provider: the options of
@@ -35,7 +35,9 @@ import type { GenerateTextResult, StreamTextOptions } from "./types.ts";
  * assert.equal(result.response.id, "msg_1");
  * ```
  */
-export function generateText(options: StreamTextOptions): Promise<GenerateTextResult> {
+export function generateText<TOOLS extends ToolSet = ToolSet>(
+  options: StreamTextOptions<TOOLS>,
+): Promise<GenerateTextResult<TOOLS>> {
   try {
     return streamText(options).result();
   } catch (error) {

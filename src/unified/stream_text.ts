@@ -111,7 +111,10 @@ function messageOf(error: unknown): string {
 }
 
 /** Builds the provider-neutral call from the options (shared with streamObject). */
-export function modelCallOf(options: StreamTextOptions, object?: ObjectMode): ModelCall {
+export function modelCallOf<TOOLS extends ToolSet>(
+  options: StreamTextOptions<TOOLS>,
+  object?: ObjectMode,
+): ModelCall {
   if (options === null || typeof options !== "object") {
     throw new TypeError(`streamText() needs an options object: received ${String(options)}`);
   }
@@ -278,6 +281,8 @@ function abortOf(signal: AbortSignal): Promise<never> {
  * caller's reason (even while a tool ignores its signal), and calls
  * `onAbort` with {@linkcode ResponseStream.partial}.
  *
+ * @typeParam TOOLS The call's tools: they type the result's tool calls and results.
+ *
  * @example Read the normalized parts (here from a canned Ollama answer)
  * ```ts
  * import { ollama, streamText } from "@sluice/sluice/unified";
@@ -292,7 +297,8 @@ function abortOf(signal: AbortSignal): Promise<never> {
  * assert.deepEqual(types, ["step-start", "text-delta", "usage", "step-finish", "finish"]);
  * ```
  */
-export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult> {
+export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
+  extends ResponseStream<StreamPart, GenerateTextResult<TOOLS>> {
   /** The options the provider could not honour (known at once, before any I/O). */
   readonly warnings: CallWarning[];
   /** Provider-specific extras of the last step, once the stream completed. */
@@ -302,7 +308,7 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
   #maxSteps: number;
   #stopWhen: StopCondition[];
   #activeTools: StreamTextOptions["activeTools"];
-  #onStepFinish: StreamTextOptions["onStepFinish"];
+  #onStepFinish: StreamTextOptions<TOOLS>["onStepFinish"];
   #optionWarnings: CallWarning[];
   #controller: AbortController;
   #signal: AbortSignal;
@@ -326,7 +332,7 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
    * @param options The call's options.
    * @param object Structured-output mode (used by `streamObject()`).
    */
-  constructor(options: StreamTextOptions, object?: ObjectMode) {
+  constructor(options: StreamTextOptions<TOOLS>, object?: ObjectMode) {
     const adapter = adapterOf(options?.model);
     const call = modelCallOf(options, object);
     const stopWhen = options.stopWhen === undefined
@@ -459,7 +465,7 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
   }
 
   /** The steps so far, the current one as far as it got (no `finishReason` until it ends). */
-  protected snapshot(): GenerateTextResult {
+  protected snapshot(): GenerateTextResult<TOOLS> {
     const steps = this.#steps.slice();
     if (this.#inStep) {
       const partial = this.#current.stream.partial;
@@ -470,7 +476,8 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
     }
     const last = steps[steps.length - 1]!;
     const totalUsage = this.#inStep ? addUsage(this.#totalUsage, last.usage) : this.#totalUsage;
-    return { ...last, totalUsage, maxStepsReached: false, steps };
+    // The tool calls and results are those of the call's tools (typed for the caller).
+    return { ...last, totalUsage, maxStepsReached: false, steps } as GenerateTextResult<TOOLS>;
   }
 
   /** Aborts the current request and the signal of running tools. */
@@ -516,7 +523,8 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
       text: end.text,
       reasoning: end.reasoning,
       toolCalls: end.toolCalls,
-      toolResults,
+      // A result with isError is a string (the error's message), as the typed results say.
+      toolResults: toolResults as StepResult["toolResults"],
       finishReason: end.finishReason,
       rawFinishReason: end.rawFinishReason,
       usage: end.usage,
@@ -634,7 +642,7 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
         const onStepFinish = this.#onStepFinish;
         if (onStepFinish !== undefined) {
           try {
-            await onStepFinish(stepResult);
+            await onStepFinish(stepResult as StepResult<TOOLS>);
           } catch (error) {
             callSafely((thrown) => {
               throw thrown;
@@ -662,7 +670,7 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
           totalUsage: this.#totalUsage,
           maxStepsReached,
           steps: this.#steps.slice(),
-        });
+        } as GenerateTextResult<TOOLS>);
         return;
       }
     } catch (error) {
@@ -718,6 +726,8 @@ export class UnifiedStream extends ResponseStream<StreamPart, GenerateTextResult
  * assert.deepEqual(result.steps[0]?.toolResults[0]?.result, { city: "Paris", sky: "sunny" });
  * ```
  */
-export function streamText(options: StreamTextOptions): UnifiedStream {
+export function streamText<TOOLS extends ToolSet = ToolSet>(
+  options: StreamTextOptions<TOOLS>,
+): UnifiedStream<TOOLS> {
   return new UnifiedStream(options);
 }

@@ -4,7 +4,9 @@ import type { JsonSchema, PartProviderOptions, Tool, ToolExecutionOptions } from
 /**
  * Defines a tool with its arguments typed from its schema: with a Standard
  * Schema (zod, valibot, …) `execute` receives the schema's output type; with
- * a JSON Schema, `unknown`. It returns the definition as given.
+ * a JSON Schema, `unknown`. What `execute` returns is inferred too, so a
+ * result's `toolCalls` and `toolResults` are typed by the call's tools. It
+ * returns the definition as given.
  *
  * @example A tool whose arguments are typed by its schema
  * ```ts
@@ -31,12 +33,15 @@ import type { JsonSchema, PartProviderOptions, Tool, ToolExecutionOptions } from
  * @param definition The tool.
  * @returns The same tool, typed.
  */
-export function tool<S extends JsonSchema | StandardSchemaV1>(definition: {
+export function tool<S extends JsonSchema | StandardSchemaV1, Result = unknown>(definition: {
   description?: string;
   parameters: S;
   jsonSchema?: JsonSchema;
   providerOptions?: PartProviderOptions;
-  execute?: (args: InferSchema<S>, options: ToolExecutionOptions) => unknown;
-}): Tool<InferSchema<S>> {
-  return definition as Tool<InferSchema<S>>;
+  execute?: (
+    args: InferSchema<S>,
+    options: ToolExecutionOptions,
+  ) => Result | PromiseLike<Result>;
+}): Tool<InferSchema<S>, Result> {
+  return definition as Tool<InferSchema<S>, Result>;
 }

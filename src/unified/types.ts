@@ -1,5 +1,5 @@
 import type { RequestOptions } from "../http/request_options.ts";
-import type { StandardSchemaV1 } from "./standard_schema.ts";
+import type { InferSchema, StandardSchemaV1 } from "./standard_schema.ts";
 import type {
   AnthropicCacheControl,
   AnthropicMessagesRequest,
@@ -110,8 +110,11 @@ export interface ProviderOptions {
   gemini?: Partial<Omit<GeminiGenerateContentRequest, "model" | "contents" | "stream">>;
 }
 
-/** A tool the model may call; `Args` is what `execute` receives (see `tool()`). */
-export interface Tool<Args = unknown> {
+/**
+ * A tool the model may call; `Args` is what `execute` receives and `Result`
+ * what it returns (awaited), both inferred by `tool()`.
+ */
+export interface Tool<Args = unknown, Result = unknown> {
   /** What the tool does (the model reads it). */
   description?: string;
   /** Provider-specific options of the tool's definition (Anthropic's `cacheControl`). */
@@ -133,11 +136,69 @@ export interface Tool<Args = unknown> {
    * BigInt, a cycle) are sent back as an error result (`isError`), so the
    * model can correct itself.
    */
-  execute?(args: Args, options: ToolExecutionOptions): unknown;
+  execute?(args: Args, options: ToolExecutionOptions): Result | PromiseLike<Result>;
 }
 
 /** The tools of a call, by name. */
 export type ToolSet = Record<string, Tool>;
+
+/**
+ * The arguments of a tool: its Standard Schema's output type, else what its
+ * `execute` takes (`tool()` infers it), else `unknown`.
+ */
+export type InferToolArguments<T> = T extends { parameters: infer S }
+  ? [S] extends [StandardSchemaV1] ? InferSchema<S>
+  : T extends Tool<infer A, infer _R> ? A
+  : unknown
+  : unknown;
+
+/** What a tool's `execute` returns, awaited (`unknown` without `execute`). */
+export type InferToolResult<T> = T extends { execute?: (...args: never[]) => infer R } ? Awaited<R>
+  : unknown;
+
+/**
+ * A tool call, typed by the call's tools: `name` is one of their names and
+ * `arguments` that tool's arguments (see {@linkcode InferToolArguments}).
+ * Without typed tools it is a {@linkcode ToolCall}.
+ */
+// The conditional (always true) lets a typed result be used where an untyped one is expected.
+export type TypedToolCall<TOOLS extends ToolSet> = TOOLS extends ToolSet ? {
+    [K in keyof TOOLS & string]: {
+      /** The call's id. */
+      id: string;
+      /** The tool's name. */
+      name: K;
+      /** The arguments, as the model sent them (the raw string when they were not JSON). */
+      arguments: InferToolArguments<TOOLS[K]>;
+      /** Why the arguments could not be parsed as JSON, when they could not. */
+      parseError?: string | undefined;
+    };
+  }[keyof TOOLS & string]
+  : never;
+
+/**
+ * A tool call sluice ran and its result, typed by the call's tools: what the
+ * tool's `execute` returned, or, with `isError`, the error's message.
+ */
+export type TypedToolResult<TOOLS extends ToolSet> = TOOLS extends ToolSet ? {
+    [K in keyof TOOLS & string]:
+      & TypedToolCall<Pick<TOOLS, K>>
+      & (
+        | {
+          /** What `execute` returned. */
+          result: InferToolResult<TOOLS[K]>;
+          /** Not an error. */
+          isError?: false | undefined;
+        }
+        | {
+          /** Why the tool failed. */
+          result: string;
+          /** The tool failed. */
+          isError: true;
+        }
+      );
+  }[keyof TOOLS & string]
+  : never;
 
 /** Whether and which tool the model must call. */
 export type ToolChoice = "auto" | "none" | "required" | { type: "tool"; name: string };
@@ -333,16 +394,16 @@ export interface ToolResult extends ToolCall {
   isError?: boolean;
 }
 
-/** One model call of a (possibly multi-step) generation. */
-export interface StepResult {
+/** One model call of a (possibly multi-step) generation; `TOOLS` types its tool calls and results. */
+export interface StepResult<TOOLS extends ToolSet = ToolSet> {
   /** The text of this step. */
   text: string;
   /** The reasoning of this step. */
   reasoning: string;
   /** The tool calls the model made in this step. */
-  toolCalls: ToolCall[];
+  toolCalls: TypedToolCall<TOOLS>[];
   /** The results of the tools sluice ran after this step. */
-  toolResults: ToolResult[];
+  toolResults: TypedToolResult<TOOLS>[];
   /** Why the step ended, normalized. */
   finishReason: FinishReason;
   /** The provider's own finish reason (`"end_turn"`, `"tool_calls"`, `"stop"`, …). */
@@ -357,14 +418,17 @@ export interface StepResult {
   providerMetadata: ProviderMetadata;
 }
 
-/** The result of `generateText`, and of `streamText(...).result()`. */
-export interface GenerateTextResult extends StepResult {
+/**
+ * The result of `generateText`, and of `streamText(...).result()`; `TOOLS`
+ * (the call's tools) types its tool calls and results.
+ */
+export interface GenerateTextResult<TOOLS extends ToolSet = ToolSet> extends StepResult<TOOLS> {
   /** The text of the last step. */
   text: string;
   /** The tool calls of the last step. */
-  toolCalls: ToolCall[];
+  toolCalls: TypedToolCall<TOOLS>[];
   /** The tool results of the last step. */
-  toolResults: ToolResult[];
+  toolResults: TypedToolResult<TOOLS>[];
   /** Why the last step ended. */
   finishReason: FinishReason;
   /** Token counts summed over all steps. */
@@ -372,7 +436,7 @@ export interface GenerateTextResult extends StepResult {
   /** True when the loop stopped because `maxSteps` was reached with tool calls pending. */
   maxStepsReached: boolean;
   /** Every step, in order. */
-  steps: StepResult[];
+  steps: StepResult<TOOLS>[];
 }
 
 /** A tool sluice ran, and its result. */
@@ -485,14 +549,19 @@ export interface Prompt {
 /**
  * The options of `streamText` and `generateText`: the model, the prompt, the
  * settings, the request options (`signal`, timeouts, …: in a unified call they
- * go here, as in a client call's options object) and the callbacks.
+ * go here, as in a client call's options object) and the callbacks. `TOOLS`
+ * (inferred from `tools`) types the result's tool calls and results.
  */
-export interface StreamTextOptions
-  extends CallSettings, Prompt, RequestOptions, StreamCallbacks<StreamPart, GenerateTextResult> {
+export interface StreamTextOptions<TOOLS extends ToolSet = ToolSet>
+  extends
+    CallSettings,
+    Prompt,
+    RequestOptions,
+    StreamCallbacks<StreamPart, GenerateTextResult<NoInfer<TOOLS>>> {
   /** The model, from `ollama()`, `openai()` or `anthropic()`. */
   model: LanguageModel;
   /** The tools the model may call. */
-  tools?: ToolSet;
+  tools?: TOOLS;
   /**
    * Fields for one provider's request only (reasoning effort, Anthropic's
    * thinking budget, Ollama's `think` and `keep_alive`, …): see
@@ -527,7 +596,7 @@ export interface StreamTextOptions
    * the next step starts; a returned promise is awaited. A throw is reported
    * (`reportError`), never the stream's error.
    */
-  onStepFinish?: (step: StepResult) => unknown;
+  onStepFinish?: (step: StepResult<NoInfer<TOOLS>>) => unknown;
   /** The same as `signal` (the AI SDK's name). */
   abortSignal?: AbortSignal;
 }

@@ -8,10 +8,12 @@ import { toStandardJsonSchema } from "npm:@valibot/to-json-schema@1.8.0";
 import {
   anthropic,
   generateText,
+  type GenerateTextResult,
   ObjectValidationError,
   ollama,
   openai,
   streamObject,
+  streamText,
   tool,
 } from "../../src/unified/mod.ts";
 import { createMockServer } from "../../src/testing/mod.ts";
@@ -290,6 +292,74 @@ Deno.test("a zod or valibot schema the answer breaks rejects with an ObjectValid
   }
 });
 
+Deno.test("a result's tool calls and results are typed by the call's zod, valibot and JSON Schema tools", async () => {
+  const server = createMockServer();
+  const tools = {
+    weather: tool({
+      parameters: zodCity,
+      execute: async ({ city }) => {
+        await Promise.resolve();
+        return { city, celsius: 21 };
+      },
+    }),
+    time: tool({
+      parameters: toStandardJsonSchema(v.object({ zone: v.string() })),
+      execute: ({ zone }) => `12:00 in ${zone}`,
+    }),
+    raw: { parameters: cityJsonSchema, execute: () => 1 },
+    // Without tool(): the arguments come from the schema itself.
+    lookup: { parameters: z.object({ id: z.number() }) },
+  };
+  const stepNames: string[] = [];
+  const result = await generateText({
+    model: modelFor("openai", server.fetch),
+    prompt: "Weather in Paris?",
+    maxSteps: 2,
+    tools,
+    toolChoice: { type: "tool", name: "weather" },
+    activeTools: (step) => step === 0 ? ["weather"] : [],
+    onStepFinish: (step) => {
+      for (const call of step.toolCalls) {
+        expectType<Equal<typeof call.name, "weather" | "time" | "raw" | "lookup">>(true);
+        stepNames.push(call.name);
+      }
+    },
+  });
+  type Call = (typeof result.toolCalls)[number];
+  expectType<Equal<Call["name"], "weather" | "time" | "raw" | "lookup">>(true);
+  const call = result.steps[0]!.toolCalls[0]!;
+  const toolResult = result.steps[0]!.toolResults[0]!;
+  // Each tool's arguments and result, told apart by the name (and isError).
+  const typed = (c: typeof call, r: typeof toolResult) => {
+    if (c.name === "weather") expectType<Equal<typeof c.arguments, { city: string }>>(true);
+    if (c.name === "time") expectType<Equal<typeof c.arguments, { zone: string }>>(true);
+    if (c.name === "raw") expectType<Equal<typeof c.arguments, unknown>>(true);
+    if (c.name === "lookup") expectType<Equal<typeof c.arguments, { id: number }>>(true);
+    if (r.isError) expectType<Equal<typeof r.result, string>>(true);
+    else if (r.name === "weather") {
+      expectType<Equal<typeof r.result, { city: string; celsius: number }>>(true);
+    } else if (r.name === "time") expectType<Equal<typeof r.result, string>>(true);
+    else if (r.name === "raw") expectType<Equal<typeof r.result, number>>(true);
+    else expectType<Equal<typeof r.result, unknown>>(true);
+  };
+  typed(call, toolResult);
+  assert.equal(call.name, "weather");
+  assert.equal(typeof call.arguments.city, "string");
+  assert.deepEqual(toolResult, {
+    id: call.id,
+    name: "weather",
+    arguments: call.arguments,
+    result: { city: call.arguments.city, celsius: 21 },
+  });
+  assert.deepEqual(stepNames, ["weather"]);
+  // streamText's result is typed the same way, and an untyped result still takes it.
+  const stream = streamText({ model: modelFor("openai", server.fetch), prompt: "x", tools });
+  const streamed = await stream.result();
+  expectType<Equal<typeof streamed, GenerateTextResult<typeof tools>>>(true);
+  const untyped: GenerateTextResult = streamed;
+  assert.equal(untyped.steps.length, 1);
+});
+
 /** Each expected type error below is itself an error when inference breaks and the line compiles. */
 function _inferenceGuard() {
   tool({
@@ -302,5 +372,31 @@ function _inferenceGuard() {
   stream.object().then((object) => {
     // @ts-expect-error the object has no such field
     object.country;
+  });
+  const tools = {
+    weather: tool({ parameters: zodCity, execute: ({ city }) => ({ city, celsius: 21 }) }),
+    time: tool({
+      parameters: toStandardJsonSchema(v.object({ zone: v.string() })),
+      execute: () => "12:00",
+    }),
+  };
+  generateText({ model, prompt: "x", tools }).then((result) => {
+    const call = result.toolCalls[0]!;
+    // @ts-expect-error no tool has this name
+    if (call.name === "nope") return;
+    if (call.name === "weather") {
+      // @ts-expect-error the weather tool's arguments have no such field
+      call.arguments.zone;
+    }
+    if (call.name === "time") {
+      // @ts-expect-error the time tool's arguments have no such field
+      call.arguments.city;
+    }
+    const toolResult = result.toolResults[0]!;
+    if (toolResult.name === "weather" && !toolResult.isError) {
+      // @ts-expect-error celsius is a number
+      const celsius: string = toolResult.result.celsius;
+      return celsius;
+    }
   });
 }
