@@ -147,10 +147,9 @@ function contentOf(result: GeminiResult): AssistantContentPart[] {
       if (toolCall === undefined) continue;
       out = toolCallPart(toolCall);
       if (part.functionCall.id === toolCall.id) metadata.id = toolCall.id;
-    } else if (typeof part.text === "string") {
-      out = part.thought === true
-        ? { type: "reasoning", text: part.text }
-        : { type: "text", text: part.text };
+    } else if (typeof part.text === "string" || part.thoughtSignature !== undefined) {
+      const text = part.text ?? "";
+      out = part.thought === true ? { type: "reasoning", text } : { type: "text", text };
     } else continue;
     if (Object.keys(metadata).length > 0) out.providerMetadata = { gemini: metadata };
     content.push(out);
@@ -205,14 +204,14 @@ function build(
         // The turn from its parts, each with the thought signature Gemini attached to it.
         const parts: GeminiPart[] = [];
         for (const part of content) {
+          const signature = metadataString(part, "gemini", "thoughtSignature");
           let out: GeminiPart;
           if (part.type === "reasoning") {
-            if (!part.text && metadataString(part, "gemini", "thoughtSignature") === undefined) {
-              continue;
-            }
+            if (!part.text && signature === undefined) continue;
             out = { text: part.text, thought: true };
           } else if (part.type === "text") {
-            if (!part.text) continue;
+            // An empty text part can carry the turn's signature: it goes back too.
+            if (!part.text && signature === undefined) continue;
             out = { text: part.text };
           } else {
             const functionCall: GeminiPart["functionCall"] = {
@@ -225,7 +224,6 @@ function build(
             }
             out = { functionCall };
           }
-          const signature = metadataString(part, "gemini", "thoughtSignature");
           if (signature !== undefined) out.thoughtSignature = signature;
           parts.push(out);
         }

@@ -421,3 +421,31 @@ Deno.test("reasoning a provider cannot take back is dropped with a warning, neve
     parts: [{ text: "The user greets me.", thought: true }, { text: "Hello!" }],
   });
 });
+
+Deno.test("a Gemini answer's signature (sent on an empty last part) goes back with the kept history", async () => {
+  const chunks = [
+    { candidates: [{ content: { role: "model", parts: [{ text: "Hello" }] } }] },
+    {
+      candidates: [{
+        content: { role: "model", parts: [{ text: "", thoughtSignature: "c2lnbmF0dXJl" }] },
+        finishReason: "STOP",
+      }],
+    },
+  ];
+  const bodies: Body[] = [];
+  const fetch = (_input: RequestInfo | URL, init?: RequestInit) => {
+    bodies.push(JSON.parse(String(init?.body)));
+    const sse = chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join("");
+    return Promise.resolve(new Response(sse));
+  };
+  const model = gemini("gemini-2.5-flash", { apiKey: "k", fetch });
+  const history: Message[] = [{ role: "user", content: "Hi" }];
+  const first = await generateText({ model, messages: history });
+  const kept = JSON.parse(JSON.stringify([...history, ...first.response.messages])) as Message[];
+  await generateText({ model, messages: [...kept, { role: "user", content: "And?" }] });
+  // The reader joins the text into one signed part; the turn goes back as Gemini's result holds it.
+  const received = (first.providerMetadata.gemini!.content as { parts: Body[] }).parts;
+  assert.deepEqual(received, [{ text: "Hello", thoughtSignature: "c2lnbmF0dXJl" }]);
+  const contents = bodies[1]!.contents as Body[];
+  assert.deepEqual(contents[1], { role: "model", parts: received });
+});
