@@ -90,7 +90,48 @@ export interface Tracer {
   startSpan(name: string, options?: SpanOptions, context?: unknown): Span;
 }
 
-/** The tracing options of every client and call (see the README's "Tracing"). */
+/**
+ * The tracing options of every client and call (see the README's "Tracing").
+ * A call's option wins over its client's.
+ *
+ * @example Record the prompt and the answer of one call
+ * ```ts
+ * import type { Span, SpanAttributes, Tracer } from "@sluice/sluice";
+ * import { OpenAI } from "@sluice/sluice/openai";
+ * import { createMockServer } from "@sluice/sluice/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const recorded: SpanAttributes = {};
+ * const span: Span = {
+ *   setAttribute: (key, value) => recorded[key] = value,
+ *   setAttributes: (attributes) => Object.assign(recorded, attributes),
+ *   addEvent: () => span,
+ *   recordException: () => {},
+ *   setStatus: () => span,
+ *   end: () => {},
+ * };
+ * const tracer: Tracer = {
+ *   startSpan: (_name, options) => {
+ *     Object.assign(recorded, options?.attributes);
+ *     return span;
+ *   },
+ * };
+ * const openai = new OpenAI({
+ *   baseURL: "http://localhost/v1",
+ *   fetch: createMockServer({ reply: "Hello!" }).fetch,
+ *   tracer,
+ * });
+ * await openai.chat(
+ *   { model: "gpt-4.1-mini", messages: [{ role: "user", content: "Hi" }] },
+ *   { traceContent: true },
+ * ).result();
+ * assert.equal(recorded["gen_ai.operation.name"], "chat");
+ * assert.deepEqual(recorded["gen_ai.response.finish_reasons"], ["stop"]);
+ * assert.deepEqual(JSON.parse(String(recorded["gen_ai.output.messages"])), [
+ *   { role: "assistant", parts: [{ type: "text", content: "Hello!" }], finish_reason: "stop" },
+ * ]);
+ * ```
+ */
 export interface TracingOptions {
   /**
    * A tracer (an OpenTelemetry `Tracer`, or anything shaped like one): each
