@@ -369,14 +369,19 @@ export type {
   GeminiToolConfig,
   GeminiUsageMetadata,
 } from "./src/providers/gemini/types.ts";
-export { ollama, type OllamaProviderOptions } from "./src/unified/ollama.ts";
-export { openai, type OpenAIProviderOptions } from "./src/unified/openai.ts";
+export { ollama, type OllamaProvider, type OllamaProviderOptions } from "./src/unified/ollama.ts";
+export { openai, type OpenAIProvider, type OpenAIProviderOptions } from "./src/unified/openai.ts";
 export {
   anthropic,
   ANTHROPIC_DEFAULT_MAX_TOKENS,
   type AnthropicProviderOptions,
 } from "./src/unified/anthropic.ts";
-export { gemini, type GeminiProviderOptions, toGeminiSchema } from "./src/unified/gemini.ts";
+export {
+  gemini,
+  type GeminiProvider,
+  type GeminiProviderOptions,
+  toGeminiSchema,
+} from "./src/unified/gemini.ts";
 export { streamText, UnifiedStream } from "./src/unified/stream_text.ts";
 export { generateText } from "./src/unified/generate_text.ts";
 export type {

@@ -287,46 +287,7 @@ function build(
   return { body: out, warnings };
 }
 
-/**
- * A model behind Google's Gemini API, for `streamText`, `generateText` and
- * `streamObject`. `system` becomes `systemInstruction`, the settings go into
- * `generationConfig` (`maxTokens` → `maxOutputTokens`, `stop` →
- * `stopSequences`; Gemini takes them all), tools become
- * `functionDeclarations` and `toolChoice` a `functionCallingConfig` mode.
- * `streamObject` asks for `responseMimeType: "application/json"` with the
- * schema as `responseSchema` (JSON Schema mapped onto Gemini's subset by
- * {@linkcode toGeminiSchema}).
- *
- * In a tool loop, the model's turn goes back exactly as Gemini sent it,
- * thought signatures included (the model remembers the turns of the tool
- * calls it made, by call id), and each result as a `functionResponse`
- * (`{ result }`, or `{ error }` for an error result) with the call's id when
- * Gemini gave one.
- *
- * @example Run a tool loop (here against the mock server)
- * ```ts
- * import { gemini, streamText } from "@sluice/sluice/unified";
- * import { createMockServer } from "@sluice/sluice/testing";
- * import assert from "node:assert/strict";
- *
- * const model = gemini("gemini-2.5-flash", { fetch: createMockServer().fetch });
- * const result = await streamText({
- *   model,
- *   prompt: "Weather in Lisbon?",
- *   tools: {
- *     get_weather: {
- *       parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
- *       execute: (args) => ({ ...(args as { city: string }), celsius: 21 }),
- *     },
- *   },
- *   maxSteps: 2,
- * }).result();
- * assert.equal(result.steps.length, 2);
- * assert.equal(result.steps[0]?.finishReason, "tool-calls");
- * assert.equal(result.finishReason, "stop");
- * ```
- */
-export function gemini(modelId: string, options: GeminiProviderOptions = {}): LanguageModel {
+function geminiModel(modelId: string, options: GeminiProviderOptions = {}): LanguageModel {
   const { client: given, thinkingConfig, safetySettings, ...clientOptions } = options;
   const settings: GeminiProviderOptions = {};
   if (thinkingConfig !== undefined) settings.thinkingConfig = thinkingConfig;
@@ -383,8 +344,57 @@ export function gemini(modelId: string, options: GeminiProviderOptions = {}): La
   return createModel("gemini", modelId, adapter);
 }
 
+/** The Gemini model factory: {@linkcode gemini} makes a chat model, `gemini.embedding` an embedding model. */
+export interface GeminiProvider {
+  /** A chat model for `streamText`, `generateText` and `streamObject`. */
+  (modelId: string, options?: GeminiProviderOptions): LanguageModel;
+  /**
+   * The same as {@linkcode geminiEmbedding}: `gemini.embedding("…")` makes an
+   * embedding model for `embed` and `embedMany`, with the same client options.
+   */
+  embedding: typeof geminiEmbedding;
+}
+
+// One expression (no assignment after the function), marked pure: a bundle that does not use the factory leaves this module out.
 /**
- * The same as {@linkcode geminiEmbedding}: `gemini.embedding("…")` makes an
- * embedding model for `embed` and `embedMany`, with the same client options.
+ * A model behind Google's Gemini API, for `streamText`, `generateText` and
+ * `streamObject`. `system` becomes `systemInstruction`, the settings go into
+ * `generationConfig` (`maxTokens` → `maxOutputTokens`, `stop` →
+ * `stopSequences`; Gemini takes them all), tools become
+ * `functionDeclarations` and `toolChoice` a `functionCallingConfig` mode.
+ * `streamObject` asks for `responseMimeType: "application/json"` with the
+ * schema as `responseSchema` (JSON Schema mapped onto Gemini's subset by
+ * {@linkcode toGeminiSchema}).
+ *
+ * In a tool loop, the model's turn goes back exactly as Gemini sent it,
+ * thought signatures included (the model remembers the turns of the tool
+ * calls it made, by call id), and each result as a `functionResponse`
+ * (`{ result }`, or `{ error }` for an error result) with the call's id when
+ * Gemini gave one.
+ *
+ * @example Run a tool loop (here against the mock server)
+ * ```ts
+ * import { gemini, streamText } from "@sluice/sluice/unified";
+ * import { createMockServer } from "@sluice/sluice/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const model = gemini("gemini-2.5-flash", { fetch: createMockServer().fetch });
+ * const result = await streamText({
+ *   model,
+ *   prompt: "Weather in Lisbon?",
+ *   tools: {
+ *     get_weather: {
+ *       parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+ *       execute: (args) => ({ ...(args as { city: string }), celsius: 21 }),
+ *     },
+ *   },
+ *   maxSteps: 2,
+ * }).result();
+ * assert.equal(result.steps.length, 2);
+ * assert.equal(result.steps[0]?.finishReason, "tool-calls");
+ * assert.equal(result.finishReason, "stop");
+ * ```
  */
-gemini.embedding = geminiEmbedding as typeof geminiEmbedding;
+export const gemini: GeminiProvider = /* @__PURE__ */ Object.assign(geminiModel, {
+  embedding: geminiEmbedding,
+});

@@ -24,14 +24,19 @@
  *
  * @module
  */
-export { ollama, type OllamaProviderOptions } from "./ollama.ts";
-export { openai, type OpenAIProviderOptions } from "./openai.ts";
+export { ollama, type OllamaProvider, type OllamaProviderOptions } from "./ollama.ts";
+export { openai, type OpenAIProvider, type OpenAIProviderOptions } from "./openai.ts";
 export {
   anthropic,
   ANTHROPIC_DEFAULT_MAX_TOKENS,
   type AnthropicProviderOptions,
 } from "./anthropic.ts";
-export { gemini, type GeminiProviderOptions, toGeminiSchema } from "./gemini.ts";
+export {
+  gemini,
+  type GeminiProvider,
+  type GeminiProviderOptions,
+  toGeminiSchema,
+} from "./gemini.ts";
 export { streamText, UnifiedStream } from "./stream_text.ts";
 export { generateText } from "./generate_text.ts";
 export {

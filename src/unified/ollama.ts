@@ -132,29 +132,7 @@ function build(modelId: string, call: ModelCall): {
   return { body: out, warnings };
 }
 
-/**
- * A model served by Ollama's native chat API (`/api/chat`), for
- * `streamText`, `generateText` and `streamObject`. Every setting maps onto
- * Ollama's `options` (`maxTokens` → `num_predict`, `topK` → `top_k`, …);
- * a forced `toolChoice` is reported as a warning (Ollama cannot force one).
- *
- * @example Stream text from a local model (here a canned answer)
- * ```ts
- * import { ollama, streamText } from "@sluice/sluice/unified";
- * import assert from "node:assert/strict";
- *
- * const line = (message: object, extra: object = {}) =>
- *   JSON.stringify({ model: "llama3.2", created_at: "", message, done: false, ...extra }) + "\n";
- * const body = line({ role: "assistant", content: "Hi" }) +
- *   line({ role: "assistant", content: "!" }, { done: true, done_reason: "stop" });
- * const model = ollama("llama3.2", { fetch: () => Promise.resolve(new Response(body)) });
- *
- * const stream = streamText({ model, prompt: "Say hi", maxTokens: 20 });
- * assert.equal(await stream.text(), "Hi!");
- * assert.equal((await stream.result()).finishReason, "stop");
- * ```
- */
-export function ollama(modelId: string, options: OllamaProviderOptions = {}): LanguageModel {
+function ollamaModel(modelId: string, options: OllamaProviderOptions = {}): LanguageModel {
   const { client: given, ...clientOptions } = options;
   const client = given ?? new Ollama(clientOptions);
   const adapter: ModelAdapter = {
@@ -180,8 +158,40 @@ export function ollama(modelId: string, options: OllamaProviderOptions = {}): La
   return createModel("ollama", modelId, adapter);
 }
 
+/** The Ollama model factory: {@linkcode ollama} makes a chat model, `ollama.embedding` an embedding model. */
+export interface OllamaProvider {
+  /** A chat model for `streamText`, `generateText` and `streamObject`. */
+  (modelId: string, options?: OllamaProviderOptions): LanguageModel;
+  /**
+   * The same as {@linkcode ollamaEmbedding}: `ollama.embedding("…")` makes an
+   * embedding model for `embed` and `embedMany`, with the same client options.
+   */
+  embedding: typeof ollamaEmbedding;
+}
+
+// One expression (no assignment after the function), marked pure: a bundle that does not use the factory leaves this module out.
 /**
- * The same as {@linkcode ollamaEmbedding}: `ollama.embedding("…")` makes an
- * embedding model for `embed` and `embedMany`, with the same client options.
+ * A model served by Ollama's native chat API (`/api/chat`), for
+ * `streamText`, `generateText` and `streamObject`. Every setting maps onto
+ * Ollama's `options` (`maxTokens` → `num_predict`, `topK` → `top_k`, …);
+ * a forced `toolChoice` is reported as a warning (Ollama cannot force one).
+ *
+ * @example Stream text from a local model (here a canned answer)
+ * ```ts
+ * import { ollama, streamText } from "@sluice/sluice/unified";
+ * import assert from "node:assert/strict";
+ *
+ * const line = (message: object, extra: object = {}) =>
+ *   JSON.stringify({ model: "llama3.2", created_at: "", message, done: false, ...extra }) + "\n";
+ * const body = line({ role: "assistant", content: "Hi" }) +
+ *   line({ role: "assistant", content: "!" }, { done: true, done_reason: "stop" });
+ * const model = ollama("llama3.2", { fetch: () => Promise.resolve(new Response(body)) });
+ *
+ * const stream = streamText({ model, prompt: "Say hi", maxTokens: 20 });
+ * assert.equal(await stream.text(), "Hi!");
+ * assert.equal((await stream.result()).finishReason, "stop");
+ * ```
  */
-ollama.embedding = ollamaEmbedding as typeof ollamaEmbedding;
+export const ollama: OllamaProvider = /* @__PURE__ */ Object.assign(ollamaModel, {
+  embedding: ollamaEmbedding,
+});

@@ -191,6 +191,57 @@ function build(modelId: string, call: ModelCall, maxTokensField: string): {
   return { body, warnings };
 }
 
+function openaiModel(modelId: string, options: OpenAIProviderOptions = {}): LanguageModel {
+  const {
+    client: given,
+    maxTokensField = "max_completion_tokens",
+    api = "chat",
+    responses = {},
+    ...clientOptions
+  } = options;
+  const client = given ?? new OpenAI(clientOptions);
+  if (api === "responses") {
+    return createModel("openai", modelId, responsesAdapter(modelId, client, responses));
+  }
+  const adapter: ModelAdapter = {
+    build: (call) => build(modelId, call, maxTokensField),
+    start(call: ModelCall, requestOptions: RequestOptions): AdapterStep {
+      const { body, warnings } = build(modelId, call, maxTokensField);
+      const stream = client.chat(
+        body as unknown as OpenAIChatRequest & { stream?: true },
+        requestOptions,
+      );
+      return {
+        stream,
+        warnings,
+        end(value) {
+          const result = value as OpenAIChatResult;
+          return stepEnd(result, result.id, result.model, {
+            openai: {
+              systemFingerprint: result.systemFingerprint,
+              serviceTier: result.serviceTier,
+              rawUsage: result.rawUsage,
+            },
+          });
+        },
+      };
+    },
+  };
+  return createModel("openai", modelId, adapter);
+}
+
+/** The OpenAI model factory: {@linkcode openai} makes a chat model, `openai.embedding` an embedding model. */
+export interface OpenAIProvider {
+  /** A chat model for `streamText`, `generateText` and `streamObject`. */
+  (modelId: string, options?: OpenAIProviderOptions): LanguageModel;
+  /**
+   * The same as {@linkcode openaiEmbedding}: `openai.embedding("…")` makes an
+   * embedding model for `embed` and `embedMany`, with the same client options.
+   */
+  embedding: typeof openaiEmbedding;
+}
+
+// One expression (no assignment after the function), marked pure: a bundle that does not use the factory leaves this module out.
 /**
  * A model behind OpenAI's Chat Completions API or any compatible server
  * (`baseUrl`), for `streamText`, `generateText` and `streamObject`.
@@ -251,47 +302,6 @@ function build(modelId: string, call: ModelCall, maxTokensField: string): {
  * ]);
  * ```
  */
-export function openai(modelId: string, options: OpenAIProviderOptions = {}): LanguageModel {
-  const {
-    client: given,
-    maxTokensField = "max_completion_tokens",
-    api = "chat",
-    responses = {},
-    ...clientOptions
-  } = options;
-  const client = given ?? new OpenAI(clientOptions);
-  if (api === "responses") {
-    return createModel("openai", modelId, responsesAdapter(modelId, client, responses));
-  }
-  const adapter: ModelAdapter = {
-    build: (call) => build(modelId, call, maxTokensField),
-    start(call: ModelCall, requestOptions: RequestOptions): AdapterStep {
-      const { body, warnings } = build(modelId, call, maxTokensField);
-      const stream = client.chat(
-        body as unknown as OpenAIChatRequest & { stream?: true },
-        requestOptions,
-      );
-      return {
-        stream,
-        warnings,
-        end(value) {
-          const result = value as OpenAIChatResult;
-          return stepEnd(result, result.id, result.model, {
-            openai: {
-              systemFingerprint: result.systemFingerprint,
-              serviceTier: result.serviceTier,
-              rawUsage: result.rawUsage,
-            },
-          });
-        },
-      };
-    },
-  };
-  return createModel("openai", modelId, adapter);
-}
-
-/**
- * The same as {@linkcode openaiEmbedding}: `openai.embedding("…")` makes an
- * embedding model for `embed` and `embedMany`, with the same client options.
- */
-openai.embedding = openaiEmbedding as typeof openaiEmbedding;
+export const openai: OpenAIProvider = /* @__PURE__ */ Object.assign(openaiModel, {
+  embedding: openaiEmbedding,
+});

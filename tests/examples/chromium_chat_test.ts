@@ -113,6 +113,11 @@ Deno.test({
       const served = await (await app.fetch(new Request("http://localhost/chat.js"))).text();
       assert.equal(served, await Deno.readTextFile(new URL("dist/edge/chat.js", root)));
       assert.match(served, /function fromResponse\(/);
+      // Only what the page uses is bundled: the provider clients and the unified layer
+      // (reached from mod.ts's re-exports) are shaken out.
+      for (const unused of ["/api/generate", "/api/embed", "function createModel("]) {
+        assert.ok(!served.includes(unused), `the bundle carries unused code (${unused})`);
+      }
 
       // 1. The whole answer, rendered incrementally.
       assert.equal(mock.requests.length, 4);
