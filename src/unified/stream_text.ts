@@ -298,7 +298,7 @@ function abortOf(signal: AbortSignal): Promise<never> {
  * ```
  */
 export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
-  extends ResponseStream<StreamPart, GenerateTextResult<TOOLS>> {
+  extends ResponseStream<StreamPart<TOOLS>, GenerateTextResult<TOOLS>> {
   /** The options the provider could not honour (known at once, before any I/O). */
   readonly warnings: CallWarning[];
   /** Provider-specific extras of the last step, once the stream completed. */
@@ -396,7 +396,7 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
   }
 
   /** The parts (an `error` part last when the stream fails): the same as iterating it. */
-  get fullStream(): IterableReadableStream<StreamPart> {
+  get fullStream(): IterableReadableStream<StreamPart<TOOLS>> {
     return this.readable;
   }
 
@@ -615,7 +615,7 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
           ]);
           for (const result of results) {
             toolResults.push(result);
-            yield this.#emit({ type: "tool-result", ...result });
+            yield this.#emit({ type: "tool-result", ...result } as StreamPart);
           }
         }
         const stepResult = this.#stepResult(step, result, toolResults);

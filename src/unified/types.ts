@@ -489,16 +489,20 @@ export interface ErrorPart {
 
 /**
  * A part of `streamText`'s full stream: the provider's normalized parts
- * (the same shapes for every provider), and the tool loop's own.
+ * (the same shapes for every provider), and the tool loop's own. Given the
+ * call's tools (`StreamPart<typeof tools>`, what `streamText` infers), a
+ * `tool-call` part's `name` and `arguments` and a `tool-result` part's
+ * `result` are typed as in {@linkcode TypedToolCall} and
+ * {@linkcode TypedToolResult}.
  */
-export type StreamPart =
+export type StreamPart<TOOLS extends ToolSet = ToolSet> =
   | TextDeltaPart
   | ReasoningDeltaPart
   | ToolCallStartPart
   | ToolCallDeltaPart
-  | ToolCallPart
+  | (TypedToolCall<TOOLS> & { type: "tool-call" })
   | RawPart
-  | ToolResultPart
+  | (TypedToolResult<TOOLS> & { type: "tool-result" })
   | UsagePart
   | StepStartPart
   | StepFinishPart
@@ -557,7 +561,7 @@ export interface StreamTextOptions<TOOLS extends ToolSet = ToolSet>
     CallSettings,
     Prompt,
     RequestOptions,
-    StreamCallbacks<StreamPart, GenerateTextResult<NoInfer<TOOLS>>> {
+    StreamCallbacks<StreamPart<NoInfer<TOOLS>>, GenerateTextResult<NoInfer<TOOLS>>> {
   /** The model, from `ollama()`, `openai()` or `anthropic()`. */
   model: LanguageModel;
   /** The tools the model may call. */

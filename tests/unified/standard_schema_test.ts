@@ -13,6 +13,7 @@ import {
   ollama,
   openai,
   streamObject,
+  type StreamPart,
   streamText,
   tool,
 } from "../../src/unified/mod.ts";
@@ -358,6 +359,64 @@ Deno.test("a result's tool calls and results are typed by the call's zod, valibo
   expectType<Equal<typeof streamed, GenerateTextResult<typeof tools>>>(true);
   const untyped: GenerateTextResult = streamed;
   assert.equal(untyped.steps.length, 1);
+});
+
+Deno.test("the full stream's tool-call and tool-result parts are typed by the call's tools", async () => {
+  const server = createMockServer();
+  const tools = {
+    weather: tool({
+      parameters: zodCity,
+      execute: ({ city }) => ({ city, celsius: 21 }),
+    }),
+    time: tool({
+      parameters: toStandardJsonSchema(v.object({ zone: v.string() })),
+      execute: ({ zone }) => `12:00 in ${zone}`,
+    }),
+  };
+  const chunkNames: string[] = [];
+  const stream = streamText({
+    model: modelFor("openai", server.fetch),
+    prompt: "Weather in Paris?",
+    maxSteps: 2,
+    tools,
+    toolChoice: { type: "tool", name: "weather" },
+    activeTools: (step) => step === 0 ? ["weather"] : [],
+    onChunk: (part) => {
+      if (part.type === "tool-call") {
+        expectType<Equal<typeof part.name, "weather" | "time">>(true);
+        chunkNames.push(part.name);
+      }
+    },
+  });
+  const cities: string[] = [];
+  const results: unknown[] = [];
+  for await (const part of stream.fullStream) {
+    if (part.type === "tool-call" && part.name === "weather") {
+      expectType<Equal<typeof part.arguments, { city: string }>>(true);
+      cities.push(part.arguments.city);
+    }
+    if (part.type === "tool-call" && part.name === "time") {
+      expectType<Equal<typeof part.arguments, { zone: string }>>(true);
+    }
+    if (part.type === "tool-result" && !part.isError && part.name === "weather") {
+      expectType<Equal<typeof part.result, { city: string; celsius: number }>>(true);
+      results.push(part.result.celsius);
+    }
+    if (part.type === "tool-result" && part.isError) {
+      expectType<Equal<typeof part.result, string>>(true);
+    }
+  }
+  assert.equal(cities.length, 1);
+  assert.equal(typeof cities[0], "string");
+  assert.deepEqual(results, [21]);
+  assert.deepEqual(chunkNames, ["weather"]);
+  // Iterating the stream itself gives the same typed parts; an untyped part still takes one.
+  const again = streamText({ model: modelFor("openai", server.fetch), prompt: "x", tools });
+  for await (const part of again) {
+    const untyped: StreamPart = part;
+    if (part.type === "tool-call") expectType<Equal<typeof part.name, "weather" | "time">>(true);
+    assert.ok(untyped.type);
+  }
 });
 
 /** Each expected type error below is itself an error when inference breaks and the line compiles. */
