@@ -17,7 +17,6 @@ import type {
   TextDeltaPart,
   ToolCall,
   ToolCallDeltaPart,
-  ToolCallPart,
   ToolCallStartPart,
   Usage,
   UsagePart,
