@@ -71,9 +71,11 @@ import {
   anthropicMessagesTranscript,
   ollamaChatTranscript,
   openAIChatTranscript,
+  type Pick,
   type Transcript,
 } from "./_transcripts.ts";
 import { integer, median, parseArgs, table } from "./_common.ts";
+import { expectedText, Floor } from "./_floor.ts";
 
 /** At one event per read: sluice's clients' CPU per token ≤ 1.2 × the floor's. */
 const CLIENT_GOAL = 1.2;
@@ -155,124 +157,6 @@ function fetchOf(pieces: readonly Uint8Array[], contentType: string): Fetch {
     Promise.resolve(
       new Response(bodyOf(pieces), { headers: { "content-type": contentType } }),
     );
-}
-
-// ---------------------------------------------------------------------------
-// The floor: one read, one decode, a minimal frame parser, one JSON.parse per event
-
-/** Takes a parsed event's text delta. */
-type Pick = (value: never) => string | null | undefined;
-
-/** The least a frame parser does: LF-split lines with the rest carried over. */
-abstract class FloorFrames {
-  text = "";
-  /** Text deltas taken so far. */
-  deltas = 0;
-  #rest = "";
-  #pick: Pick;
-
-  constructor(pick: Pick) {
-    this.#pick = pick;
-  }
-
-  push(chunk: string): void {
-    let start = 0;
-    let end = chunk.indexOf("\n");
-    if (end === -1) {
-      this.#rest += chunk;
-      return;
-    }
-    if (this.#rest !== "") {
-      const line = this.#rest + chunk.slice(0, end);
-      this.#rest = "";
-      this.line(line, 0, line.length);
-      start = end + 1;
-      end = chunk.indexOf("\n", start);
-    }
-    while (end !== -1) {
-      this.line(chunk, start, end);
-      start = end + 1;
-      end = chunk.indexOf("\n", start);
-    }
-    if (start < chunk.length) this.#rest = chunk.slice(start);
-  }
-
-  end(): void {
-    if (this.#rest !== "") this.line(this.#rest, 0, this.#rest.length);
-    this.#rest = "";
-  }
-
-  protected take(json: string): void {
-    const delta = this.#pick(JSON.parse(json) as never);
-    if (delta) {
-      this.text += delta;
-      this.deltas++;
-    }
-  }
-
-  protected abstract line(text: string, start: number, end: number): void;
-}
-
-class FloorNdjson extends FloorFrames {
-  protected line(text: string, start: number, end: number): void {
-    if (end > start) this.take(text.slice(start, end));
-  }
-}
-
-class FloorSse extends FloorFrames {
-  #data: string | undefined;
-
-  protected line(text: string, start: number, end: number): void {
-    if (start === end) {
-      const data = this.#data;
-      this.#data = undefined;
-      if (data !== undefined && data !== "[DONE]") this.take(data);
-    } else if (text.startsWith("data:", start)) {
-      const from = text.charCodeAt(start + 5) === 32 ? start + 6 : start + 5;
-      const value = text.slice(from, end);
-      this.#data = this.#data === undefined ? value : this.#data + "\n" + value;
-    }
-  }
-}
-
-const STREAM: TextDecodeOptions = { stream: true };
-
-/** Reads a body to its end through the floor's frames. */
-class Floor {
-  frames: FloorFrames;
-  reader: ReadableStreamDefaultReader<Uint8Array>;
-  #decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-
-  constructor(wire: Wire, pieces: readonly Uint8Array[]) {
-    this.frames = wire.framing === "ndjson" ? new FloorNdjson(wire.pick) : new FloorSse(wire.pick);
-    this.reader = new Response(bodyOf(pieces)).body!.getReader();
-  }
-
-  /** One read; false at the end of the body. */
-  async read(): Promise<boolean> {
-    const { done, value } = await this.reader.read();
-    if (done) {
-      this.frames.push(this.#decoder.decode());
-      this.frames.end();
-      return false;
-    }
-    // A piece ending on an ASCII byte cannot end inside a character: the one-shot decode.
-    const last = value[value.length - 1];
-    this.frames.push(
-      last !== undefined && last < 0x80
-        ? this.#decoder.decode(value)
-        : this.#decoder.decode(value, STREAM),
-    );
-    return true;
-  }
-}
-
-/** The text of the whole body, decoded at once (what every candidate must deliver). */
-function expectedText(wire: Wire, bytes: Uint8Array): string {
-  const frames = wire.framing === "ndjson" ? new FloorNdjson(wire.pick) : new FloorSse(wire.pick);
-  frames.push(new TextDecoder().decode(bytes));
-  frames.end();
-  return frames.text;
 }
 
 // ---------------------------------------------------------------------------
@@ -643,12 +527,12 @@ function floorOf(wire: Wire): Candidate {
     name: "floor: reads + decode + frames + JSON.parse",
     role: "floor",
     async run(pieces) {
-      const floor = new Floor(wire, pieces);
+      const floor = new Floor(wire.framing, wire.pick, bodyOf(pieces));
       while (await floor.read());
       return { texts: [floor.frames.text], outputTokens: undefined };
     },
     async hold(pieces, deltas) {
-      const floor = new Floor(wire, pieces);
+      const floor = new Floor(wire.framing, wire.pick, bodyOf(pieces));
       while (floor.frames.deltas < deltas) await floor.read();
       return () => floor.reader.cancel();
     },
@@ -818,12 +702,12 @@ async function main(): Promise<void> {
     const candidates = [floor, ...wire.candidates];
     const byName = new Map(candidates.map((c) => [c.name, c]));
     const transcript = wire.transcript(settings.events);
-    const expected = expectedText(wire, transcript.bytes);
+    const expected = expectedText(wire.framing, wire.pick, transcript.bytes);
     if (expected.length !== transcript.textLength) throw new Error("The expected text is wrong");
 
     // Warm-up on a small transcript, then one checked run of every candidate at every chunking.
     const small = wire.transcript(2_000);
-    const smallExpected = expectedText(wire, small.bytes);
+    const smallExpected = expectedText(wire.framing, wire.pick, small.bytes);
     for (let i = 0; i < 3; i++) {
       for (const chunking of CHUNKINGS) {
         for (const candidate of candidates) {

@@ -1,0 +1,257 @@
+// Copyright 2025 the sluice authors. MIT license.
+/**
+ * Instructions per token, counted by valgrind's cachegrind: a steadier
+ * yardstick than CPU time on a noisy 2-core machine, where the peers bench's
+ * ratios range widely from one repetition to the next. For each provider
+ * format, the floor (`_floor.ts`), sluice's client through `textStream` +
+ * `result()` and through `for await` + `result()`, and over the OpenAI format
+ * `streamText`, all at one event per read.
+ *
+ * Each candidate runs in a process of its own under cachegrind, once with
+ * `LOW` and once with `HIGH` repetitions of the whole transcript; the
+ * difference over the extra tokens is its count per token, free of start-up
+ * and compilation. V8 runs single-threaded (its compiler and collector on the
+ * main thread), so their work is counted too. Counts still move by up to
+ * ±10 % from run to run (when the collector and the tiering compilers kick in
+ * depends on the clock), so a change smaller than that needs several runs.
+ * Instructions are a proxy for time, not the same: memory stalls are not in
+ * them.
+ *
+ * ```sh
+ * deno task bench:instructions           # 10,000 tokens, about 3 minutes
+ * deno task bench:instructions --quick   # 2,000 tokens, about 1 minute
+ * ```
+ *
+ * Needs `valgrind` (Debian: `apt-get install valgrind`).
+ *
+ * @module
+ */
+import { Ollama } from "../../src/providers/ollama/mod.ts";
+import { OpenAI } from "../../src/providers/openai/mod.ts";
+import { Anthropic } from "../../src/providers/anthropic/mod.ts";
+import { openai as unifiedOpenAI, streamText } from "../../src/unified/mod.ts";
+import {
+  anthropicMessagesTranscript,
+  ollamaChatTranscript,
+  openAIChatTranscript,
+  type Pick,
+  type Transcript,
+} from "./_transcripts.ts";
+import { bodyOf, integer, table } from "./_common.ts";
+import { expectedText, Floor, type Framing } from "./_floor.ts";
+
+const LOW = 2;
+const HIGH = 12;
+
+type WireName = "ollama" | "openai" | "anthropic";
+type Mode = "floor" | "text" | "iter" | "streamText";
+
+interface Wire {
+  title: string;
+  transcript(events: number): Transcript;
+  framing: Framing;
+  contentType: string;
+  pick: Pick;
+  client: string;
+}
+
+const WIRES: Record<WireName, Wire> = {
+  ollama: {
+    title: "Ollama /api/chat NDJSON",
+    transcript: ollamaChatTranscript,
+    framing: "ndjson",
+    contentType: "application/x-ndjson",
+    pick: ((line: { message?: { content?: string } }) => line.message?.content) as Pick,
+    client: "Ollama.chat",
+  },
+  openai: {
+    title: "OpenAI chat.completion.chunk SSE",
+    transcript: openAIChatTranscript,
+    framing: "sse",
+    contentType: "text/event-stream",
+    pick:
+      ((chunk: { choices?: { delta?: { content?: string } }[] }) =>
+        chunk.choices?.[0]?.delta?.content) as Pick,
+    client: "OpenAI.chat",
+  },
+  anthropic: {
+    title: "Anthropic Messages SSE",
+    transcript: anthropicMessagesTranscript,
+    framing: "sse",
+    contentType: "text/event-stream",
+    pick:
+      ((event: { type?: string; delta?: { type?: string; text?: string } }) =>
+        event.type === "content_block_delta" && event.delta?.type === "text_delta"
+          ? event.delta.text
+          : undefined) as Pick,
+    client: "Anthropic.messages",
+  },
+};
+
+/** What one run of a candidate reads from a stream: the text streamed and the result's. */
+interface Readable {
+  textStream: AsyncIterable<string>;
+  [Symbol.asyncIterator](): AsyncIterator<unknown>;
+  result(): Promise<{ text: string }>;
+}
+
+function open(name: WireName, mode: Mode, transcript: Transcript): Readable {
+  const wire = WIRES[name];
+  const fetch = () =>
+    Promise.resolve(
+      new Response(bodyOf(transcript.pieces), { headers: { "content-type": wire.contentType } }),
+    );
+  if (mode === "streamText") {
+    return streamText({ model: unifiedOpenAI("m", { fetch, apiKey: "k" }), prompt: "x" });
+  }
+  if (name === "ollama") return new Ollama({ fetch }).chat({ model: "m", messages: [] });
+  if (name === "openai") {
+    return new OpenAI({ fetch, apiKey: "k" }).chat({ model: "m", messages: [] });
+  }
+  return new Anthropic({ fetch, apiKey: "k" }).messages({
+    model: "m",
+    max_tokens: 1,
+    messages: [],
+  });
+}
+
+/** One run of a candidate over the transcript; returns the text it delivered. */
+async function runOnce(name: WireName, mode: Mode, transcript: Transcript): Promise<string> {
+  const wire = WIRES[name];
+  if (mode === "floor") {
+    const floor = new Floor(wire.framing, wire.pick, bodyOf(transcript.pieces));
+    while (await floor.read());
+    return floor.frames.text;
+  }
+  const stream = open(name, mode, transcript);
+  let text = "";
+  if (mode === "iter") {
+    for await (const chunk of stream) {
+      const delta = wire.pick(chunk as never);
+      if (delta) text += delta;
+    }
+  } else {
+    for await (const delta of stream.textStream) text += delta;
+  }
+  const result = await stream.result();
+  if (result.text !== text) throw new Error(`${name} ${mode}: the result's text differs`);
+  return text;
+}
+
+/** The child: `reps` runs of one candidate, each checked against the transcript's text. */
+async function child(name: WireName, mode: Mode, reps: number, events: number): Promise<void> {
+  const wire = WIRES[name];
+  const transcript = wire.transcript(events);
+  const expected = expectedText(wire.framing, wire.pick, transcript.bytes);
+  for (let i = 0; i < reps; i++) {
+    const text = await runOnce(name, mode, transcript);
+    if (text !== expected) throw new Error(`${name} ${mode}: wrong text`);
+  }
+}
+
+/** Instructions of one child process under cachegrind. */
+async function instructions(
+  name: WireName,
+  mode: Mode,
+  reps: number,
+  events: number,
+): Promise<number> {
+  const { code, stderr } = await new Deno.Command("valgrind", {
+    args: [
+      "--tool=cachegrind",
+      "--cache-sim=no",
+      "--cachegrind-out-file=/dev/null",
+      // V8 writes the code it runs: valgrind must see the writes.
+      "--smc-check=all-non-file",
+      Deno.execPath(),
+      "run",
+      "-A",
+      "--v8-flags=--single-threaded,--single-threaded-gc",
+      new URL(import.meta.url).pathname,
+      "--child",
+      name,
+      mode,
+      String(reps),
+      String(events),
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const log = new TextDecoder().decode(stderr);
+  const match = /I\s+refs:\s+([\d,]+)/.exec(log);
+  if (code !== 0 || match === null) {
+    throw new Error(`${name} ${mode} under valgrind failed (exit ${code}):\n${log.slice(-2000)}`);
+  }
+  return Number(match[1]!.replaceAll(",", ""));
+}
+
+interface Job {
+  name: WireName;
+  mode: Mode;
+  label: string;
+}
+
+async function main(args: string[]): Promise<void> {
+  const quick = args.includes("--quick");
+  const events = quick ? 2_000 : 10_000;
+  try {
+    await new Deno.Command("valgrind", { args: ["--version"], stdout: "null" }).output();
+  } catch {
+    console.error("valgrind is not installed: apt-get install valgrind");
+    Deno.exit(1);
+  }
+  const jobs: Job[] = [];
+  for (const name of Object.keys(WIRES) as WireName[]) {
+    const client = WIRES[name].client;
+    jobs.push({ name, mode: "floor", label: "floor: reads + decode + frames + JSON.parse" });
+    jobs.push({ name, mode: "text", label: `sluice ${client} textStream + result()` });
+    jobs.push({ name, mode: "iter", label: `sluice ${client} for await + result()` });
+    if (name === "openai") {
+      jobs.push({ name, mode: "streamText", label: "sluice streamText (openai()) textStream" });
+    }
+  }
+  console.log(
+    `sluice instructions bench: Deno ${Deno.version.deno}, ${integer.format(events)} tokens, ` +
+      `one event per read; instructions per token = (count at ${HIGH} runs − count at ${LOW}) ÷ ` +
+      `${HIGH - LOW} ÷ tokens, under valgrind cachegrind, V8 single-threaded`,
+  );
+  // Two processes at a time (the machine has two cores; the counts do not depend on it).
+  const perToken = new Map<Job, number>();
+  const queue = [...jobs];
+  const worker = async () => {
+    for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+      const low = await instructions(job.name, job.mode, LOW, events);
+      const high = await instructions(job.name, job.mode, HIGH, events);
+      perToken.set(job, (high - low) / (HIGH - LOW) / events);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  const rows: string[][] = [];
+  for (const name of Object.keys(WIRES) as WireName[]) {
+    const floor = perToken.get(jobs.find((job) => job.name === name && job.mode === "floor")!)!;
+    for (const job of jobs.filter((job) => job.name === name)) {
+      const count = perToken.get(job)!;
+      rows.push([
+        WIRES[name].title,
+        job.label,
+        integer.format(Math.round(count)),
+        `${(count / floor).toFixed(2)}×`,
+      ]);
+    }
+  }
+  console.log(
+    "\n" + table(["format", "candidate", "instructions/token", "× floor"], rows, [
+      false,
+      false,
+      true,
+      true,
+    ]),
+  );
+}
+
+if (Deno.args[0] === "--child") {
+  const [, name, mode, reps, events] = Deno.args;
+  await child(name as WireName, mode as Mode, Number(reps), Number(events));
+} else {
+  await main(Deno.args);
+}
