@@ -1,3 +1,5 @@
+import { redact, redactError } from "../errors/_redact.ts";
+
 /**
  * Header and query names whose values are credentials: `authorization`,
  * `proxy-authorization`, `cookie`, and anything with `key`, `token`, `secret`,
@@ -98,4 +100,21 @@ export function hasCredentials(url: string | URL, headers: Headers): boolean {
     if (CREDENTIAL_NAME.test(name)) found = true;
   });
   return found;
+}
+
+/**
+ * The `TypeError` for a URL option that cannot be used (`baseURL`, Ollama's
+ * `host`): `problem`, then the URL as given, with its user-info and query
+ * values redacted, in the message and in `cause` (a runtime's own URL error
+ * repeats the URL). A constructor's error leaks no more than a request's.
+ */
+export function urlOptionError(problem: string, url: string, cause?: unknown): TypeError {
+  const secrets = requestSecrets(url, undefined);
+  // Also in a URL too broken to have a scheme ("ht tp://user:key@host").
+  const userinfo = /\/\/([^/?#]*)@/.exec(url)?.[1];
+  if (userinfo) userinfoSecrets(userinfo, secrets);
+  const message = `${problem}: received '${redact(url, secrets)}'`;
+  return cause === undefined
+    ? new TypeError(message)
+    : new TypeError(message, { cause: redactError(cause, secrets) });
 }

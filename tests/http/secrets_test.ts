@@ -404,3 +404,41 @@ Deno.test("requestSecrets finds every credential form a request carries", () => 
   assert(!secrets.includes("trace-value-123"), "not a credential header");
   assert(!secrets.includes("someone"), "a Basic user name is not treated as a secret");
 });
+
+Deno.test("a client constructor's error about its URL shows no credential of the URL", () => {
+  const cases: [() => unknown, RegExp][] = [
+    [
+      () => new OpenAI({ baseURL: "ht tp://user:pw-secret-1@host/v1", apiKey: "k" }),
+      /^baseURL must be an absolute http or https URL: received 'ht tp:\/\/\[redacted\]@host\/v1'$/,
+    ],
+    [
+      () => new Anthropic({ baseURL: "not a url?key=sk-ant-secret-2" }),
+      /^baseURL must be an absolute URL: received 'not a url\?key=\[redacted\]'$/,
+    ],
+    [
+      () => new Gemini({ baseURL: "gemini?key=AIza-secret-3" }),
+      /^baseURL must be an absolute URL: received 'gemini\?key=\[redacted\]'$/,
+    ],
+    [
+      () => new Ollama({ host: "http://exa mple:11434/?token=tok-secret-4" }),
+      /^Invalid Ollama host: received 'http:\/\/exa mple:11434\/\?token=\[redacted\]'$/,
+    ],
+    [
+      () => new Ollama({ host: "localhost:11434?key=secret-5" }),
+      /^The Ollama host must not have a query or fragment: received 'localhost:11434\?key=\[redacted\]'$/,
+    ],
+  ];
+  for (const [make, message] of cases) {
+    let error: unknown;
+    try {
+      make();
+    } catch (caught) {
+      error = caught;
+    }
+    assert.ok(error instanceof TypeError);
+    assert.match(error.message, message);
+    // The runtime's own URL error, the cause, repeats the URL: redacted too.
+    const all = `${error.message} ${String(error.cause ?? "")} ${error.stack}`;
+    assert.doesNotMatch(all, /secret-\d/);
+  }
+});

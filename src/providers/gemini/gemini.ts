@@ -1,6 +1,7 @@
 import type { RequestOptions } from "../../http/request_options.ts";
 import { resolveOptions } from "../../http/_resolve_options.ts";
 import type { RequestSpec } from "../../http/_open_request.ts";
+import { urlOptionError } from "../../http/_secrets.ts";
 import { requestJson } from "../../http/_request_json.ts";
 import type { ResponseStream } from "../../response_stream/response_stream.ts";
 import { streamRequest } from "../../response_stream/_http_stream.ts";
@@ -125,7 +126,7 @@ export class Gemini {
     try {
       new URL(base);
     } catch (cause) {
-      throw new TypeError(`baseURL must be an absolute URL: received '${given}'`, { cause });
+      throw urlOptionError("baseURL must be an absolute URL", String(given), cause);
     }
     this.#base = base;
     this.#apiKey = options.apiKey;

@@ -1,6 +1,7 @@
 import type { RequestOptions } from "../../http/request_options.ts";
 import { resolveOptions } from "../../http/_resolve_options.ts";
 import type { RequestSpec } from "../../http/_open_request.ts";
+import { urlOptionError } from "../../http/_secrets.ts";
 import { requestJson } from "../../http/_request_json.ts";
 import type { ResponseStream } from "../../response_stream/response_stream.ts";
 import { streamRequest } from "../../response_stream/_http_stream.ts";
@@ -128,10 +129,10 @@ function normalizeHost(host: string): string {
   try {
     url = new URL(explicit ? value : `http://${value}`);
   } catch (cause) {
-    throw new TypeError(`Invalid Ollama host: '${host}'`, { cause });
+    throw urlOptionError("Invalid Ollama host", host, cause);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new TypeError(`The Ollama host must be an http or https URL: received '${host}'`);
+    throw urlOptionError("The Ollama host must be an http or https URL", host);
   }
   if (url.username || url.password) {
     throw new TypeError(
@@ -139,9 +140,7 @@ function normalizeHost(host: string): string {
     );
   }
   if (url.search || url.hash) {
-    throw new TypeError(
-      `The Ollama host must not have a query or fragment: received '${host}'`,
-    );
+    throw urlOptionError("The Ollama host must not have a query or fragment", host);
   }
   if (!explicit && url.port === "") url.port = DEFAULT_PORT;
   let path = url.pathname.replace(/\/+$/, "");

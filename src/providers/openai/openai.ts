@@ -1,6 +1,7 @@
 import type { RequestOptions } from "../../http/request_options.ts";
 import { type ResolvedOptions, resolveOptions } from "../../http/_resolve_options.ts";
 import type { RequestSpec } from "../../http/_open_request.ts";
+import { urlOptionError } from "../../http/_secrets.ts";
 import { requestJson } from "../../http/_request_json.ts";
 import { CREDENTIAL_NAME } from "../../http/_secrets.ts";
 import { ParseError } from "../../errors/parse_error.ts";
@@ -165,7 +166,7 @@ export class OpenAI {
       // Reported below.
     }
     if (base?.protocol !== "http:" && base?.protocol !== "https:") {
-      throw new TypeError(`baseURL must be an absolute http or https URL: received '${baseUrl}'`);
+      throw urlOptionError("baseURL must be an absolute http or https URL", baseUrl);
     }
     this.baseURL = baseUrl;
     this.#options = { ...options };
