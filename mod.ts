@@ -33,7 +33,7 @@ export {
   fromResponse,
   type FromResponseOptions,
   type ResponseFormat,
-} from "./src/response_stream/from_response.ts";
+} from "./src/providers/from_response.ts";
 export type { IterableReadableStream } from "./src/shared/_async_iterable.ts";
 export { fetchEventStream, type FetchEventStreamOptions } from "./src/http/fetch_event_stream.ts";
 export type {

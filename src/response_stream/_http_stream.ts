@@ -211,6 +211,10 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
     return this.#protocol.sseTrailer;
   }
 
+  protected override get itemProtocol(): string | undefined {
+    return this.#protocol.name;
+  }
+
   protected open<T>(parts: boolean, select: Select<T>): IterableReadableStream<T> {
     this.#opened = true;
     const watchdog = this.#watchdog;

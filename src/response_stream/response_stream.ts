@@ -13,6 +13,9 @@ import { TimeoutError } from "../errors/timeout_error.ts";
 import { type CallTrace, streamResponse, type TraceResponse } from "../shared/_trace.ts";
 
 const noop = () => {};
+/** The header naming the protocol of a provider stream's chunks handed on as SSE or NDJSON. */
+export const PROTOCOL_HEADER = "x-sluice-protocol";
+
 const CONTENT_TYPES = {
   sse: "text/event-stream; charset=utf-8",
   ndjson: "application/x-ndjson; charset=utf-8",
@@ -377,6 +380,10 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
       }
     }
     if (!headers.has("content-type")) headers.set("content-type", CONTENT_TYPES[format]);
+    const protocol = this.itemProtocol;
+    if (protocol !== undefined && (format === "sse" || format === "ndjson")) {
+      headers.set(PROTOCOL_HEADER, protocol);
+    }
     if (!headers.has("cache-control")) headers.set("cache-control", "no-cache");
     return new Response(body, { headers });
   }
@@ -425,6 +432,15 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
 
   /** An event written after the last item when handed on as SSE. */
   protected get sseTrailer(): ServerSentEventMessage | undefined {
+    return undefined;
+  }
+
+  /**
+   * The name of the protocol whose chunks the items are (a provider stream's),
+   * sent as the `x-sluice-protocol` header with SSE and NDJSON so that
+   * `fromResponse()` can read them back; `undefined` for other items.
+   */
+  protected get itemProtocol(): string | undefined {
     return undefined;
   }
 

@@ -10,6 +10,12 @@ import type { ContentPart, StreamResult } from "../shared/types.ts";
 export interface StreamProtocol<Chunk, Result extends StreamResult> {
   /** How the body is framed: Server-Sent Events or newline-delimited JSON. */
   readonly framing: "sse" | "ndjson";
+  /**
+   * The protocol's name (`"ollama.chat"`, `"anthropic.messages"`, …): sent as
+   * the `x-sluice-protocol` header when a stream of its chunks is handed on as
+   * SSE or NDJSON, so that `fromResponse()` reads the chunks back with it.
+   */
+  readonly name?: string;
   /** Creates the reader of one stream. */
   createReader(): ProtocolReader<Chunk, Result>;
   /** How a chunk is written when the stream is handed on as SSE (default `data: <json>`). */

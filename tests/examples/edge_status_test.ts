@@ -69,6 +69,28 @@ Deno.test("edge example: ?format=ui-message is what the page reads back with fro
   assert.equal((await response).headers.get("x-vercel-ai-ui-message-stream"), "v1");
 });
 
+Deno.test("edge example: every format, the default SSE of Ollama's own chunks too, reads back with fromResponse", async () => {
+  for (const format of ["", "?format=ndjson", "?format=text", "?format=ui-message"]) {
+    const app = createApp({
+      mock: { timeToFirstToken: 0, tokensPerSecond: Infinity, reply: "Hello there." },
+    });
+    const stream = fromResponse(app.fetch(
+      new Request(`http://localhost/api/chat${format}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ prompt: "Hi" }),
+      }),
+    ));
+    const texts: string[] = [];
+    for await (const text of stream.textStream) texts.push(text);
+    assert.equal(texts.join(""), "Hello there.", format);
+    const result = await stream.result();
+    assert.equal(result.text, "Hello there.", format);
+    // The text format carries only the text; every other one the finish too.
+    if (format !== "?format=text") assert.equal(result.finishReason, "stop", format);
+  }
+});
+
 Deno.test("edge example: the page reads a missing model as the typed HttpError", async () => {
   const app = createApp({ model: "llama9", mock: { models: ["llama3.2"] } });
   const stream = fromResponse(

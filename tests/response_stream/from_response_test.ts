@@ -5,7 +5,7 @@
  * cancel the fetch; a non-2xx is the same typed `HttpError` (issue 17).
  */
 import assert from "node:assert/strict";
-import { fromResponse, HttpError, Ollama, ProviderError } from "../../mod.ts";
+import { Anthropic, fromResponse, HttpError, Ollama, OpenAI, ProviderError } from "../../mod.ts";
 import { createMockServer } from "../../src/testing/mod.ts";
 import { anthropic, streamText } from "../../src/unified/mod.ts";
 import { BODIES, fakeFetch } from "../unified/_fakes.ts";
@@ -130,4 +130,69 @@ Deno.test("fromResponse: break cancels the response body (the fetch)", async () 
     new Promise((resolve) => timer = setTimeout(() => resolve("still running"), 3_000)),
   ]).finally(() => clearTimeout(timer));
   assert.equal(state, "aborted");
+});
+
+/** A provider client's stream of the answer (reasoning, text, a tool call), and its client name. */
+const CLIENT_STREAMS = {
+  ollama: (fetch: typeof globalThis.fetch) =>
+    new Ollama({ fetch }).chat({ model: "llama3.2", messages: [{ role: "user", content: "Hi" }] }),
+  openai: (fetch: typeof globalThis.fetch) =>
+    new OpenAI({ fetch, apiKey: "sk-test" }).chat({
+      model: "gpt-5",
+      messages: [{ role: "user", content: "Hi" }],
+    }),
+  anthropic: (fetch: typeof globalThis.fetch) =>
+    new Anthropic({ fetch, apiKey: "sk-ant-test" }).messages({
+      model: "claude-sonnet-4-6",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "Hi" }],
+    }),
+};
+
+const PROTOCOL_NAMES = {
+  ollama: "ollama.chat",
+  openai: "openai.chat",
+  anthropic: "anthropic.messages",
+};
+
+for (const provider of ["ollama", "openai", "anthropic"] as const) {
+  for (const format of ["sse", "ndjson"] as const) {
+    Deno.test(`fromResponse reads ${provider}'s own chunks re-emitted as ${format} with its reader`, async () => {
+      const { fetch } = fakeFetch([BODIES[provider](TOOL_ANSWER)]);
+      const upstream = CLIENT_STREAMS[provider](fetch);
+      const response = await upstream.toResponse({ format });
+      assert.equal(response.headers.get("x-sluice-protocol"), PROTOCOL_NAMES[provider]);
+      const texts: string[] = [];
+      const stream = fromResponse(response, { onText: (text) => texts.push(text) });
+      let items = 0;
+      for await (const _chunk of stream) items++;
+      const back = await stream.result();
+      const sent = await upstream.result();
+      // The same result the server side assembled, read by the provider's own reader.
+      for (const key of ["text", "reasoning", "toolCalls", "finishReason", "rawFinishReason"]) {
+        assert.deepEqual(back[key as keyof typeof back], sent[key as keyof typeof sent], key);
+      }
+      assert.deepEqual(back.usage, sent.usage);
+      assert.equal(texts.join(""), sent.text);
+      assert.equal(back.text, "Let me check.");
+      assert.equal(back.toolCalls[0]?.name, "weather");
+      assert.ok(items > 0);
+    });
+  }
+}
+
+Deno.test("fromResponse: a provider stream's in-band error, as sse or ndjson, keeps the partial", async () => {
+  for (const format of ["sse", "ndjson"] as const) {
+    const mock = createMockServer({ timeToFirstToken: 0, tokensPerSecond: 1000 });
+    const upstream = new Ollama({ fetch: mock.fetch }).chat({
+      // The mock breaks the stream off with an in-band error after a few tokens.
+      model: "llama3.2:fault=error-after:3",
+      messages: [{ role: "user", content: "Hi" }],
+    });
+    const stream = fromResponse(await upstream.toResponse({ format }));
+    const error = await stream.result().then(() => undefined, (error) => error);
+    assert.ok(error instanceof ProviderError, `${format}: ${error}`);
+    assert.ok(stream.partial.text.length > 0, format);
+    assert.equal(error.partial?.text, stream.partial.text);
+  }
 });

@@ -429,6 +429,7 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
  */
 export const messagesProtocol: StreamProtocol<AnthropicStreamEvent, AnthropicResult> = {
   framing: "sse",
+  name: "anthropic.messages",
   createReader: () => new MessageReader(),
   toServerSentEvent: (chunk): ServerSentEventMessage => ({
     event: chunk.type,

@@ -296,5 +296,6 @@ class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, Gemi
 export const generateContentProtocol: StreamProtocol<GeminiGenerateContentResponse, GeminiResult> =
   {
     framing: "sse",
+    name: "gemini.generateContent",
     createReader: () => new GeminiReader(),
   };

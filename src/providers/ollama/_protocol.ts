@@ -212,6 +212,7 @@ function readGenerate(line: Record<string, unknown>, emit: PartSink): void {
 /** `/api/chat`: NDJSON lines with `message`, ending with `done: true`. */
 export const chatProtocol: StreamProtocol<OllamaChatChunk, OllamaChatResult> = {
   framing: "ndjson",
+  name: "ollama.chat",
   createReader: () =>
     new OllamaReader<OllamaChatChunk, OllamaChatResult>(readChat, (result) => result),
   tokensPerSecond: (result) => result.timings.tokensPerSecond,
@@ -220,6 +221,7 @@ export const chatProtocol: StreamProtocol<OllamaChatChunk, OllamaChatResult> = {
 /** `/api/generate`: NDJSON lines with `response`, ending with `done: true`. */
 export const generateProtocol: StreamProtocol<OllamaGenerateChunk, OllamaGenerateResult> = {
   framing: "ndjson",
+  name: "ollama.generate",
   createReader: () =>
     new OllamaReader<OllamaGenerateChunk, OllamaGenerateResult>(readGenerate, (result, final) => {
       const generate: OllamaGenerateResult = result;

@@ -224,6 +224,7 @@ class ChatAssembler extends SseAssembler<OpenAIChatChunk, OpenAIChatChunkChoice>
 /** The Chat Completions streaming protocol: SSE, `[DONE]`, choices routed by index. */
 export const chatProtocol: StreamProtocol<OpenAIChatChunk, OpenAIChatResult> = {
   framing: "sse",
+  name: "openai.chat",
   createReader: () => new ChatAssembler(),
   sseTrailer: { data: "[DONE]" },
   tokensPerSecond: (result) => result.timings?.predicted_per_second,

@@ -106,6 +106,7 @@ class CompletionAssembler extends SseAssembler<OpenAICompletion, OpenAICompletio
 /** The legacy Completions streaming protocol: `text_completion` chunks, `choices[].text`. */
 export const completionsProtocol: StreamProtocol<OpenAICompletion, OpenAICompletionResult> = {
   framing: "sse",
+  name: "openai.completions",
   createReader: () => new CompletionAssembler(),
   sseTrailer: { data: "[DONE]" },
   tokensPerSecond: (result) => result.timings?.predicted_per_second,

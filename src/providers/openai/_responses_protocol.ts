@@ -629,6 +629,7 @@ export function responsesProtocol(
 ): StreamProtocol<OpenAIResponsesStreamEvent, OpenAIResponsesResult> {
   return {
     framing: "sse",
+    name: "openai.responses",
     createReader: () => new ResponsesReader(customTools),
     toServerSentEvent: (chunk): ServerSentEventMessage => ({
       event: chunk.type,

@@ -1,11 +1,24 @@
 import { ProviderError } from "../errors/provider_error.ts";
 import { resolveOptions } from "../http/_resolve_options.ts";
 import type { ContentPart, FinishReason, StreamResult } from "../shared/types.ts";
-import { streamRequest } from "./_http_stream.ts";
+import { streamRequest } from "../response_stream/_http_stream.ts";
 import { LineStream } from "../streams/line_stream.ts";
-import type { ResponseStream } from "./response_stream.ts";
-import type { PartSink, ProtocolReader, StreamProtocol } from "./stream_protocol.ts";
-import type { StreamCallbacks } from "./types.ts";
+import { PROTOCOL_HEADER, type ResponseStream } from "../response_stream/response_stream.ts";
+import type {
+  PartSink,
+  ProtocolReader,
+  StreamProtocol,
+} from "../response_stream/stream_protocol.ts";
+import type { StreamCallbacks } from "../response_stream/types.ts";
+import {
+  chatProtocol as ollamaChat,
+  generateProtocol as ollamaGenerate,
+} from "./ollama/_protocol.ts";
+import { chatProtocol as openaiChat } from "./openai/_chat_protocol.ts";
+import { completionsProtocol } from "./openai/_completions_protocol.ts";
+import { responsesProtocol } from "./openai/_responses_protocol.ts";
+import { messagesProtocol } from "./anthropic/_protocol.ts";
+import { generateContentProtocol } from "./gemini/_protocol.ts";
 
 /** A format `toResponse()` writes, as `fromResponse()` reads it back. */
 export type ResponseFormat = "sse" | "ndjson" | "text" | "ui-message";
@@ -97,44 +110,114 @@ function uiParts(chunk: Json, emit: PartSink): void {
   }
 }
 
-function protocolFor(format: () => ResponseFormat): StreamProtocol<unknown, StreamResult> {
+type AnyProtocol = StreamProtocol<unknown, StreamResult>;
+
+/** The protocols whose chunks a provider stream's `toResponse()` may carry, by name. */
+const PROTOCOLS: Record<string, () => AnyProtocol> = {
+  "ollama.chat": () => ollamaChat as unknown as AnyProtocol,
+  "ollama.generate": () => ollamaGenerate as unknown as AnyProtocol,
+  "openai.chat": () => openaiChat as unknown as AnyProtocol,
+  "openai.completions": () => completionsProtocol as unknown as AnyProtocol,
+  "openai.responses": () => responsesProtocol() as unknown as AnyProtocol,
+  "anthropic.messages": () => messagesProtocol as unknown as AnyProtocol,
+  "gemini.generateContent": () => generateContentProtocol as unknown as AnyProtocol,
+};
+
+/** What the response says about itself: its format, and the protocol of its chunks if any. */
+interface Described {
+  format: ResponseFormat;
+  protocol: AnyProtocol | undefined;
+}
+
+/**
+ * The reader of a provider's own chunks: the provider's protocol reader (the
+ * one reading of its wire format), fed each item as that protocol frames it.
+ * In-band errors `toResponse()` wrote are raised first.
+ */
+function chunkReader(protocol: AnyProtocol): ProtocolReader<unknown, StreamResult> {
+  const reader = protocol.createReader();
+  const sse = protocol.framing === "sse";
+  return {
+    get done() {
+      return reader.done;
+    },
+    push(frame, emit) {
+      const { event, data } = frame as { event?: string; data: string };
+      // The error toResponse() wrote in band: an `error` event, or an `{"error": …}` line.
+      if (event === "error" || data.startsWith('{"error"')) {
+        const error = inBandError(JSON.parse(data) as Json);
+        if (error) throw error;
+        if (event === "error") throw new ProviderError(data);
+      }
+      return reader.push(sse ? frame : JSON.parse(data), emit);
+    },
+    finish: (emit) => reader.finish(emit),
+    result: (base) => reader.result(base),
+  };
+}
+
+/** The reader of items in sluice's part vocabulary or of UI message chunks. */
+function partReader(ui: boolean): ProtocolReader<unknown, StreamResult> {
+  let done = false;
+  let finishReason: FinishReason | undefined;
+  return {
+    get done() {
+      return done;
+    },
+    push(frame, emit) {
+      const { event, data } = frame as { event?: string; data: string };
+      if (data === "[DONE]") {
+        done = true;
+        return undefined;
+      }
+      const value: unknown = JSON.parse(data);
+      if (event === "error") throw inBandError(value as Json) ?? new ProviderError(data);
+      if (value === null || typeof value !== "object") return value;
+      const item = value as Json;
+      if (item.type === "finish" && typeof item.finishReason === "string") {
+        finishReason = item.finishReason as FinishReason;
+      }
+      if (ui) {
+        uiParts(item, emit);
+        return item;
+      }
+      const error = inBandError(item);
+      if (error) throw error;
+      if (typeof item.type === "string" && PART_TYPES.has(item.type)) {
+        emit(item as unknown as ContentPart);
+      }
+      return item;
+    },
+    finish() {},
+    // The last step's reason (a tool loop's earlier tool calls do not make it "tool-calls").
+    result: (base) => finishReason === undefined ? base : { ...base, finishReason },
+  };
+}
+
+function protocolFor(described: () => Described): AnyProtocol {
   return {
     // NDJSON and text bodies are turned into SSE before they are read (see `asEvents`).
     framing: "sse",
     createReader(): ProtocolReader<unknown, StreamResult> {
-      let done = false;
-      let finishReason: FinishReason | undefined;
+      // Created before the response arrives (a probe reads the first frame after it): the
+      // reader is chosen at the first frame, from what the headers said.
+      let reader: ProtocolReader<unknown, StreamResult> | undefined;
+      const current = () => {
+        if (reader === undefined) {
+          const { format, protocol } = described();
+          reader = protocol !== undefined && format !== "ui-message" && format !== "text"
+            ? chunkReader(protocol)
+            : partReader(format === "ui-message");
+        }
+        return reader;
+      };
       return {
         get done() {
-          return done;
+          return reader?.done ?? false;
         },
-        push(frame, emit) {
-          const { event, data } = frame as { event?: string; data: string };
-          if (data === "[DONE]") {
-            done = true;
-            return undefined;
-          }
-          const value: unknown = JSON.parse(data);
-          if (event === "error") throw inBandError(value as Json) ?? new ProviderError(data);
-          if (value === null || typeof value !== "object") return value;
-          const item = value as Json;
-          if (item.type === "finish" && typeof item.finishReason === "string") {
-            finishReason = item.finishReason as FinishReason;
-          }
-          if (format() === "ui-message") {
-            uiParts(item, emit);
-            return item;
-          }
-          const error = inBandError(item);
-          if (error) throw error;
-          if (typeof item.type === "string" && PART_TYPES.has(item.type)) {
-            emit(item as unknown as ContentPart);
-          }
-          return item;
-        },
-        finish() {},
-        // The last step's reason (a tool loop's earlier tool calls do not make it "tool-calls").
-        result: (base) => finishReason === undefined ? base : { ...base, finishReason },
+        push: (frame, emit) => current().push(frame, emit),
+        finish: (emit) => current().finish(emit),
+        result: (base) => current().result(base),
       };
     },
   };
@@ -170,9 +253,12 @@ function asEvents(body: ReadableStream<Uint8Array>, lines: boolean): ReadableStr
  *
  * The parts (and so the text and the result) come from items in sluice's part
  * vocabulary (a unified stream's parts), from the UI message chunks, or from
- * the plain text. A provider stream's own chunks re-emitted as SSE or NDJSON
- * are yielded as they are; read them with the provider's client instead
- * (`new OpenAI({ fetch: () => Promise.resolve(response) })`) for its result.
+ * the plain text. A provider stream's own chunks (a client's stream handed on
+ * as SSE or NDJSON) are read by that provider's own reader, named by the
+ * `x-sluice-protocol` header `toResponse()` sets: the result is the one the
+ * server side assembled (Ollama's timings, Anthropic's content blocks, …).
+ * Across origins, that header must be exposed
+ * (`Access-Control-Expose-Headers: x-sluice-protocol`).
  *
  * @example Read an edge handler's answer in the browser
  * ```ts
@@ -194,10 +280,12 @@ export function fromResponse(
   options: FromResponseOptions = {},
 ): ResponseStream<unknown, StreamResult> {
   const { signal, format: given, ...callbacks } = options;
-  let format: ResponseFormat = given ?? "ndjson";
+  const described: Described = { format: given ?? "ndjson", protocol: undefined };
   const open = async (): Promise<Response> => {
     const received = await response;
-    format = given ?? formatOf(received);
+    const format = described.format = given ?? formatOf(received);
+    const name = received.headers.get(PROTOCOL_HEADER);
+    described.protocol = name === null ? undefined : PROTOCOLS[name]?.();
     const sse = format === "sse" || format === "ui-message";
     if (sse || !received.ok || received.body === null) return received;
     return new Response(asEvents(received.body, format === "ndjson"), {
@@ -217,7 +305,7 @@ export function fromResponse(
       firstTokenTimeout: false,
       totalTimeout: false,
     }),
-    protocol: protocolFor(() => format),
+    protocol: protocolFor(() => described),
     callbacks,
   });
 }
