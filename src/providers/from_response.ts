@@ -134,7 +134,10 @@ interface Described {
  * one reading of its wire format), fed each item as that protocol frames it.
  * In-band errors `toResponse()` wrote are raised first.
  */
-function chunkReader(protocol: AnyProtocol): ProtocolReader<unknown, StreamResult> {
+function chunkReader(
+  protocol: AnyProtocol,
+  lines: boolean,
+): ProtocolReader<unknown, StreamResult> {
   const reader = protocol.createReader();
   const sse = protocol.framing === "sse";
   return {
@@ -151,7 +154,13 @@ function chunkReader(protocol: AnyProtocol): ProtocolReader<unknown, StreamResul
       }
       return reader.push(sse ? frame : JSON.parse(data), emit);
     },
-    finish: (emit) => reader.finish(emit),
+    finish(emit) {
+      // NDJSON has no room for an SSE end marker (OpenAI's `[DONE]`): a body that ended
+      // whole stands for it.
+      const trailer = protocol.sseTrailer;
+      if (lines && trailer !== undefined && !reader.done) reader.push(trailer, emit);
+      reader.finish(emit);
+    },
     result: (base) => reader.result(base),
   };
 }
@@ -206,7 +215,7 @@ function protocolFor(described: () => Described): AnyProtocol {
         if (reader === undefined) {
           const { format, protocol } = described();
           reader = protocol !== undefined && format !== "ui-message" && format !== "text"
-            ? chunkReader(protocol)
+            ? chunkReader(protocol, format === "ndjson")
             : partReader(format === "ui-message");
         }
         return reader;

@@ -16,6 +16,7 @@ import {
   Anthropic,
   type AnthropicResult,
   decodeServerSentEvents,
+  fromResponse,
   Ollama,
   type OllamaChatResult,
   type OllamaGenerateResult,
@@ -841,6 +842,30 @@ test('toResponse({ format: "sse" }) of an Ollama stream decodes to the lines the
   );
   checkResult(fixture, await stream.result());
 });
+
+for (
+  const file of [
+    "ollama/chat-tools.ndjson",
+    "openai/chat-parallel-tools-usage.sse",
+    "anthropic/thinking-parallel-tools.sse",
+  ] as const
+) {
+  for (const format of ["sse", "ndjson"] as const) {
+    test(`fromResponse reads an ${clientOf(file)} stream's toResponse({ format: "${format}" }) back as the same answer`, async (ctx) => {
+      const fixture = await entry(ctx, file);
+      const stream = call(ctx, fixture, {});
+      const response = await stream.toResponse({ format });
+      // The provider's own reader, named by the header, assembles the same result.
+      const again = fromResponse(response);
+      const texts: string[] = [];
+      for await (const text of again.textStream) texts.push(text);
+      const result = await again.result();
+      checkResult(fixture, result);
+      assertEquals(texts.join(""), result.text, "the deltas join to the text");
+      checkResult(fixture, await stream.result());
+    });
+  }
+}
 
 // --- the Responses API (issue 16) ------------------------------------------------------------
 

@@ -21,7 +21,8 @@
  * - `toResponse()` re-streamed through the server (a request body that is a
  *   stream): needs `duplex: "half"`, which Chromium allows over HTTP/2 only;
  *   today the re-encoded `Response` is decoded locally;
- * - `toResponse({ format: "ndjson" | "text" })`, `tee()`, callbacks
+ * - `toResponse({ format: "text" | "ui-message" })` (`"sse"` and `"ndjson"` are
+ *   read back by `fromResponse` in `provider_cases.ts`), `tee()`, callbacks
  *   (`onText`, `onFinish`, `onError`) and `await using` across the runtimes;
  * - the headers timeout (`timeout`) and `totalTimeout` through a client.
  *
