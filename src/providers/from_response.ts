@@ -266,8 +266,8 @@ function asEvents(body: ReadableStream<Uint8Array>, lines: boolean): ReadableStr
  * as SSE or NDJSON) are read by that provider's own reader, named by the
  * `x-sluice-protocol` header `toResponse()` sets: the result is the one the
  * server side assembled (Ollama's timings, Anthropic's content blocks, …).
- * Across origins, that header must be exposed
- * (`Access-Control-Expose-Headers: x-sluice-protocol`).
+ * `toResponse()` also lists it in `Access-Control-Expose-Headers`, so a page
+ * of another origin can read it once the handler allows that origin.
  *
  * @example Read an edge handler's answer in the browser
  * ```ts

@@ -383,6 +383,12 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
     const protocol = this.itemProtocol;
     if (protocol !== undefined && (format === "sse" || format === "ndjson")) {
       headers.set(PROTOCOL_HEADER, protocol);
+      // Readable by a page of another origin too, once the handler allows that origin.
+      const exposed = headers.get("access-control-expose-headers");
+      headers.set(
+        "access-control-expose-headers",
+        exposed ? `${exposed}, ${PROTOCOL_HEADER}` : PROTOCOL_HEADER,
+      );
     }
     if (!headers.has("cache-control")) headers.set("cache-control", "no-cache");
     return new Response(body, { headers });

@@ -162,6 +162,7 @@ for (const provider of ["ollama", "openai", "anthropic"] as const) {
       const upstream = CLIENT_STREAMS[provider](fetch);
       const response = await upstream.toResponse({ format });
       assert.equal(response.headers.get("x-sluice-protocol"), PROTOCOL_NAMES[provider]);
+      assert.equal(response.headers.get("access-control-expose-headers"), "x-sluice-protocol");
       const texts: string[] = [];
       const stream = fromResponse(response, { onText: (text) => texts.push(text) });
       let items = 0;
