@@ -45,6 +45,13 @@ function headerSecrets(value: string, into: string[]): void {
   }
 }
 
+/**
+ * A URL's user-info, read off the text: whatever sits between the first `//`
+ * and an `@` before the path, so that a URL too broken to parse (`ht tp://…`)
+ * still gives its credentials up.
+ */
+const USERINFO = /^[^/?#]*\/\/([^/?#]*)@/;
+
 function userinfoSecrets(userinfo: string, into: string[]): void {
   const colon = userinfo.indexOf(":");
   const user = colon === -1 ? userinfo : userinfo.slice(0, colon);
@@ -77,7 +84,7 @@ export function requestSecrets(
   });
   const href = String(url);
   // Read off the text, not a parsed URL: a malformed URL's credentials count too.
-  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(href)?.[1];
+  const userinfo = USERINFO.exec(href)?.[1];
   if (userinfo) userinfoSecrets(userinfo, secrets);
   const query = href.indexOf("?");
   if (query !== -1) {
@@ -95,7 +102,7 @@ export function requestSecrets(
 
 /** Whether a request carries credentials that must not follow a redirect to another origin. */
 export function hasCredentials(url: string | URL, headers: Headers): boolean {
-  let found = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(String(url));
+  let found = USERINFO.test(String(url));
   headers.forEach((_value, name) => {
     if (CREDENTIAL_NAME.test(name)) found = true;
   });
@@ -110,9 +117,6 @@ export function hasCredentials(url: string | URL, headers: Headers): boolean {
  */
 export function urlOptionError(problem: string, url: string, cause?: unknown): TypeError {
   const secrets = requestSecrets(url, undefined);
-  // Also in a URL too broken to have a scheme ("ht tp://user:key@host").
-  const userinfo = /\/\/([^/?#]*)@/.exec(url)?.[1];
-  if (userinfo) userinfoSecrets(userinfo, secrets);
   const message = `${problem}: received '${redact(url, secrets)}'`;
   return cause === undefined
     ? new TypeError(message)
