@@ -112,16 +112,28 @@ function uiParts(chunk: Json, emit: PartSink): void {
 
 type AnyProtocol = StreamProtocol<unknown, StreamResult>;
 
-/** The protocols whose chunks a provider stream's `toResponse()` may carry, by name. */
-const PROTOCOLS: Record<string, () => AnyProtocol> = {
-  "ollama.chat": () => ollamaChat as unknown as AnyProtocol,
-  "ollama.generate": () => ollamaGenerate as unknown as AnyProtocol,
-  "openai.chat": () => openaiChat as unknown as AnyProtocol,
-  "openai.completions": () => completionsProtocol as unknown as AnyProtocol,
-  "openai.responses": () => responsesProtocol() as unknown as AnyProtocol,
-  "anthropic.messages": () => messagesProtocol as unknown as AnyProtocol,
-  "gemini.generateContent": () => generateContentProtocol as unknown as AnyProtocol,
-};
+/**
+ * The protocols whose chunks a provider stream's `toResponse()` may carry, by
+ * name. (The Responses API's is made per call, and so is made when needed: a
+ * call here at the top would keep this module in every bundle of `mod.ts`.)
+ */
+function protocolNamed(name: string): AnyProtocol | undefined {
+  const protocols: Record<string, object> = {
+    "ollama.chat": ollamaChat,
+    "ollama.generate": ollamaGenerate,
+    "openai.chat": openaiChat,
+    "openai.completions": completionsProtocol,
+    "anthropic.messages": messagesProtocol,
+    "gemini.generateContent": generateContentProtocol,
+  };
+  // Own names only: a header saying `constructor` names nothing.
+  const protocol = Object.hasOwn(protocols, name)
+    ? protocols[name]
+    : name === "openai.responses"
+    ? responsesProtocol()
+    : undefined;
+  return protocol as AnyProtocol | undefined;
+}
 
 /** What the response says about itself: its format, and the protocol of its chunks if any. */
 interface Described {
@@ -203,7 +215,7 @@ function partReader(ui: boolean): ProtocolReader<unknown, StreamResult> {
   };
 }
 
-function protocolFor(described: () => Described): AnyProtocol {
+function protocolFor(described: Described): AnyProtocol {
   return {
     // NDJSON and text bodies are turned into SSE before they are read (see `asEvents`).
     framing: "sse",
@@ -213,7 +225,7 @@ function protocolFor(described: () => Described): AnyProtocol {
       let reader: ProtocolReader<unknown, StreamResult> | undefined;
       const current = () => {
         if (reader === undefined) {
-          const { format, protocol } = described();
+          const { format, protocol } = described;
           reader = protocol !== undefined && format !== "ui-message" && format !== "text"
             ? chunkReader(protocol, format === "ndjson")
             : partReader(format === "ui-message");
@@ -294,7 +306,7 @@ export function fromResponse(
     const received = await response;
     const format = described.format = given ?? formatOf(received);
     const name = received.headers.get(PROTOCOL_HEADER);
-    described.protocol = name === null ? undefined : PROTOCOLS[name]?.();
+    described.protocol = name === null ? undefined : protocolNamed(name);
     const sse = format === "sse" || format === "ui-message";
     if (sse || !received.ok || received.body === null) return received;
     return new Response(asEvents(received.body, format === "ndjson"), {
@@ -314,7 +326,7 @@ export function fromResponse(
       firstTokenTimeout: false,
       totalTimeout: false,
     }),
-    protocol: protocolFor(() => described),
+    protocol: protocolFor(described),
     callbacks,
   });
 }

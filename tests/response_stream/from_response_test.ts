@@ -197,3 +197,18 @@ Deno.test("fromResponse: a provider stream's in-band error, as sse or ndjson, ke
     assert.equal(error.partial?.text, stream.partial.text);
   }
 });
+
+Deno.test("fromResponse: a protocol name it does not know (or an Object key) reads the items as parts", async () => {
+  for (const name of ["constructor", "ollama.chat.v9"]) {
+    const body = 'data: {"type":"text-delta","text":"Hi"}\n\n' +
+      'data: {"type":"finish","finishReason":"stop","rawFinishReason":"stop"}\n\n';
+    const stream = fromResponse(
+      new Response(body, {
+        headers: { "content-type": "text/event-stream", "x-sluice-protocol": name },
+      }),
+    );
+    const result = await stream.result();
+    assert.equal(result.text, "Hi", name);
+    assert.equal(result.finishReason, "stop", name);
+  }
+});
