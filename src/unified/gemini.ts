@@ -355,7 +355,7 @@ export interface GeminiProvider {
   embedding: typeof geminiEmbedding;
 }
 
-// One expression (no assignment after the function), marked pure: a bundle that does not use the factory leaves this module out.
+// One pure expression (no assignment after the function): unused, it leaves a bundle.
 /**
  * A model behind Google's Gemini API, for `streamText`, `generateText` and
  * `streamObject`. `system` becomes `systemInstruction`, the settings go into

@@ -169,7 +169,7 @@ export interface OllamaProvider {
   embedding: typeof ollamaEmbedding;
 }
 
-// One expression (no assignment after the function), marked pure: a bundle that does not use the factory leaves this module out.
+// One pure expression (no assignment after the function): unused, it leaves a bundle.
 /**
  * A model served by Ollama's native chat API (`/api/chat`), for
  * `streamText`, `generateText` and `streamObject`. Every setting maps onto

@@ -241,7 +241,7 @@ export interface OpenAIProvider {
   embedding: typeof openaiEmbedding;
 }
 
-// One expression (no assignment after the function), marked pure: a bundle that does not use the factory leaves this module out.
+// One pure expression (no assignment after the function): unused, it leaves a bundle.
 /**
  * A model behind OpenAI's Chat Completions API or any compatible server
  * (`baseUrl`), for `streamText`, `generateText` and `streamObject`.

@@ -293,20 +293,33 @@ Deno.test("a zod or valibot schema the answer breaks rejects with an ObjectValid
   }
 });
 
+/** A zod tool (async) and a valibot tool, typed by their schemas and their `execute`. */
+const cityTools = {
+  weather: tool({
+    parameters: zodCity,
+    execute: async ({ city }) => {
+      await Promise.resolve();
+      return { city, celsius: 21 };
+    },
+  }),
+  time: tool({
+    parameters: toStandardJsonSchema(v.object({ zone: v.string() })),
+    execute: ({ zone }) => `12:00 in ${zone}`,
+  }),
+};
+
+/** A two-step call whose first step must call `weather` (the mock answers it). */
+const forcedWeather = {
+  prompt: "Weather in Paris?",
+  maxSteps: 2,
+  toolChoice: { type: "tool", name: "weather" },
+  activeTools: (step: number) => step === 0 ? ["weather"] : [],
+} as const;
+
 Deno.test("a result's tool calls and results are typed by the call's zod, valibot and JSON Schema tools", async () => {
   const server = createMockServer();
   const tools = {
-    weather: tool({
-      parameters: zodCity,
-      execute: async ({ city }) => {
-        await Promise.resolve();
-        return { city, celsius: 21 };
-      },
-    }),
-    time: tool({
-      parameters: toStandardJsonSchema(v.object({ zone: v.string() })),
-      execute: ({ zone }) => `12:00 in ${zone}`,
-    }),
+    ...cityTools,
     raw: { parameters: cityJsonSchema, execute: () => 1 },
     // Without tool(): the arguments come from the schema itself.
     lookup: { parameters: z.object({ id: z.number() }) },
@@ -314,11 +327,8 @@ Deno.test("a result's tool calls and results are typed by the call's zod, valibo
   const stepNames: string[] = [];
   const result = await generateText({
     model: modelFor("openai", server.fetch),
-    prompt: "Weather in Paris?",
-    maxSteps: 2,
+    ...forcedWeather,
     tools,
-    toolChoice: { type: "tool", name: "weather" },
-    activeTools: (step) => step === 0 ? ["weather"] : [],
     onStepFinish: (step) => {
       for (const call of step.toolCalls) {
         expectType<Equal<typeof call.name, "weather" | "time" | "raw" | "lookup">>(true);
@@ -363,24 +373,12 @@ Deno.test("a result's tool calls and results are typed by the call's zod, valibo
 
 Deno.test("the full stream's tool-call and tool-result parts are typed by the call's tools", async () => {
   const server = createMockServer();
-  const tools = {
-    weather: tool({
-      parameters: zodCity,
-      execute: ({ city }) => ({ city, celsius: 21 }),
-    }),
-    time: tool({
-      parameters: toStandardJsonSchema(v.object({ zone: v.string() })),
-      execute: ({ zone }) => `12:00 in ${zone}`,
-    }),
-  };
+  const tools = cityTools;
   const chunkNames: string[] = [];
   const stream = streamText({
     model: modelFor("openai", server.fetch),
-    prompt: "Weather in Paris?",
-    maxSteps: 2,
+    ...forcedWeather,
     tools,
-    toolChoice: { type: "tool", name: "weather" },
-    activeTools: (step) => step === 0 ? ["weather"] : [],
     onChunk: (part) => {
       if (part.type === "tool-call") {
         expectType<Equal<typeof part.name, "weather" | "time">>(true);
