@@ -35,6 +35,10 @@ import { isStandardSchema, jsonSchemaOf, validateStandard } from "./_schema.ts";
 import { stepContent, stepMessages } from "./_messages.ts";
 
 const noop = () => {};
+/** Shared by every call that has none (never written to). */
+const NONE: readonly never[] = [];
+const NO_USAGE: Usage = {};
+const NO_CALLBACKS = {};
 const REQUEST_KEYS = [
   "timeout",
   "idleTimeout",
@@ -118,8 +122,11 @@ export function modelCallOf<TOOLS extends ToolSet>(
   if (options === null || typeof options !== "object") {
     throw new TypeError(`streamText() needs an options object: received ${String(options)}`);
   }
-  const messages: Message[] = options.messages ? [...options.messages] : [];
-  if (options.prompt !== undefined) messages.push({ role: "user", content: options.prompt });
+  // Made at its final length (a list pushed to from empty takes room for many more).
+  const given = options.messages ?? NONE;
+  const messages: Message[] = options.prompt === undefined
+    ? [...given]
+    : [...given, { role: "user", content: options.prompt }];
   if (messages.length === 0) {
     throw new TypeError("A prompt or messages are required: received neither");
   }
@@ -246,7 +253,7 @@ function startStep(
   call: ModelCall,
   index: number,
   activeTools: StreamTextOptions["activeTools"],
-  optionWarnings: CallWarning[],
+  optionWarnings: readonly CallWarning[],
   requestOptions: RequestOptions,
 ): AdapterStep {
   const warnings = [...optionWarnings];
@@ -254,6 +261,14 @@ function startStep(
   const step = adapter.start(tools === call.tools ? call : { ...call, tools }, requestOptions);
   if (warnings.length > 0) step.warnings = [...warnings, ...step.warnings];
   return step;
+}
+
+/** True when the options name a callback or a handler (else the stream needs no callbacks object). */
+function hasCallbacks(options: StreamTextOptions): boolean {
+  return options.onChunk !== undefined || options.onText !== undefined ||
+    options.onReasoning !== undefined || options.onError !== undefined ||
+    options.onFinish !== undefined || options.onAbort !== undefined ||
+    (options as { handler?: unknown }).handler !== undefined;
 }
 
 /** Rejects with the signal's reason when it aborts (never resolves otherwise). */
@@ -301,25 +316,25 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
   extends ResponseStream<StreamPart<TOOLS>, GenerateTextResult<TOOLS>> {
   /** The options the provider could not honour (known at once, before any I/O). */
   readonly warnings: CallWarning[];
-  /** Provider-specific extras of the last step, once the stream completed. */
-  readonly providerMetadata: Promise<ProviderMetadata>;
   #adapter: ModelAdapter;
   #call: ModelCall;
   #maxSteps: number;
-  #stopWhen: StopCondition[];
+  #stopWhen: readonly StopCondition[];
   #activeTools: StreamTextOptions["activeTools"];
   #onStepFinish: StreamTextOptions<TOOLS>["onStepFinish"];
-  #optionWarnings: CallWarning[];
+  #optionWarnings: readonly CallWarning[];
   #controller: AbortController;
   #signal: AbortSignal;
   #requestOptions: RequestOptions;
   #current: AdapterStep;
   /** The current step's response, once its headers arrived. */
   #info: ResponseInfo | undefined;
-  #steps: StepResult[] = [];
-  #totalUsage: Usage = {};
+  #steps: readonly StepResult[] = NONE;
+  #totalUsage: Usage = NO_USAGE;
   #inStep = true;
-  #resolveMetadata!: (metadata: ProviderMetadata) => void;
+  /** `providerMetadata`, once asked for. */
+  #metadata: Promise<ProviderMetadata> | undefined;
+  #resolveMetadata: ((metadata: ProviderMetadata) => void) | undefined;
   /** The step whose parts the consumer is reading straight from its iterator. */
   #pump: Pump | undefined;
   /** The call is traced and its first content has not arrived yet. */
@@ -335,8 +350,8 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
   constructor(options: StreamTextOptions<TOOLS>, object?: ObjectMode) {
     const adapter = adapterOf(options?.model);
     const call = modelCallOf(options, object);
-    const stopWhen = options.stopWhen === undefined
-      ? []
+    const stopWhen: readonly StopCondition[] = options.stopWhen === undefined
+      ? NONE
       : Array.isArray(options.stopWhen)
       ? options.stopWhen
       : [options.stopWhen];
@@ -376,7 +391,7 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
       trace?.fail(error, undefined);
       throw error;
     }
-    super(first.stream.response, callbacksOf(options));
+    super(first.stream.response, hasCallbacks(options) ? callbacksOf(options) : NO_CALLBACKS);
     traceStream(this, trace, unifiedResponse);
     this.#awaitFirstToken = trace !== undefined;
     this.#adapter = adapter;
@@ -385,14 +400,18 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
     this.#stopWhen = stopWhen;
     this.#activeTools = activeTools;
     this.#onStepFinish = options.onStepFinish;
-    this.#optionWarnings = optionWarnings;
+    this.#optionWarnings = optionWarnings.length > 0 ? optionWarnings : NONE;
     this.#controller = controller;
     this.#signal = signal;
     this.#requestOptions = requestOptions;
     this.#current = first;
     this.#watch(first);
     this.warnings = first.warnings;
-    this.providerMetadata = new Promise((resolve) => this.#resolveMetadata = resolve);
+  }
+
+  /** Provider-specific extras of the last step, once the stream completed. */
+  get providerMetadata(): Promise<ProviderMetadata> {
+    return this.#metadata ??= new Promise((resolve) => this.#resolveMetadata = resolve);
   }
 
   /** The parts (an `error` part last when the stream fails): the same as iterating it. */
@@ -561,7 +580,7 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
     try {
       for (let index = 0;; index++) {
         let step = this.#current;
-        const tools = activeToolsOf(this.#call.tools, index, this.#activeTools) ?? {};
+        const tools = activeToolsOf(this.#call.tools, index, this.#activeTools);
         if (index > 0) {
           step = startStep(
             this.#adapter,
@@ -604,13 +623,13 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
         const end = step.end(result);
         yield this.#emit({ type: "usage", usage: end.usage });
         const pending = end.finishReason === "tool-calls" && end.toolCalls.length > 0 &&
-          end.toolCalls.every((call) => tools[call.name]?.execute !== undefined);
+          end.toolCalls.every((call) => tools?.[call.name]?.execute !== undefined);
         let isContinued = pending && index + 1 < this.#maxSteps;
         const toolResults: ToolResult[] = [];
         if (isContinued) {
           const signal = this.#signal;
           const results = await Promise.race([
-            Promise.all(end.toolCalls.map((call) => runTool(tools, call, signal))),
+            Promise.all(end.toolCalls.map((call) => runTool(tools!, call, signal))),
             abortOf(signal),
           ]);
           for (const result of results) {
@@ -636,7 +655,7 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
           usage: end.usage,
           isContinued,
         });
-        this.#steps.push(stepResult);
+        this.#steps = [...this.#steps, stepResult];
         this.#totalUsage = addUsage(this.#totalUsage, end.usage);
         this.#inStep = false;
         const onStepFinish = this.#onStepFinish;
@@ -664,7 +683,8 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
           totalUsage: this.#totalUsage,
           maxStepsReached,
         });
-        this.#resolveMetadata(last.providerMetadata);
+        if (this.#resolveMetadata) this.#resolveMetadata(last.providerMetadata);
+        else this.#metadata = Promise.resolve(last.providerMetadata);
         this.succeed({
           ...last,
           totalUsage: this.#totalUsage,
