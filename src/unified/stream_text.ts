@@ -104,11 +104,8 @@ const CONTENT_TYPES = new Set<string>([
 /** What the tool loop yields when the consumer should read the step's parts itself. */
 const PUMP: unique symbol = Symbol("pump");
 
-/** A step's parts iterator, and how each part is handed on (`undefined`: skipped). */
-interface Pump {
-  parts: AsyncIterator<ContentPart, undefined>;
-  map(part: ContentPart): StreamPart | undefined;
-}
+type Parts = AsyncIterator<ContentPart, undefined>;
+type Run = AsyncGenerator<StreamPart | typeof PUMP, void, undefined>;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -255,12 +252,12 @@ function startStep(
   activeTools: StreamTextOptions["activeTools"],
   optionWarnings: readonly CallWarning[],
   requestOptions: RequestOptions,
-): AdapterStep {
+): [AdapterStep, ToolSet | undefined] {
   const warnings = [...optionWarnings];
   const tools = activeToolsOf(call.tools, index, activeTools, warnings);
   const step = adapter.start(tools === call.tools ? call : { ...call, tools }, requestOptions);
   if (warnings.length > 0) step.warnings = [...warnings, ...step.warnings];
-  return step;
+  return [step, tools];
 }
 
 /** True when the options name a callback or a handler (else the stream needs no callbacks object). */
@@ -327,6 +324,8 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
   #signal: AbortSignal;
   #requestOptions: RequestOptions;
   #current: AdapterStep;
+  /** The tools the current step sent (`activeTools`). */
+  #tools: ToolSet | undefined;
   /** The current step's response, once its headers arrived. */
   #info: ResponseInfo | undefined;
   #steps: readonly StepResult[] = NONE;
@@ -335,8 +334,8 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
   /** `providerMetadata`, once asked for. */
   #metadata: Promise<ProviderMetadata> | undefined;
   #resolveMetadata: ((metadata: ProviderMetadata) => void) | undefined;
-  /** The step whose parts the consumer is reading straight from its iterator. */
-  #pump: Pump | undefined;
+  /** The parts iterator of the step whose parts the consumer is reading straight from it. */
+  #parts: Parts | undefined;
   /** The call is traced and its first content has not arrived yet. */
   #awaitFirstToken: boolean;
 
@@ -385,8 +384,9 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
     // One span for the whole call (the request options above carry no tracer to the steps).
     const trace = CallTrace.start(options, () => unifiedTrace(options.model, "chat", call));
     let first: AdapterStep;
+    let tools: ToolSet | undefined;
     try {
-      first = startStep(adapter, call, 0, activeTools, optionWarnings, requestOptions);
+      [first, tools] = startStep(adapter, call, 0, activeTools, optionWarnings, requestOptions);
     } catch (error) {
       trace?.fail(error, undefined);
       throw error;
@@ -405,6 +405,7 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
     this.#signal = signal;
     this.#requestOptions = requestOptions;
     this.#current = first;
+    this.#tools = tools;
     this.#watch(first);
     this.warnings = first.warnings;
   }
@@ -426,7 +427,6 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
 
   /** Runs the tool loop for one consumer: its parts, through `select`. */
   protected open<T>(parts: boolean, select: Select<T>): IterableReadableStream<T> {
-    const run = this.#run();
     /** What a consumer gets from one part, or `undefined` to skip it; an error part it skips throws. */
     const take = (part: StreamPart): T | undefined => {
       if (parts && !CONTENT_TYPES.has(part.type)) {
@@ -439,36 +439,59 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
       return item;
     };
     // Within a step, the provider's parts are read straight from its parts iterator: the tool
-    // loop's generator is resumed only at the step's end (one async hop a part, not two).
-    let pump: Pump | undefined;
+    // loop's generator is resumed only at the step's end (one async hop a part, not two). The
+    // first step is begun here, and the generator made at the end of its parts: a stream read
+    // within its first step holds no generator.
+    let run: Run | undefined;
+    let begun = false;
+    let pump: Parts | undefined;
     const stream = pullStream<T>(async () => {
       for (;;) {
         let next: IteratorResult<StreamPart | typeof PUMP, void>;
         if (pump !== undefined) {
           let read: IteratorResult<ContentPart, undefined>;
           try {
-            read = await pump.parts.next();
+            read = await pump.next();
           } catch (error) {
             pump = undefined;
-            next = await run.throw(error);
+            if (run === undefined) {
+              this.#endPump(false);
+              run = this.#run({ error });
+              next = await run.next();
+            } else next = await run.throw(error);
             read = { done: true, value: undefined };
           }
           if (pump !== undefined) {
             if (!read.done) {
-              const part = pump.map(read.value);
+              const part = this.#partOf(read.value);
               if (part === undefined) continue;
               const item = take(this.#emit(part));
               if (item !== undefined) return { done: false, value: item };
               continue;
             }
             pump = undefined;
+            if (run === undefined) {
+              this.#endPump(true);
+              run = this.#run();
+            }
             next = await run.next();
           }
-        } else next = await run.next();
+        } else if (run !== undefined) next = await run.next();
+        else if (!begun) {
+          begun = true;
+          next = { done: false, value: this.#emit(this.#stepStart(0)) };
+        } else {
+          try {
+            next = { done: false, value: this.#startPump() };
+          } catch (error) {
+            run = this.#run({ error });
+            next = await run.next();
+          }
+        }
         if (next!.done) return { done: true, value: undefined };
         const value = next!.value;
         if (value === PUMP) {
-          pump = this.#pump;
+          pump = this.#parts;
           continue;
         }
         const item = take(value);
@@ -477,8 +500,9 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
     }, (reason) => {
       this.cancel(reason);
       // Not awaited: a tool that ignores its signal must not hold up the cancel.
-      pump?.parts.return?.().catch(noop);
-      run.return(undefined).catch(noop);
+      pump?.return?.().catch(noop);
+      if (run === undefined) this.#parts = undefined;
+      else run.return(undefined).catch(noop);
     });
     return iterable(stream);
   }
@@ -553,18 +577,42 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
     };
   }
 
-  /** Adds the span's first-token event at the first content part, then reads on unwatched. */
-  #watchFirstToken(pump: Pump): void {
-    const map = pump.map;
-    pump.map = (value) => {
+  /** The `step-start` part of a step (the current one). */
+  #stepStart(index: number): StreamPart {
+    return { type: "step-start", step: index, warnings: this.#current.warnings };
+  }
+
+  /** Takes the current step's parts iterator, for the consumer to read (see `open`). */
+  #startPump(): typeof PUMP {
+    this.#parts = this.#current.stream.parts[Symbol.asyncIterator]();
+    return PUMP;
+  }
+
+  /** The current step's parts are read to their end (`finished`), or are left. */
+  #endPump(finished: boolean): void {
+    const parts = this.#parts;
+    this.#parts = undefined;
+    if (!finished) parts?.return?.().catch(noop);
+  }
+
+  /**
+   * How a part of the current step is handed on (`undefined`: skipped); the
+   * first content part adds the span's first-token event.
+   */
+  #partOf(value: ContentPart): StreamPart | undefined {
+    if (this.#awaitFirstToken) {
       const type = value.type;
       if (type === "text-delta" || type === "reasoning-delta" || type === "tool-call-start") {
         this.#awaitFirstToken = false;
         this.firstToken();
-        pump.map = map;
       }
-      return map(value);
-    };
+    }
+    const step = this.#current;
+    const part: ContentPart | undefined = step.part ? step.part(value) : value;
+    // Usage and finish come once per step, from the result (see `#run`).
+    return part === undefined || part.type === "usage" || part.type === "finish"
+      ? undefined
+      : part as StreamPart;
   }
 
   #emit(part: StreamPart): StreamPart {
@@ -576,13 +624,20 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
     return part;
   }
 
-  async *#run(): AsyncGenerator<StreamPart | typeof PUMP, void, undefined> {
+  /**
+   * The tool loop from the end of the first step's parts (`failed`: they
+   * raised that error): each later step is begun here, its parts read by the
+   * consumer (see `open`), which resumes it at their end or throws their
+   * error in here.
+   */
+  async *#run(failed?: { error: unknown }): Run {
     try {
+      if (failed !== undefined) throw failed.error;
       for (let index = 0;; index++) {
         let step = this.#current;
-        const tools = activeToolsOf(this.#call.tools, index, this.#activeTools);
         if (index > 0) {
-          step = startStep(
+          let tools: ToolSet | undefined;
+          [step, tools] = startStep(
             this.#adapter,
             this.#call,
             index,
@@ -591,32 +646,19 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
             this.#requestOptions,
           );
           this.#current = step;
+          this.#tools = tools;
           this.#watch(step);
           this.#inStep = true;
+          yield this.#emit(this.#stepStart(index));
+          let finished = false;
+          try {
+            yield this.#startPump();
+            finished = true;
+          } finally {
+            this.#endPump(finished);
+          }
         }
-        yield this.#emit({ type: "step-start", step: index, warnings: step.warnings });
-        // The consumer reads this step's parts itself (see `open`) and resumes here at their
-        // end, or throws their error in here.
-        const parts = step.stream.parts[Symbol.asyncIterator]();
-        let finished = false;
-        try {
-          this.#pump = {
-            parts,
-            map: (value) => {
-              const part: ContentPart | undefined = step.part ? step.part(value) : value;
-              // Usage and finish come once per step, from the result, below.
-              return part === undefined || part.type === "usage" || part.type === "finish"
-                ? undefined
-                : part as StreamPart;
-            },
-          };
-          if (this.#awaitFirstToken) this.#watchFirstToken(this.#pump);
-          yield PUMP;
-          finished = true;
-        } finally {
-          this.#pump = undefined;
-          if (!finished) parts.return?.().catch(noop);
-        }
+        const tools = this.#tools;
         const result = await step.stream.result();
         const info = await step.stream.response;
         this.#info = info;
