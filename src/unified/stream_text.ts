@@ -320,8 +320,17 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
   #activeTools: StreamTextOptions["activeTools"];
   #onStepFinish: StreamTextOptions<TOOLS>["onStepFinish"];
   #optionWarnings: readonly CallWarning[];
-  #controller: AbortController;
-  #signal: AbortSignal;
+  /** The caller's signal. */
+  #given: AbortSignal | undefined;
+  /**
+   * Aborts the tools and the later steps, with the caller's signal: made when
+   * the tool loop first needs it (the first step's request takes the caller's
+   * signal itself, and `stop` cancels it).
+   */
+  #controller: AbortController | undefined;
+  #signal: AbortSignal | undefined;
+  /** The reason of the first stop: the caller's (`cancel()`, `break`) or its signal's. */
+  #stopped: { reason: unknown } | undefined;
   #requestOptions: RequestOptions;
   #current: AdapterStep;
   /** The tools the current step sent (`activeTools`). */
@@ -372,10 +381,8 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
       );
     }
     const optionWarnings = unknownOptionWarnings(options);
-    const controller = new AbortController();
     const given = options.signal ?? options.abortSignal;
-    const signal = given ? AbortSignal.any([given, controller.signal]) : controller.signal;
-    const requestOptions: RequestOptions = { signal };
+    const requestOptions: RequestOptions = given ? { signal: given } : {};
     for (const key of REQUEST_KEYS) {
       if (options[key] !== undefined) {
         (requestOptions as Record<string, unknown>)[key] = options[key];
@@ -401,8 +408,7 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
     this.#activeTools = activeTools;
     this.#onStepFinish = options.onStepFinish;
     this.#optionWarnings = optionWarnings.length > 0 ? optionWarnings : NONE;
-    this.#controller = controller;
-    this.#signal = signal;
+    this.#given = given;
     this.#requestOptions = requestOptions;
     this.#current = first;
     this.#tools = tools;
@@ -525,7 +531,11 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
 
   /** Aborts the current request and the signal of running tools. */
   protected stop(reason: unknown): void {
-    this.#controller.abort(reason);
+    const given = this.#given;
+    this.#stopped ??= { reason: given?.aborted ? given.reason : reason };
+    // Once the tool loop has its signal, the current step's request has it too.
+    if (this.#controller !== undefined) this.#controller.abort(reason);
+    else this.#current.stream.cancel(reason);
   }
 
   /** The items are the parts, steps and tool results included. */
@@ -575,6 +585,23 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
       response,
       providerMetadata: end.providerMetadata,
     };
+  }
+
+  /**
+   * The signal of the tools and of the steps after the first (made at the
+   * first need): aborted by the caller's signal or by `stop`.
+   */
+  #loopSignal(): AbortSignal {
+    if (this.#signal === undefined) {
+      const controller = new AbortController();
+      if (this.#stopped !== undefined) controller.abort(this.#stopped.reason);
+      const given = this.#given;
+      const signal = given ? AbortSignal.any([given, controller.signal]) : controller.signal;
+      this.#controller = controller;
+      this.#signal = signal;
+      this.#requestOptions = { ...this.#requestOptions, signal };
+    }
+    return this.#signal;
   }
 
   /** The `step-start` part of a step (the current one). */
@@ -636,6 +663,8 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
       for (let index = 0;; index++) {
         let step = this.#current;
         if (index > 0) {
+          // Its request takes the loop's signal (made when the tools ran).
+          this.#loopSignal();
           let tools: ToolSet | undefined;
           [step, tools] = startStep(
             this.#adapter,
@@ -669,7 +698,7 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
         let isContinued = pending && index + 1 < this.#maxSteps;
         const toolResults: ToolResult[] = [];
         if (isContinued) {
-          const signal = this.#signal;
+          const signal = this.#loopSignal();
           const results = await Promise.race([
             Promise.all(end.toolCalls.map((call) => runTool(tools!, call, signal))),
             abortOf(signal),
@@ -736,10 +765,12 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
         return;
       }
     } catch (error) {
-      if (this.#signal.aborted) {
+      const given = this.#given;
+      const stopped = this.#stopped ?? (given?.aborted ? { reason: given.reason } : undefined);
+      if (stopped !== undefined) {
         // The caller stopped it: the reader gets the caller's reason, onAbort the partial.
-        this.aborted(this.#signal.reason);
-        throw this.#signal.reason;
+        this.aborted(stopped.reason);
+        throw stopped.reason;
       }
       if (this.settled) return;
       this.failed(error);
