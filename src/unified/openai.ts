@@ -150,7 +150,9 @@ function build(modelId: string, call: ModelCall, maxTokensField: string): {
     );
   }
   const s = call.settings;
-  const body: Record<string, unknown> = { model: modelId, messages };
+  // The request keeps the list as long as the stream: a copy at its length (a list pushed to
+  // from empty has room for 16 more).
+  const body: Record<string, unknown> = { model: modelId, messages: messages.slice() };
   if (s.maxTokens !== undefined) body[maxTokensField] = s.maxTokens;
   if (s.temperature !== undefined) body.temperature = s.temperature;
   if (s.topP !== undefined) body.top_p = s.topP;

@@ -119,11 +119,15 @@ export function modelCallOf<TOOLS extends ToolSet>(
   if (options === null || typeof options !== "object") {
     throw new TypeError(`streamText() needs an options object: received ${String(options)}`);
   }
-  // Made at its final length (a list pushed to from empty takes room for many more).
-  const given = options.messages ?? NONE;
-  const messages: Message[] = options.prompt === undefined
-    ? [...given]
-    : [...given, { role: "user", content: options.prompt }];
+  // Made at its length (a list pushed to, or spread into, takes room for 16 more), by `concat`.
+  const given: Message[] = options.messages === undefined
+    ? []
+    : Array.isArray(options.messages)
+    ? options.messages
+    : [...options.messages];
+  const messages = options.prompt === undefined
+    ? given.concat()
+    : given.concat({ role: "user", content: options.prompt });
   if (messages.length === 0) {
     throw new TypeError("A prompt or messages are required: received neither");
   }
