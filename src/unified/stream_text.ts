@@ -264,6 +264,18 @@ function startStep(
   return [step, tools];
 }
 
+/** What a consumer gets from one part, or `undefined` to skip it; an error part it skips throws. */
+function take<T>(part: StreamPart, parts: boolean, select: Select<T>): T | undefined {
+  if (parts && !CONTENT_TYPES.has(part.type)) {
+    if (part.type === "error") throw part.error;
+    return undefined;
+  }
+  const item = select(part, part.type === "text-delta" ? part.text : "");
+  // A consumer that does not take error parts (the text stream) gets the error.
+  if (item === undefined && part.type === "error") throw part.error;
+  return item;
+}
+
 /** True when the options name a callback or a handler (else the stream needs no callbacks object). */
 function hasCallbacks(options: StreamTextOptions): boolean {
   return options.onChunk !== undefined || options.onText !== undefined ||
@@ -437,17 +449,6 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
 
   /** Runs the tool loop for one consumer: its parts, through `select`. */
   protected open<T>(parts: boolean, select: Select<T>): IterableReadableStream<T> {
-    /** What a consumer gets from one part, or `undefined` to skip it; an error part it skips throws. */
-    const take = (part: StreamPart): T | undefined => {
-      if (parts && !CONTENT_TYPES.has(part.type)) {
-        if (part.type === "error") throw part.error;
-        return undefined;
-      }
-      const item = select(part, part.type === "text-delta" ? part.text : "");
-      // A consumer that does not take error parts (the text stream) gets the error.
-      if (item === undefined && part.type === "error") throw part.error;
-      return item;
-    };
     // Within a step, the provider's parts are read straight from its parts iterator: the tool
     // loop's generator is resumed only at the step's end (one async hop a part, not two). The
     // first step is begun here, and the generator made at the end of its parts: a stream read
@@ -475,7 +476,7 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
             if (!read.done) {
               const part = this.#partOf(read.value);
               if (part === undefined) continue;
-              const item = take(this.#emit(part));
+              const item = take(this.#emit(part), parts, select);
               if (item !== undefined) return { done: false, value: item };
               continue;
             }
@@ -504,7 +505,7 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
           pump = this.#parts;
           continue;
         }
-        const item = take(value);
+        const item = take(value, parts, select);
         if (item !== undefined) return { done: false, value: item };
       }
     }, (reason) => {
