@@ -12,108 +12,163 @@ export interface Flowing {
   [FLOW]?: () => void;
 }
 
+/** The source of a {@linkcode pullStream}: its state, and its methods on the prototype. */
+class PullSource<T> {
+  next: () => Promise<IteratorResult<T, unknown>>;
+  onCancel: (reason: unknown) => void | Promise<void>;
+  flowing = false;
+  closed = false;
+  controller!: ReadableStreamDefaultController<T>;
+
+  constructor(
+    next: () => Promise<IteratorResult<T, unknown>>,
+    onCancel: (reason: unknown) => void | Promise<void>,
+  ) {
+    this.next = next;
+    this.onCancel = onCancel;
+  }
+
+  start(controller: ReadableStreamDefaultController<T>): void {
+    this.controller = controller;
+  }
+
+  async pull(): Promise<void> {
+    // While flowing, the flow loop enqueues; a pending read is served from it.
+    if (!this.flowing) await this.step();
+  }
+
+  cancel(reason: unknown): void | Promise<void> {
+    this.closed = true;
+    return this.onCancel(reason);
+  }
+
+  /** Reads one item into the queue; false once the source is done. */
+  async step(): Promise<boolean> {
+    try {
+      const { done, value } = await this.next();
+      if (this.closed) return false;
+      if (done) {
+        this.closed = true;
+        this.controller.close();
+        return false;
+      }
+      this.controller.enqueue(value);
+      return true;
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
+  }
+
+  fail(error: unknown): void {
+    if (!this.closed) {
+      this.closed = true;
+      this.controller.error(error);
+    }
+  }
+
+  async flow(): Promise<void> {
+    if (this.flowing || this.closed) return;
+    this.flowing = true;
+    while (await this.step());
+  }
+}
+
+/**
+ * The async iterator of a {@linkcode pullStream}: items straight from
+ * `next()`, without a stream read per item; it locks the stream like the
+ * standard one.
+ */
+class PullIterator<T> implements AsyncIterableIterator<T> {
+  #source: PullSource<T>;
+  #lock: ReadableStreamDefaultReader<T> | undefined;
+
+  constructor(stream: ReadableStream<T>, source: PullSource<T>) {
+    this.#lock = stream.getReader();
+    this.#source = source;
+  }
+
+  async next(): Promise<IteratorResult<T, undefined>> {
+    const lock = this.#lock;
+    if (lock === undefined) return { value: undefined, done: true };
+    const source = this.#source;
+    if (source.flowing || source.closed) {
+      // What flowed is in the queue (and a closed stream answers from there).
+      const result = await lock.read().catch((error) => {
+        this.#unlock();
+        throw error;
+      });
+      if (result.done) this.#unlock();
+      return result as IteratorResult<T, undefined>;
+    }
+    try {
+      const result = await source.next();
+      if (result.done) {
+        source.closed = true;
+        source.controller.close();
+        this.#unlock();
+        return { value: undefined, done: true };
+      }
+      return { value: result.value, done: false };
+    } catch (error) {
+      source.fail(error);
+      this.#unlock();
+      throw error;
+    }
+  }
+
+  async return(value?: unknown): Promise<IteratorResult<T, undefined>> {
+    if (this.#lock !== undefined) await this.#lock.cancel(value);
+    this.#unlock();
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  #unlock(): void {
+    const lock = this.#lock;
+    if (lock === undefined) return;
+    this.#lock = undefined;
+    lock.releaseLock();
+  }
+}
+
+/**
+ * The stream of {@linkcode pullStream}: its iterator and `FLOW` are methods
+ * of the class, so that an instance holds no closures of its own.
+ */
+class PullStream<T> extends ReadableStream<T> implements Flowing {
+  #source: PullSource<T>;
+
+  constructor(source: PullSource<T>) {
+    super(source, { highWaterMark: 0 });
+    this.#source = source;
+  }
+
+  [FLOW](): void {
+    this.#source.flow();
+  }
+
+  override values(): AsyncIterableIterator<T> {
+    return new PullIterator(this, this.#source);
+  }
+
+  override [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return new PullIterator(this, this.#source);
+  }
+}
+
 /**
  * A pull-based `ReadableStream` over `next()`, one item per read, that can be
- * made to flow. `onCancel` runs when the consumer cancels.
+ * made to flow. `onCancel` runs when the consumer cancels. Its own async
+ * iterator takes items straight from `next()`, without a stream read per
+ * item; it locks the stream like the standard one.
  */
 export function pullStream<T>(
   next: () => Promise<IteratorResult<T, unknown>>,
   onCancel: (reason: unknown) => void | Promise<void>,
 ): ReadableStream<T> & Flowing {
-  let flowing = false;
-  let closed = false;
-  let controller!: ReadableStreamDefaultController<T>;
-  const step = async (): Promise<boolean> => {
-    try {
-      const { done, value } = await next();
-      if (closed) return false;
-      if (done) {
-        closed = true;
-        controller.close();
-        return false;
-      }
-      controller.enqueue(value);
-      return true;
-    } catch (error) {
-      if (!closed) {
-        closed = true;
-        controller.error(error);
-      }
-      return false;
-    }
-  };
-  const stream: ReadableStream<T> & Flowing = new ReadableStream<T>({
-    start(c) {
-      controller = c;
-    },
-    async pull() {
-      // While flowing, the flow loop enqueues; a pending read is served from it.
-      if (!flowing) await step();
-    },
-    cancel(reason) {
-      closed = true;
-      return onCancel(reason);
-    },
-  }, { highWaterMark: 0 });
-  stream[FLOW] = () => {
-    if (flowing || closed) return;
-    flowing = true;
-    (async () => {
-      while (await step());
-    })();
-  };
-  // Its own async iterator takes items straight from `next()`, without a stream
-  // read per item; it locks the stream like the standard one.
-  const values = (): AsyncIterableIterator<T> => {
-    const lock = stream.getReader();
-    let locked = true;
-    const unlock = () => {
-      if (!locked) return;
-      locked = false;
-      lock.releaseLock();
-    };
-    return {
-      async next(): Promise<IteratorResult<T, undefined>> {
-        if (!locked) return { value: undefined, done: true };
-        if (flowing || closed) {
-          // What flowed is in the queue (and a closed stream answers from there).
-          const result = await lock.read().catch((error) => {
-            unlock();
-            throw error;
-          });
-          if (result.done) unlock();
-          return result as IteratorResult<T, undefined>;
-        }
-        try {
-          const result = await next();
-          if (result.done) {
-            closed = true;
-            controller.close();
-            unlock();
-            return { value: undefined, done: true };
-          }
-          return { value: result.value, done: false };
-        } catch (error) {
-          if (!closed) {
-            closed = true;
-            controller.error(error);
-          }
-          unlock();
-          throw error;
-        }
-      },
-      async return(value?: unknown): Promise<IteratorResult<T, undefined>> {
-        if (locked) await lock.cancel(value);
-        unlock();
-        return { value: undefined, done: true };
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
-  };
-  for (const key of [Symbol.asyncIterator, "values"]) {
-    Object.defineProperty(stream, key, { value: values, configurable: true, writable: true });
-  }
-  return stream;
+  return new PullStream(new PullSource(next, onCancel));
 }

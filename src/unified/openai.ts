@@ -8,6 +8,7 @@ import type {
 } from "../providers/openai/types.ts";
 import type { OpenAIResponsesRequest } from "../providers/openai/responses_types.ts";
 import type { RequestOptions } from "../http/request_options.ts";
+import type { StreamResult } from "../shared/types.ts";
 import { responsesAdapter } from "./_openai_responses.ts";
 import {
   type AdapterStep,
@@ -16,6 +17,7 @@ import {
   type ModelAdapter,
   type ModelCall,
   resultText,
+  type StepEnd,
   stepEnd,
   unsupported,
 } from "./_adapter.ts";
@@ -150,7 +152,9 @@ function build(modelId: string, call: ModelCall, maxTokensField: string): {
     );
   }
   const s = call.settings;
-  const body: Record<string, unknown> = { model: modelId, messages };
+  // The request keeps the list as long as the stream: a copy at its length (a list pushed to
+  // from empty has room for 16 more).
+  const body: Record<string, unknown> = { model: modelId, messages: messages.slice() };
   if (s.maxTokens !== undefined) body[maxTokensField] = s.maxTokens;
   if (s.temperature !== undefined) body.temperature = s.temperature;
   if (s.topP !== undefined) body.top_p = s.topP;
@@ -191,6 +195,44 @@ function build(modelId: string, call: ModelCall, maxTokensField: string): {
   return { body, warnings };
 }
 
+/** A step's end from a Chat Completions result, with OpenAI's metadata. */
+function chatEnd(value: StreamResult): StepEnd {
+  const result = value as OpenAIChatResult;
+  return stepEnd(result, result.id, result.model, {
+    openai: {
+      systemFingerprint: result.systemFingerprint,
+      serviceTier: result.serviceTier,
+      rawUsage: result.rawUsage,
+    },
+  });
+}
+
+/** The Chat Completions adapter (a class: a model holds no closures of its own). */
+class ChatAdapter implements ModelAdapter {
+  #modelId: string;
+  #client: OpenAI;
+  #maxTokensField: string;
+
+  constructor(modelId: string, client: OpenAI, maxTokensField: string) {
+    this.#modelId = modelId;
+    this.#client = client;
+    this.#maxTokensField = maxTokensField;
+  }
+
+  build(call: ModelCall): { body: Record<string, unknown>; warnings: CallWarning[] } {
+    return build(this.#modelId, call, this.#maxTokensField);
+  }
+
+  start(call: ModelCall, requestOptions: RequestOptions): AdapterStep {
+    const { body, warnings } = this.build(call);
+    const stream = this.#client.chat(
+      body as unknown as OpenAIChatRequest & { stream?: true },
+      requestOptions,
+    );
+    return { stream, warnings, end: chatEnd };
+  }
+}
+
 function openaiModel(modelId: string, options: OpenAIProviderOptions = {}): LanguageModel {
   const {
     client: given,
@@ -203,30 +245,7 @@ function openaiModel(modelId: string, options: OpenAIProviderOptions = {}): Lang
   if (api === "responses") {
     return createModel("openai", modelId, responsesAdapter(modelId, client, responses));
   }
-  const adapter: ModelAdapter = {
-    build: (call) => build(modelId, call, maxTokensField),
-    start(call: ModelCall, requestOptions: RequestOptions): AdapterStep {
-      const { body, warnings } = build(modelId, call, maxTokensField);
-      const stream = client.chat(
-        body as unknown as OpenAIChatRequest & { stream?: true },
-        requestOptions,
-      );
-      return {
-        stream,
-        warnings,
-        end(value) {
-          const result = value as OpenAIChatResult;
-          return stepEnd(result, result.id, result.model, {
-            openai: {
-              systemFingerprint: result.systemFingerprint,
-              serviceTier: result.serviceTier,
-              rawUsage: result.rawUsage,
-            },
-          });
-        },
-      };
-    },
-  };
+  const adapter = new ChatAdapter(modelId, client, maxTokensField);
   return createModel("openai", modelId, adapter);
 }
 

@@ -35,6 +35,10 @@ import { isStandardSchema, jsonSchemaOf, validateStandard } from "./_schema.ts";
 import { stepContent, stepMessages } from "./_messages.ts";
 
 const noop = () => {};
+/** Shared by every call that has none (never written to). */
+const NONE: readonly never[] = [];
+const NO_USAGE: Usage = {};
+const NO_CALLBACKS = {};
 const REQUEST_KEYS = [
   "timeout",
   "idleTimeout",
@@ -100,11 +104,8 @@ const CONTENT_TYPES = new Set<string>([
 /** What the tool loop yields when the consumer should read the step's parts itself. */
 const PUMP: unique symbol = Symbol("pump");
 
-/** A step's parts iterator, and how each part is handed on (`undefined`: skipped). */
-interface Pump {
-  parts: AsyncIterator<ContentPart, undefined>;
-  map(part: ContentPart): StreamPart | undefined;
-}
+type Parts = AsyncIterator<ContentPart, undefined>;
+type Run = AsyncGenerator<StreamPart | typeof PUMP, void, undefined>;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -118,8 +119,15 @@ export function modelCallOf<TOOLS extends ToolSet>(
   if (options === null || typeof options !== "object") {
     throw new TypeError(`streamText() needs an options object: received ${String(options)}`);
   }
-  const messages: Message[] = options.messages ? [...options.messages] : [];
-  if (options.prompt !== undefined) messages.push({ role: "user", content: options.prompt });
+  // Made at its length (a list pushed to, or spread into, takes room for 16 more), by `concat`.
+  const given: Message[] = options.messages === undefined
+    ? []
+    : Array.isArray(options.messages)
+    ? options.messages
+    : [...options.messages];
+  const messages = options.prompt === undefined
+    ? given.concat()
+    : given.concat({ role: "user", content: options.prompt });
   if (messages.length === 0) {
     throw new TypeError("A prompt or messages are required: received neither");
   }
@@ -246,14 +254,34 @@ function startStep(
   call: ModelCall,
   index: number,
   activeTools: StreamTextOptions["activeTools"],
-  optionWarnings: CallWarning[],
+  optionWarnings: readonly CallWarning[],
   requestOptions: RequestOptions,
-): AdapterStep {
+): [AdapterStep, ToolSet | undefined] {
   const warnings = [...optionWarnings];
   const tools = activeToolsOf(call.tools, index, activeTools, warnings);
   const step = adapter.start(tools === call.tools ? call : { ...call, tools }, requestOptions);
   if (warnings.length > 0) step.warnings = [...warnings, ...step.warnings];
-  return step;
+  return [step, tools];
+}
+
+/** What a consumer gets from one part, or `undefined` to skip it; an error part it skips throws. */
+function take<T>(part: StreamPart, parts: boolean, select: Select<T>): T | undefined {
+  if (parts && !CONTENT_TYPES.has(part.type)) {
+    if (part.type === "error") throw part.error;
+    return undefined;
+  }
+  const item = select(part, part.type === "text-delta" ? part.text : "");
+  // A consumer that does not take error parts (the text stream) gets the error.
+  if (item === undefined && part.type === "error") throw part.error;
+  return item;
+}
+
+/** True when the options name a callback or a handler (else the stream needs no callbacks object). */
+function hasCallbacks(options: StreamTextOptions): boolean {
+  return options.onChunk !== undefined || options.onText !== undefined ||
+    options.onReasoning !== undefined || options.onError !== undefined ||
+    options.onFinish !== undefined || options.onAbort !== undefined ||
+    (options as { handler?: unknown }).handler !== undefined;
 }
 
 /** Rejects with the signal's reason when it aborts (never resolves otherwise). */
@@ -301,27 +329,38 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
   extends ResponseStream<StreamPart<TOOLS>, GenerateTextResult<TOOLS>> {
   /** The options the provider could not honour (known at once, before any I/O). */
   readonly warnings: CallWarning[];
-  /** Provider-specific extras of the last step, once the stream completed. */
-  readonly providerMetadata: Promise<ProviderMetadata>;
   #adapter: ModelAdapter;
   #call: ModelCall;
   #maxSteps: number;
-  #stopWhen: StopCondition[];
+  #stopWhen: readonly StopCondition[];
   #activeTools: StreamTextOptions["activeTools"];
   #onStepFinish: StreamTextOptions<TOOLS>["onStepFinish"];
-  #optionWarnings: CallWarning[];
-  #controller: AbortController;
-  #signal: AbortSignal;
+  #optionWarnings: readonly CallWarning[];
+  /** The caller's signal. */
+  #given: AbortSignal | undefined;
+  /**
+   * Aborts the tools and the later steps, with the caller's signal: made when
+   * the tool loop first needs it (the first step's request takes the caller's
+   * signal itself, and `stop` cancels it).
+   */
+  #controller: AbortController | undefined;
+  #signal: AbortSignal | undefined;
+  /** The reason of the first stop: the caller's (`cancel()`, `break`) or its signal's. */
+  #stopped: { reason: unknown } | undefined;
   #requestOptions: RequestOptions;
   #current: AdapterStep;
+  /** The tools the current step sent (`activeTools`). */
+  #tools: ToolSet | undefined;
   /** The current step's response, once its headers arrived. */
   #info: ResponseInfo | undefined;
-  #steps: StepResult[] = [];
-  #totalUsage: Usage = {};
+  #steps: readonly StepResult[] = NONE;
+  #totalUsage: Usage = NO_USAGE;
   #inStep = true;
-  #resolveMetadata!: (metadata: ProviderMetadata) => void;
-  /** The step whose parts the consumer is reading straight from its iterator. */
-  #pump: Pump | undefined;
+  /** `providerMetadata`, once asked for. */
+  #metadata: Promise<ProviderMetadata> | undefined;
+  #resolveMetadata: ((metadata: ProviderMetadata) => void) | undefined;
+  /** The parts iterator of the step whose parts the consumer is reading straight from it. */
+  #parts: Parts | undefined;
   /** The call is traced and its first content has not arrived yet. */
   #awaitFirstToken: boolean;
 
@@ -335,8 +374,8 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
   constructor(options: StreamTextOptions<TOOLS>, object?: ObjectMode) {
     const adapter = adapterOf(options?.model);
     const call = modelCallOf(options, object);
-    const stopWhen = options.stopWhen === undefined
-      ? []
+    const stopWhen: readonly StopCondition[] = options.stopWhen === undefined
+      ? NONE
       : Array.isArray(options.stopWhen)
       ? options.stopWhen
       : [options.stopWhen];
@@ -358,10 +397,8 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
       );
     }
     const optionWarnings = unknownOptionWarnings(options);
-    const controller = new AbortController();
     const given = options.signal ?? options.abortSignal;
-    const signal = given ? AbortSignal.any([given, controller.signal]) : controller.signal;
-    const requestOptions: RequestOptions = { signal };
+    const requestOptions: RequestOptions = given ? { signal: given } : {};
     for (const key of REQUEST_KEYS) {
       if (options[key] !== undefined) {
         (requestOptions as Record<string, unknown>)[key] = options[key];
@@ -370,13 +407,14 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
     // One span for the whole call (the request options above carry no tracer to the steps).
     const trace = CallTrace.start(options, () => unifiedTrace(options.model, "chat", call));
     let first: AdapterStep;
+    let tools: ToolSet | undefined;
     try {
-      first = startStep(adapter, call, 0, activeTools, optionWarnings, requestOptions);
+      [first, tools] = startStep(adapter, call, 0, activeTools, optionWarnings, requestOptions);
     } catch (error) {
       trace?.fail(error, undefined);
       throw error;
     }
-    super(first.stream.response, callbacksOf(options));
+    super(first.stream.response, hasCallbacks(options) ? callbacksOf(options) : NO_CALLBACKS);
     traceStream(this, trace, unifiedResponse);
     this.#awaitFirstToken = trace !== undefined;
     this.#adapter = adapter;
@@ -385,14 +423,18 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
     this.#stopWhen = stopWhen;
     this.#activeTools = activeTools;
     this.#onStepFinish = options.onStepFinish;
-    this.#optionWarnings = optionWarnings;
-    this.#controller = controller;
-    this.#signal = signal;
+    this.#optionWarnings = optionWarnings.length > 0 ? optionWarnings : NONE;
+    this.#given = given;
     this.#requestOptions = requestOptions;
     this.#current = first;
+    this.#tools = tools;
     this.#watch(first);
     this.warnings = first.warnings;
-    this.providerMetadata = new Promise((resolve) => this.#resolveMetadata = resolve);
+  }
+
+  /** Provider-specific extras of the last step, once the stream completed. */
+  get providerMetadata(): Promise<ProviderMetadata> {
+    return this.#metadata ??= new Promise((resolve) => this.#resolveMetadata = resolve);
   }
 
   /** The parts (an `error` part last when the stream fails): the same as iterating it. */
@@ -407,59 +449,71 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
 
   /** Runs the tool loop for one consumer: its parts, through `select`. */
   protected open<T>(parts: boolean, select: Select<T>): IterableReadableStream<T> {
-    const run = this.#run();
-    /** What a consumer gets from one part, or `undefined` to skip it; an error part it skips throws. */
-    const take = (part: StreamPart): T | undefined => {
-      if (parts && !CONTENT_TYPES.has(part.type)) {
-        if (part.type === "error") throw part.error;
-        return undefined;
-      }
-      const item = select(part, part.type === "text-delta" ? part.text : "");
-      // A consumer that does not take error parts (the text stream) gets the error.
-      if (item === undefined && part.type === "error") throw part.error;
-      return item;
-    };
     // Within a step, the provider's parts are read straight from its parts iterator: the tool
-    // loop's generator is resumed only at the step's end (one async hop a part, not two).
-    let pump: Pump | undefined;
+    // loop's generator is resumed only at the step's end (one async hop a part, not two). The
+    // first step is begun here, and the generator made at the end of its parts: a stream read
+    // within its first step holds no generator.
+    let run: Run | undefined;
+    let begun = false;
+    let pump: Parts | undefined;
     const stream = pullStream<T>(async () => {
       for (;;) {
         let next: IteratorResult<StreamPart | typeof PUMP, void>;
         if (pump !== undefined) {
           let read: IteratorResult<ContentPart, undefined>;
           try {
-            read = await pump.parts.next();
+            read = await pump.next();
           } catch (error) {
             pump = undefined;
-            next = await run.throw(error);
+            if (run === undefined) {
+              this.#endPump(false);
+              run = this.#run({ error });
+              next = await run.next();
+            } else next = await run.throw(error);
             read = { done: true, value: undefined };
           }
           if (pump !== undefined) {
             if (!read.done) {
-              const part = pump.map(read.value);
+              const part = this.#partOf(read.value);
               if (part === undefined) continue;
-              const item = take(this.#emit(part));
+              const item = take(this.#emit(part), parts, select);
               if (item !== undefined) return { done: false, value: item };
               continue;
             }
             pump = undefined;
+            if (run === undefined) {
+              this.#endPump(true);
+              run = this.#run();
+            }
             next = await run.next();
           }
-        } else next = await run.next();
+        } else if (run !== undefined) next = await run.next();
+        else if (!begun) {
+          begun = true;
+          next = { done: false, value: this.#emit(this.#stepStart(0)) };
+        } else {
+          try {
+            next = { done: false, value: this.#startPump() };
+          } catch (error) {
+            run = this.#run({ error });
+            next = await run.next();
+          }
+        }
         if (next!.done) return { done: true, value: undefined };
         const value = next!.value;
         if (value === PUMP) {
-          pump = this.#pump;
+          pump = this.#parts;
           continue;
         }
-        const item = take(value);
+        const item = take(value, parts, select);
         if (item !== undefined) return { done: false, value: item };
       }
     }, (reason) => {
       this.cancel(reason);
       // Not awaited: a tool that ignores its signal must not hold up the cancel.
-      pump?.parts.return?.().catch(noop);
-      run.return(undefined).catch(noop);
+      pump?.return?.().catch(noop);
+      if (run === undefined) this.#parts = undefined;
+      else run.return(undefined).catch(noop);
     });
     return iterable(stream);
   }
@@ -482,7 +536,11 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
 
   /** Aborts the current request and the signal of running tools. */
   protected stop(reason: unknown): void {
-    this.#controller.abort(reason);
+    const given = this.#given;
+    this.#stopped ??= { reason: given?.aborted ? given.reason : reason };
+    // Once the tool loop has its signal, the current step's request has it too.
+    if (this.#controller !== undefined) this.#controller.abort(reason);
+    else this.#current.stream.cancel(reason);
   }
 
   /** The items are the parts, steps and tool results included. */
@@ -534,18 +592,59 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
     };
   }
 
-  /** Adds the span's first-token event at the first content part, then reads on unwatched. */
-  #watchFirstToken(pump: Pump): void {
-    const map = pump.map;
-    pump.map = (value) => {
+  /**
+   * The signal of the tools and of the steps after the first (made at the
+   * first need): aborted by the caller's signal or by `stop`.
+   */
+  #loopSignal(): AbortSignal {
+    if (this.#signal === undefined) {
+      const controller = new AbortController();
+      if (this.#stopped !== undefined) controller.abort(this.#stopped.reason);
+      const given = this.#given;
+      const signal = given ? AbortSignal.any([given, controller.signal]) : controller.signal;
+      this.#controller = controller;
+      this.#signal = signal;
+      this.#requestOptions = { ...this.#requestOptions, signal };
+    }
+    return this.#signal;
+  }
+
+  /** The `step-start` part of a step (the current one). */
+  #stepStart(index: number): StreamPart {
+    return { type: "step-start", step: index, warnings: this.#current.warnings };
+  }
+
+  /** Takes the current step's parts iterator, for the consumer to read (see `open`). */
+  #startPump(): typeof PUMP {
+    this.#parts = this.#current.stream.parts[Symbol.asyncIterator]();
+    return PUMP;
+  }
+
+  /** The current step's parts are read to their end (`finished`), or are left. */
+  #endPump(finished: boolean): void {
+    const parts = this.#parts;
+    this.#parts = undefined;
+    if (!finished) parts?.return?.().catch(noop);
+  }
+
+  /**
+   * How a part of the current step is handed on (`undefined`: skipped); the
+   * first content part adds the span's first-token event.
+   */
+  #partOf(value: ContentPart): StreamPart | undefined {
+    if (this.#awaitFirstToken) {
       const type = value.type;
       if (type === "text-delta" || type === "reasoning-delta" || type === "tool-call-start") {
         this.#awaitFirstToken = false;
         this.firstToken();
-        pump.map = map;
       }
-      return map(value);
-    };
+    }
+    const step = this.#current;
+    const part: ContentPart | undefined = step.part ? step.part(value) : value;
+    // Usage and finish come once per step, from the result (see `#run`).
+    return part === undefined || part.type === "usage" || part.type === "finish"
+      ? undefined
+      : part as StreamPart;
   }
 
   #emit(part: StreamPart): StreamPart {
@@ -557,13 +656,22 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
     return part;
   }
 
-  async *#run(): AsyncGenerator<StreamPart | typeof PUMP, void, undefined> {
+  /**
+   * The tool loop from the end of the first step's parts (`failed`: they
+   * raised that error): each later step is begun here, its parts read by the
+   * consumer (see `open`), which resumes it at their end or throws their
+   * error in here.
+   */
+  async *#run(failed?: { error: unknown }): Run {
     try {
+      if (failed !== undefined) throw failed.error;
       for (let index = 0;; index++) {
         let step = this.#current;
-        const tools = activeToolsOf(this.#call.tools, index, this.#activeTools) ?? {};
         if (index > 0) {
-          step = startStep(
+          // Its request takes the loop's signal (made when the tools ran).
+          this.#loopSignal();
+          let tools: ToolSet | undefined;
+          [step, tools] = startStep(
             this.#adapter,
             this.#call,
             index,
@@ -572,45 +680,32 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
             this.#requestOptions,
           );
           this.#current = step;
+          this.#tools = tools;
           this.#watch(step);
           this.#inStep = true;
+          yield this.#emit(this.#stepStart(index));
+          let finished = false;
+          try {
+            yield this.#startPump();
+            finished = true;
+          } finally {
+            this.#endPump(finished);
+          }
         }
-        yield this.#emit({ type: "step-start", step: index, warnings: step.warnings });
-        // The consumer reads this step's parts itself (see `open`) and resumes here at their
-        // end, or throws their error in here.
-        const parts = step.stream.parts[Symbol.asyncIterator]();
-        let finished = false;
-        try {
-          this.#pump = {
-            parts,
-            map: (value) => {
-              const part: ContentPart | undefined = step.part ? step.part(value) : value;
-              // Usage and finish come once per step, from the result, below.
-              return part === undefined || part.type === "usage" || part.type === "finish"
-                ? undefined
-                : part as StreamPart;
-            },
-          };
-          if (this.#awaitFirstToken) this.#watchFirstToken(this.#pump);
-          yield PUMP;
-          finished = true;
-        } finally {
-          this.#pump = undefined;
-          if (!finished) parts.return?.().catch(noop);
-        }
+        const tools = this.#tools;
         const result = await step.stream.result();
         const info = await step.stream.response;
         this.#info = info;
         const end = step.end(result);
         yield this.#emit({ type: "usage", usage: end.usage });
         const pending = end.finishReason === "tool-calls" && end.toolCalls.length > 0 &&
-          end.toolCalls.every((call) => tools[call.name]?.execute !== undefined);
+          end.toolCalls.every((call) => tools?.[call.name]?.execute !== undefined);
         let isContinued = pending && index + 1 < this.#maxSteps;
         const toolResults: ToolResult[] = [];
         if (isContinued) {
-          const signal = this.#signal;
+          const signal = this.#loopSignal();
           const results = await Promise.race([
-            Promise.all(end.toolCalls.map((call) => runTool(tools, call, signal))),
+            Promise.all(end.toolCalls.map((call) => runTool(tools!, call, signal))),
             abortOf(signal),
           ]);
           for (const result of results) {
@@ -636,7 +731,7 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
           usage: end.usage,
           isContinued,
         });
-        this.#steps.push(stepResult);
+        this.#steps = [...this.#steps, stepResult];
         this.#totalUsage = addUsage(this.#totalUsage, end.usage);
         this.#inStep = false;
         const onStepFinish = this.#onStepFinish;
@@ -664,7 +759,8 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
           totalUsage: this.#totalUsage,
           maxStepsReached,
         });
-        this.#resolveMetadata(last.providerMetadata);
+        if (this.#resolveMetadata) this.#resolveMetadata(last.providerMetadata);
+        else this.#metadata = Promise.resolve(last.providerMetadata);
         this.succeed({
           ...last,
           totalUsage: this.#totalUsage,
@@ -674,10 +770,12 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
         return;
       }
     } catch (error) {
-      if (this.#signal.aborted) {
+      const given = this.#given;
+      const stopped = this.#stopped ?? (given?.aborted ? { reason: given.reason } : undefined);
+      if (stopped !== undefined) {
         // The caller stopped it: the reader gets the caller's reason, onAbort the partial.
-        this.aborted(this.#signal.reason);
-        throw this.#signal.reason;
+        this.aborted(stopped.reason);
+        throw stopped.reason;
       }
       if (this.settled) return;
       this.failed(error);
