@@ -16,11 +16,14 @@ export interface WatchdogTimeouts {
  * `fetch`, so the server sees the disconnect. `dispose()` clears every timer
  * and listener; it is called on every way out.
  *
- * The idle timer is not re-armed per chunk (a `setTimeout` per chunk costs
- * more than parsing it): `touch()` records the time, and when the timer fires
- * early it re-arms itself for what is left. Only time spent waiting on a read
- * counts: a slow consumer does not make the server look idle, and a consumer
- * that stopped reading holds no timer.
+ * The idle timeout costs nothing per chunk: no timer is re-armed and no clock
+ * is read per read (either costs more than parsing a small event). A timer
+ * ticks four times per idle period while a read waits, and counts the ticks
+ * for which the same read kept waiting; a read that began since the last tick
+ * is counted from that tick. So a silence ends the stream after at least the
+ * idle timeout, and at most a quarter of it later. Only time spent waiting on
+ * a read counts: a slow consumer does not make the server look idle, and a
+ * consumer that stopped reading holds no timer.
  */
 export class Watchdog {
   /** Aborted, with the reason, by whatever stops the request. */
@@ -29,11 +32,12 @@ export class Watchdog {
   #caller: AbortSignal | undefined;
   #onCallerAbort: (() => void) | undefined;
   #headersTimer: ReturnType<typeof setTimeout> | undefined;
-  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #idleTimer: ReturnType<typeof setInterval> | undefined;
   #totalTimer: ReturnType<typeof setTimeout> | undefined;
   #firstTokenTimer: ReturnType<typeof setTimeout> | undefined;
   #firstTokenSince: number | undefined;
-  #lastActivity = 0;
+  /** Reads begun so far: the idle ticks tell a new read from one that kept waiting. */
+  #reads = 0;
   #reading = false;
   #disposed = false;
   /** The idle bound of an error body when the idle timeout is off (the headers timeout's length). */
@@ -101,7 +105,7 @@ export class Watchdog {
     if (this.#errorIdle !== false) {
       // The last attempt's error body is done with: its idle bound goes with it.
       this.#errorIdle = false;
-      clearTimeout(this.#idleTimer);
+      clearInterval(this.#idleTimer);
       this.#idleTimer = undefined;
     }
     const ms = this.#timeouts.timeout;
@@ -148,16 +152,18 @@ export class Watchdog {
   /** A read of the body starts: from now on, silence counts against the idle timeout. */
   reading(): void {
     this.#reading = true;
-    this.#lastActivity = Date.now();
-    const ms = this.#timeouts.idleTimeout === false ? this.#errorIdle : this.#timeouts.idleTimeout;
-    if (this.#disposed) return;
-    if (this.#idleTimer === undefined && ms !== false) this.#armIdle(ms, ms);
-    this.#armFirstToken();
+    this.#reads++;
+    if (this.#idleTimer === undefined && !this.#disposed) {
+      const ms = this.#timeouts.idleTimeout === false
+        ? this.#errorIdle
+        : this.#timeouts.idleTimeout;
+      if (ms !== false) this.#armIdle(ms);
+    }
+    if (this.#firstTokenSince !== undefined) this.#armFirstToken();
   }
 
-  /** Some body bytes arrived: the idle gap starts again. */
+  /** Some body bytes arrived: the read waits no more. */
   touch(): void {
-    // No clock read: silence only counts while reading, and reading() stamps the time.
     this.#reading = false;
   }
 
@@ -173,21 +179,33 @@ export class Watchdog {
     if (this.#disposed) return;
     this.#disposed = true;
     clearTimeout(this.#headersTimer);
-    clearTimeout(this.#idleTimer);
+    clearInterval(this.#idleTimer);
     clearTimeout(this.#totalTimer);
     clearTimeout(this.#firstTokenTimer);
     if (this.#onCallerAbort) this.#caller?.removeEventListener("abort", this.#onCallerAbort);
   }
 
-  #armIdle(ms: number, wait: number): void {
-    this.#idleTimer = setTimeout(() => {
-      this.#idleTimer = undefined;
+  /** Ticks four times per `ms` while a read waits; a read that waited `ms` ends the request. */
+  #armIdle(ms: number): void {
+    const tick = ms / 4;
+    // The read under way when the timer is armed began just now.
+    let read = this.#reads;
+    let waited = 0;
+    this.#idleTimer = setInterval(() => {
       // Time the consumer spends away (not reading) is not the server's silence: with
       // nobody reading, no timer is held; the next read arms it again.
-      if (!this.#reading) return;
-      const quiet = Date.now() - this.#lastActivity;
-      if (quiet >= ms) this.abort(new TimeoutError({ phase: "idle", ms }));
-      else this.#armIdle(ms, ms - quiet);
-    }, wait);
+      if (!this.#reading) {
+        clearInterval(this.#idleTimer);
+        this.#idleTimer = undefined;
+        return;
+      }
+      if (this.#reads !== read) {
+        // A read that began since the last tick: counted from this tick (never too early).
+        read = this.#reads;
+        waited = 0;
+      } else if ((waited += tick) >= ms) {
+        this.abort(new TimeoutError({ phase: "idle", ms }));
+      }
+    }, tick);
   }
 }

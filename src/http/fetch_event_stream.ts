@@ -54,7 +54,8 @@ export interface FetchEventStreamOptions {
   /**
    * The longest gap between two chunks of the body, in milliseconds. Any bytes
    * re-arm it, comments (`: ping`) included, and only time spent waiting on a
-   * read counts. When it fires, the connection is treated as dead: it is
+   * read counts; it fires at most a quarter of it late (see
+   * `RequestOptions.idleTimeout`). When it fires, the connection is treated as dead: it is
    * aborted and the client reconnects. Off by default, since many event
    * streams are silent for long stretches; set it a little above the server's
    * heartbeat interval.

@@ -25,7 +25,10 @@ export interface RequestOptions extends TracingOptions {
    * chunk that arrives — SSE comments and pings included, since they prove the
    * connection alive (DeepSeek sends `: keep-alive` for minutes while a request
    * is queued). A stream that only ever sends keep-alives is stopped by
-   * {@linkcode RequestOptions.totalTimeout}.
+   * {@linkcode RequestOptions.totalTimeout}. Only time spent waiting on a read
+   * counts. A silence ends the stream after at least this long and at most a
+   * quarter of it more (the gap is checked four times per period, so that no
+   * clock is read per chunk).
    *
    * @default {300000}
    */

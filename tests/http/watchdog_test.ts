@@ -38,6 +38,25 @@ Deno.test("Watchdog counts only the time spent waiting on a read against the idl
   assert(reason instanceof TimeoutError && reason.phase === "idle");
 });
 
+Deno.test("Watchdog stops a read that waited the idle timeout, never sooner; reads that end in time keep it going", async () => {
+  const watchdog = new Watchdog(timeouts(40), undefined);
+  watchdog.headersArrived();
+  // Reads that end well within the timeout, for longer than the timeout in all.
+  for (let i = 0; i < 6; i++) {
+    watchdog.reading();
+    await delay(10);
+    watchdog.touch();
+  }
+  assert(!watchdog.signal.aborted, "every read ended in time");
+  watchdog.reading();
+  await delay(30);
+  assert(!watchdog.signal.aborted, "a read that waited less than the timeout");
+  await delay(150);
+  assert(watchdog.signal.aborted);
+  const reason = watchdog.signal.reason;
+  assert(reason instanceof TimeoutError && reason.phase === "idle" && reason.ms === 40);
+});
+
 Deno.test("Watchdog's total timeout runs from construction, across attempts", async () => {
   const watchdog = new Watchdog(timeouts(false, 1000, 30), undefined);
   watchdog.awaitHeaders();
