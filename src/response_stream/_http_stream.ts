@@ -1,4 +1,10 @@
-import { type BodySource, parseBody, type TextParser } from "../streams/_body_stream.ts";
+import {
+  type BodySource,
+  iterateBody,
+  parseBody,
+  type ParseBodyOptions,
+  type TextParser,
+} from "../streams/_body_stream.ts";
 import { SseParser } from "../streams/_sse_parser.ts";
 import { NdjsonParser } from "../streams/_ndjson_parser.ts";
 import type { ServerSentEventMessage } from "../streams/format_server_sent_event.ts";
@@ -216,9 +222,21 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
   }
 
   protected open<T>(parts: boolean, select: Select<T>): IterableReadableStream<T> {
+    return parseBody<T>(...this.#reading(parts, select));
+  }
+
+  protected override iterate<T>(parts: boolean, select: Select<T>): AsyncIterator<T, undefined> {
+    return iterateBody<T>(...this.#reading(parts, select));
+  }
+
+  /** What the fused decoder reads the body with, for one consumer. */
+  #reading<T>(
+    parts: boolean,
+    select: Select<T>,
+  ): [PromiseLike<BodySource>, (emit: (item: T) => void) => TextParser, ParseBodyOptions] {
     this.#opened = true;
     const watchdog = this.#watchdog;
-    return parseBody<T>(
+    return [
       // Asked for at the first read: a response nobody reads is not read at all.
       { then: (resolve, reject) => this.#bodySource().then(resolve, reject) },
       (emit) => this.#parser(emit, parts, select),
@@ -239,7 +257,7 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
         },
         onFinally: () => watchdog.dispose(),
       },
-    );
+    ];
   }
 
   /**

@@ -43,6 +43,21 @@ export function traceStream<Result extends StreamResult>(
   if (trace !== undefined) attachTrace(stream, trace, read);
 }
 
+let takeParts: (stream: ResponseStream<unknown>) => AsyncIterator<ContentPart, undefined>;
+
+/**
+ * A stream's normalized parts as a bare async iterator, for the unified
+ * layer: it is the stream's one consumer, like `parts`, but no
+ * `ReadableStream` is made for it (a paused `streamText` holds less). Its
+ * `return()` cancels the stream.
+ */
+export function partsIterator(
+  // deno-lint-ignore no-explicit-any
+  stream: ResponseStream<any, StreamResult>,
+): AsyncIterator<ContentPart, undefined> {
+  return takeParts(stream);
+}
+
 /** Picks what a consumer gets from each item (or part), with the item's text delta. */
 export type Select<T> = (value: unknown, text: string) => T | undefined;
 
@@ -136,6 +151,10 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
     attachTrace = (stream, trace, read) => {
       stream.#trace = trace;
       if (read !== undefined) stream.#traceResponse = read;
+    };
+    takeParts = (stream) => {
+      stream.#claim("parts");
+      return stream.iterate(true, (part) => part as ContentPart);
     };
   }
 
@@ -420,6 +439,14 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
    */
   protected abstract open<T>(parts: boolean, select: Select<T>): IterableReadableStream<T>;
 
+  /**
+   * Iterates what {@linkcode ResponseStream.open} would stream, without the
+   * stream where a subclass can (the unified layer's reading of parts).
+   */
+  protected iterate<T>(parts: boolean, select: Select<T>): AsyncIterator<T, undefined> {
+    return this.open(parts, select)[Symbol.asyncIterator]() as AsyncIterator<T, undefined>;
+  }
+
   /** The result as assembled so far. */
   protected abstract snapshot(): Result;
 
@@ -506,13 +533,17 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
     if (onAbort) callSafely(onAbort, this.snapshot());
   }
 
-  #take<T>(by: string, parts: boolean, select: Select<T>): IterableReadableStream<T> {
+  #claim(by: string): void {
     if (this.#consumer !== undefined) {
       throw new TypeError(
         `The stream is already being read (by ${this.#consumer}): read it once, or use tee() for two readers`,
       );
     }
     this.#consumer = by;
+  }
+
+  #take<T>(by: string, parts: boolean, select: Select<T>): IterableReadableStream<T> {
+    this.#claim(by);
     const stream = this.open(parts, select);
     this.#taken = stream;
     return stream;

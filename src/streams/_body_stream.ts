@@ -237,6 +237,27 @@ class BodyParser<T> {
 }
 
 /**
+ * The items of {@linkcode parseBody} as a bare async iterator, without the
+ * `ReadableStream`: `return()` cancels the body. For a consumer inside the
+ * library that only iterates (it holds less while paused).
+ */
+export function iterateBody<T>(
+  body: BodySource | PromiseLike<BodySource>,
+  createParser: (emit: (item: T) => void) => TextParser,
+  options: ParseBodyOptions = {},
+): AsyncIterator<T, undefined> {
+  // An abort raises its error from the read under way (the body is released at once).
+  const core = new BodyParser(body, createParser, options, noop);
+  return {
+    next: () => core.next(),
+    return(value?: unknown) {
+      core.cancel(value);
+      return Promise.resolve({ value: undefined, done: true });
+    },
+  };
+}
+
+/**
  * The fused decoding stage: one pull-driven `ReadableStream` that reads the byte
  * stream, decodes UTF-8 with `TextDecoder.decode(chunk, { stream: true })`
  * (invalid bytes become U+FFFD), feeds a push parser and enqueues every item

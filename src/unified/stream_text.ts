@@ -1,5 +1,10 @@
 import type { RequestOptions } from "../http/request_options.ts";
-import { ResponseStream, type Select, traceStream } from "../response_stream/response_stream.ts";
+import {
+  partsIterator,
+  ResponseStream,
+  type Select,
+  traceStream,
+} from "../response_stream/response_stream.ts";
 import { CallTrace } from "../shared/_trace.ts";
 import { unifiedResponse, unifiedTrace } from "./_trace.ts";
 import { callbacksOf } from "../response_stream/_callbacks.ts";
@@ -616,7 +621,7 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
 
   /** Takes the current step's parts iterator, for the consumer to read (see `open`). */
   #startPump(): typeof PUMP {
-    this.#parts = this.#current.stream.parts[Symbol.asyncIterator]();
+    this.#parts = partsIterator(this.#current.stream);
     return PUMP;
   }
 
