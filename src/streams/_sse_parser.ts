@@ -47,6 +47,8 @@ export class SseParser {
   #data = "";
   #hasData = false;
   #type = "";
+  /** The last event type read (see `#line`). */
+  #lastType = "";
   #id = "";
 
   constructor(
@@ -114,7 +116,12 @@ export class SseParser {
       case E: {
         const after = nameEnd(text, start, end, "event");
         if (after === -1) return;
-        this.#type = text.slice(valueStart(text, after, end), end);
+        const from = valueStart(text, after, end);
+        // Streams repeat a few types: one equal to the last type read is not sliced again.
+        const last = this.#lastType;
+        this.#type = end - from === last.length && text.startsWith(last, from)
+          ? last
+          : (this.#lastType = text.slice(from, end));
         return;
       }
       case I: {

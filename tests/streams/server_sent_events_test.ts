@@ -143,6 +143,14 @@ Deno.test("decodeServerSentEvents does not carry an event name into the next eve
   });
 });
 
+Deno.test("decodeServerSentEvents reads each event's own type when types repeat, change, or share a prefix", async () => {
+  const types = ["delta", "delta", "delta_x", "delt", "delta", "", "delta", "Delta", "delta"];
+  const input = types.map((type, i) => `event: ${type}\ndata: ${i}\n\n`).join("");
+  await assertDecodes(input, {
+    events: types.map((type, i) => type === "" ? { data: `${i}` } : { event: type, data: `${i}` }),
+  });
+});
+
 Deno.test("decodeServerSentEvents keeps the last event ID across events", async () => {
   const input = [
     "id: 1\ndata: a\n\n", // id 1
