@@ -10,12 +10,13 @@
  * Each candidate runs in a process of its own under cachegrind, once with
  * `LOW` and once with `HIGH` repetitions of the whole transcript; the
  * difference over the extra tokens is its count per token, free of start-up
- * and compilation. V8 runs single-threaded (its compiler and collector on the
- * main thread), so their work is counted too. Counts still move by up to
- * ±10 % from run to run (when the collector and the tiering compilers kick in
- * depends on the clock), so a change smaller than that needs several runs.
- * Instructions are a proxy for time, not the same: memory stalls are not in
- * them.
+ * and compilation. V8 runs with `--predictable`: single-threaded (its
+ * compiler and collector on the main thread, so their work is counted too)
+ * and without the clock-driven heuristics that otherwise decide when the
+ * collector and the tiering compilers run. Counts then repeat within about
+ * 2 % (without the flag they moved by ±10 % from run to run). Instructions
+ * are a proxy for time, not the same: memory stalls are not in them, and a
+ * predictable collector is not the one users run.
  *
  * ```sh
  * deno task bench:instructions           # 10,000 tokens, about 3 minutes
@@ -166,7 +167,7 @@ async function instructions(
       Deno.execPath(),
       "run",
       "-A",
-      "--v8-flags=--single-threaded,--single-threaded-gc",
+      "--v8-flags=--predictable",
       new URL(import.meta.url).pathname,
       "--child",
       name,
@@ -213,7 +214,7 @@ async function main(args: string[]): Promise<void> {
   console.log(
     `sluice instructions bench: Deno ${Deno.version.deno}, ${integer.format(events)} tokens, ` +
       `one event per read; instructions per token = (count at ${HIGH} runs − count at ${LOW}) ÷ ` +
-      `${HIGH - LOW} ÷ tokens, under valgrind cachegrind, V8 single-threaded`,
+      `${HIGH - LOW} ÷ tokens, under valgrind cachegrind, V8 --predictable`,
   );
   // Two processes at a time (the machine has two cores; the counts do not depend on it).
   const perToken = new Map<Job, number>();
