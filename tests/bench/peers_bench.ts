@@ -101,7 +101,7 @@ function parseSettings(args: readonly string[]): Settings {
   const { quick, reps } = parseArgs(args);
   const settings: Settings = quick
     ? { quick, events: 2_000, reps: 3, heapStreams: 50 }
-    : { quick, events: 10_000, reps: 9, heapStreams: 200 };
+    : { quick, events: 10_000, reps: 25, heapStreams: 200 };
   if (reps !== undefined) settings.reps = reps;
   return settings;
 }
