@@ -47,8 +47,6 @@ export class SseParser {
   #data = "";
   #hasData = false;
   #type = "";
-  /** The last event type read (see `#line`). */
-  #lastType = "";
   #id = "";
 
   constructor(
@@ -116,12 +114,7 @@ export class SseParser {
       case E: {
         const after = nameEnd(text, start, end, "event");
         if (after === -1) return;
-        const from = valueStart(text, after, end);
-        // Streams repeat a few types: one equal to the last type read is not sliced again.
-        const last = this.#lastType;
-        this.#type = end - from === last.length && text.startsWith(last, from)
-          ? last
-          : (this.#lastType = text.slice(from, end));
+        this.#type = text.slice(valueStart(text, after, end), end);
         return;
       }
       case I: {
