@@ -13,10 +13,13 @@
  * and compilation. V8 runs with `--predictable`: single-threaded (its
  * compiler and collector on the main thread, so their work is counted too)
  * and without the clock-driven heuristics that otherwise decide when the
- * collector and the tiering compilers run. Counts then repeat within about
- * 2 % (without the flag they moved by ±10 % from run to run). Instructions
- * are a proxy for time, not the same: memory stalls are not in them, and a
- * predictable collector is not the one users run.
+ * collector and the tiering compilers run. Counts then usually repeat within
+ * about 2 % (without the flag they moved by ±10 %), but now and then a run
+ * lands up to 20 % off (the same code measured 15,778 and 19,361 for
+ * Anthropic): repeat a comparison, side by side, before trusting it.
+ * Instructions are a proxy for time, not the same: memory stalls are not in
+ * them, and a predictable collector is not the one users run (a change that
+ * saved 8 % of CPU in a process of its own cost 10 % in the peers bench).
  *
  * ```sh
  * deno task bench:instructions           # 10,000 tokens, about 3 minutes
