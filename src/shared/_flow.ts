@@ -151,12 +151,19 @@ class PullStream<T> extends ReadableStream<T> implements Flowing {
     this.#source.flow();
   }
 
-  override values(): AsyncIterableIterator<T> {
-    return new PullIterator(this, this.#source);
-  }
-
-  override [Symbol.asyncIterator](): AsyncIterableIterator<T> {
-    return new PullIterator(this, this.#source);
+  static {
+    // On the prototype this way rather than as methods: the DOM's and Deno's typings of
+    // `ReadableStream#values` differ, and no one signature satisfies both.
+    const iterate = function (this: PullStream<unknown>): AsyncIterableIterator<unknown> {
+      return new PullIterator(this, this.#source);
+    };
+    for (const key of ["values", Symbol.asyncIterator]) {
+      Object.defineProperty(PullStream.prototype, key, {
+        value: iterate,
+        configurable: true,
+        writable: true,
+      });
+    }
   }
 }
 
