@@ -153,7 +153,9 @@ export class Watchdog {
   reading(): void {
     this.#reading = true;
     this.#reads++;
-    if (this.#idleTimer === undefined && !this.#disposed) {
+    // A request that already ended (cancelled, timed out) arms nothing.
+    if (this.#disposed) return;
+    if (this.#idleTimer === undefined) {
       const ms = this.#timeouts.idleTimeout === false
         ? this.#errorIdle
         : this.#timeouts.idleTimeout;

@@ -91,3 +91,16 @@ Deno.test("Watchdog follows the caller's signal with its reason, and forgets it 
   disposed.abort("ignored");
   assert(!disposed.signal.aborted, "a disposed watchdog leaves the request alone");
 });
+
+Deno.test("a read of a request that already ended arms no timer (the sanitizer sees none left)", () => {
+  const watchdog = new Watchdog(
+    { ...timeouts(1_000, 1_000, 5_000), firstTokenTimeout: 1_000 },
+    undefined,
+  );
+  watchdog.awaitFirstToken();
+  watchdog.headersArrived();
+  watchdog.dispose(); // The consumer cancelled while the first frame was being read.
+  watchdog.reading();
+  watchdog.touch();
+  assert(!watchdog.signal.aborted);
+});
