@@ -24,9 +24,20 @@
  * ```sh
  * deno task bench:instructions           # 10,000 tokens, about 3 minutes
  * deno task bench:instructions --quick   # 2,000 tokens, about 1 minute
+ * deno task bench:instructions --cpu     # CPU time instead, about 3 minutes
  * ```
  *
- * Needs `valgrind` (Debian: `apt-get install valgrind`).
+ * Needs `valgrind` (Debian: `apt-get install valgrind`), except with `--cpu`.
+ *
+ * `--cpu` measures the same candidates in CPU time, without valgrind: each in
+ * a process of its own that warms up with two runs, then reads the process's
+ * CPU time (every thread: the collector's and the compilers' helpers too)
+ * around 40 more; the candidates take turns, round after round, and the
+ * ratio to the floor is the median over rounds of the ratio within a round.
+ * Unlike the peers bench, no candidate runs in a heap another one left: the
+ * rounds' ratios range over about ±10 % (the peers bench's repetitions, over
+ * a factor of three). This yardstick is the harshest of the three: the same
+ * code measured 1.3–1.6× the floor here, 1.2–1.35× in instructions.
  *
  * @module
  */
@@ -41,7 +52,8 @@ import {
   type Pick,
   type Transcript,
 } from "./_transcripts.ts";
-import { bodyOf, integer, table } from "./_common.ts";
+import process from "node:process";
+import { bodyOf, integer, median, table } from "./_common.ts";
 import { expectedText, Floor, type Framing } from "./_floor.ts";
 
 const LOW = 2;
@@ -119,38 +131,109 @@ function open(name: WireName, mode: Mode, transcript: Transcript): Readable {
   });
 }
 
-/** One run of a candidate over the transcript; returns the text it delivered. */
-async function runOnce(name: WireName, mode: Mode, transcript: Transcript): Promise<string> {
+/**
+ * One run of a candidate over the transcript; throws unless the text it
+ * streamed and its result's text are `expected`. The result's text is
+ * compared whole, as a caller would use it (which also flattens the string
+ * V8 built a delta at a time; left unread, that chain of 10,000 pieces doubled
+ * the collector's time per token in the next runs). The text streamed is
+ * compared whole in a checked run (`keep`); in the others the caller counts
+ * each delta's characters instead of keeping its own copy of the text, which
+ * is the caller's cost and not the client's. The floor keeps one copy, its
+ * result, as sluice's `result()` does.
+ */
+async function runOnce(
+  name: WireName,
+  mode: Mode,
+  transcript: Transcript,
+  expected: string,
+  keep: boolean,
+): Promise<void> {
   const wire = WIRES[name];
+  const fail = (what: string) => {
+    throw new Error(`${name} ${mode}: ${what} differs from the transcript's`);
+  };
   if (mode === "floor") {
     const floor = new Floor(wire.framing, wire.pick, bodyOf(transcript.pieces));
     while (await floor.read());
-    return floor.frames.text;
+    if (floor.frames.text !== expected) fail("the text");
+    return;
   }
   const stream = open(name, mode, transcript);
   let text = "";
+  let length = 0;
   if (mode === "iter") {
     for await (const chunk of stream) {
       const delta = wire.pick(chunk as never);
-      if (delta) text += delta;
+      if (!delta) continue;
+      if (keep) text += delta;
+      else length += delta.length;
     }
   } else {
-    for await (const delta of stream.textStream) text += delta;
+    for await (const delta of stream.textStream) {
+      if (keep) text += delta;
+      else length += delta.length;
+    }
   }
-  const result = await stream.result();
-  if (result.text !== text) throw new Error(`${name} ${mode}: the result's text differs`);
-  return text;
+  if (keep ? text !== expected : length !== expected.length) fail("the text streamed");
+  if ((await stream.result()).text !== expected) fail("the result's text");
 }
 
-/** The child: `reps` runs of one candidate, each checked against the transcript's text. */
-async function child(name: WireName, mode: Mode, reps: number, events: number): Promise<void> {
+/** Runs of a CPU-timed child after its warm-up. */
+const CPU_RUNS = 40;
+/** Rounds of the `--cpu` bench: each candidate once per round. */
+const CPU_ROUNDS = 7;
+
+/**
+ * The child: `reps` runs of one candidate, the first one checked in full.
+ * With `cpu`, two runs warm up first, and it prints its CPU microseconds per
+ * token over the `reps` runs that follow.
+ */
+async function child(
+  name: WireName,
+  mode: Mode,
+  reps: number,
+  events: number,
+  cpu: boolean,
+): Promise<void> {
   const wire = WIRES[name];
   const transcript = wire.transcript(events);
   const expected = expectedText(wire.framing, wire.pick, transcript.bytes);
+  const warmUp = cpu ? 2 : 0;
+  for (let i = 0; i < warmUp; i++) await runOnce(name, mode, transcript, expected, i === 0);
+  const before = process.cpuUsage();
   for (let i = 0; i < reps; i++) {
-    const text = await runOnce(name, mode, transcript);
-    if (text !== expected) throw new Error(`${name} ${mode}: wrong text`);
+    await runOnce(name, mode, transcript, expected, warmUp === 0 && i === 0);
   }
+  if (cpu) {
+    const { user, system } = process.cpuUsage(before);
+    console.log(((user + system) / reps / events).toFixed(4));
+  }
+}
+
+/** CPU microseconds per token of one child process (`--cpu`). */
+async function cpuPerToken(name: WireName, mode: Mode, events: number): Promise<number> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL(import.meta.url).pathname,
+      "--child",
+      name,
+      mode,
+      String(CPU_RUNS),
+      String(events),
+      "--cpu",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const value = Number(new TextDecoder().decode(stdout).trim());
+  if (code !== 0 || !Number.isFinite(value)) {
+    const log = new TextDecoder().decode(stderr);
+    throw new Error(`${name} ${mode} failed (exit ${code}):\n${log.slice(-2000)}`);
+  }
+  return value;
 }
 
 /** Instructions of one child process under cachegrind. */
@@ -195,15 +278,8 @@ interface Job {
   label: string;
 }
 
-async function main(args: string[]): Promise<void> {
-  const quick = args.includes("--quick");
-  const events = quick ? 2_000 : 10_000;
-  try {
-    await new Deno.Command("valgrind", { args: ["--version"], stdout: "null" }).output();
-  } catch {
-    console.error("valgrind is not installed: apt-get install valgrind");
-    Deno.exit(1);
-  }
+/** The candidates, floor first for each format. */
+function jobsOf(): Job[] {
   const jobs: Job[] = [];
   for (const name of Object.keys(WIRES) as WireName[]) {
     const client = WIRES[name].client;
@@ -214,6 +290,56 @@ async function main(args: string[]): Promise<void> {
       jobs.push({ name, mode: "streamText", label: "sluice streamText (openai()) textStream" });
     }
   }
+  return jobs;
+}
+
+/** `--cpu`: CPU time per token, one process per candidate and round, rounds interleaved. */
+async function mainCpu(events: number): Promise<void> {
+  const jobs = jobsOf();
+  console.log(
+    `sluice CPU bench: Deno ${Deno.version.deno}, ${integer.format(events)} tokens, one event ` +
+      `per read; per candidate and round, one process: 2 runs to warm up, then process CPU ` +
+      `time (all threads) over ${CPU_RUNS} runs; ${CPU_ROUNDS} rounds, the candidates in turn`,
+  );
+  const perToken = new Map<Job, number[]>(jobs.map((job) => [job, []]));
+  for (let round = 0; round < CPU_ROUNDS; round++) {
+    for (const job of jobs) perToken.get(job)!.push(await cpuPerToken(job.name, job.mode, events));
+  }
+  const rows: string[][] = [];
+  for (const job of jobs) {
+    const floor = perToken.get(jobs.find((j) => j.name === job.name && j.mode === "floor")!)!;
+    const own = perToken.get(job)!;
+    const ratios = own.map((value, round) => value / floor[round]!);
+    rows.push([
+      WIRES[job.name].title,
+      job.label,
+      median(own).toFixed(2),
+      `${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${
+        Math.max(...ratios).toFixed(2)
+      })`,
+    ]);
+  }
+  console.log(
+    "\n" + table(["format", "candidate", "CPU µs/token", "× floor (range)"], rows, [
+      false,
+      false,
+      true,
+      true,
+    ]),
+  );
+}
+
+async function main(args: string[]): Promise<void> {
+  const quick = args.includes("--quick");
+  const events = quick ? 2_000 : 10_000;
+  if (args.includes("--cpu")) return await mainCpu(events);
+  try {
+    await new Deno.Command("valgrind", { args: ["--version"], stdout: "null" }).output();
+  } catch {
+    console.error("valgrind is not installed: apt-get install valgrind");
+    Deno.exit(1);
+  }
+  const jobs = jobsOf();
   console.log(
     `sluice instructions bench: Deno ${Deno.version.deno}, ${integer.format(events)} tokens, ` +
       `one event per read; instructions per token = (count at ${HIGH} runs − count at ${LOW}) ÷ ` +
@@ -254,8 +380,8 @@ async function main(args: string[]): Promise<void> {
 }
 
 if (Deno.args[0] === "--child") {
-  const [, name, mode, reps, events] = Deno.args;
-  await child(name as WireName, mode as Mode, Number(reps), Number(events));
+  const [, name, mode, reps, events, cpu] = Deno.args;
+  await child(name as WireName, mode as Mode, Number(reps), Number(events), cpu === "--cpu");
 } else {
   await main(Deno.args);
 }
