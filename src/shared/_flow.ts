@@ -88,34 +88,38 @@ class PullIterator<T> implements AsyncIterableIterator<T> {
     this.#source = source;
   }
 
-  async next(): Promise<IteratorResult<T, undefined>> {
+  next(): Promise<IteratorResult<T, undefined>> {
     const lock = this.#lock;
-    if (lock === undefined) return { value: undefined, done: true };
+    if (lock === undefined) return Promise.resolve({ value: undefined, done: true });
     const source = this.#source;
     if (source.flowing || source.closed) {
       // What flowed is in the queue (and a closed stream answers from there).
-      const result = await lock.read().catch((error) => {
+      return lock.read().then((result) => {
+        if (result.done) this.#unlock();
+        return result as IteratorResult<T, undefined>;
+      }, (error) => {
         this.#unlock();
         throw error;
       });
-      if (result.done) this.#unlock();
-      return result as IteratorResult<T, undefined>;
     }
-    try {
-      const result = await source.next();
-      if (result.done) {
-        source.closed = true;
-        source.controller.close();
-        this.#unlock();
-        return { value: undefined, done: true };
-      }
-      return { value: result.value, done: false };
-    } catch (error) {
-      source.fail(error);
-      this.#unlock();
-      throw error;
-    }
+    return source.next().then(this.#took, this.#failed);
   }
+
+  /** An item from the source, or its end. */
+  #took = (result: IteratorResult<T, unknown>): IteratorResult<T, undefined> => {
+    if (!result.done) return result;
+    const source = this.#source;
+    source.closed = true;
+    source.controller.close();
+    this.#unlock();
+    return { value: undefined, done: true };
+  };
+
+  #failed = (error: unknown): never => {
+    this.#source.fail(error);
+    this.#unlock();
+    throw error;
+  };
 
   async return(value?: unknown): Promise<IteratorResult<T, undefined>> {
     if (this.#lock !== undefined) await this.#lock.cancel(value);
