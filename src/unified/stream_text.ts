@@ -461,13 +461,38 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
     let run: Run | undefined;
     let begun = false;
     let pump: Parts | undefined;
-    const stream = pullStream<T>(async () => {
+    type Read = IteratorResult<ContentPart, undefined>;
+    // The usual case, a part of the step under way that the consumer takes, goes through one
+    // promise reaction; anything else (a skipped part aside) goes through `slow`, the loop.
+    const fast = (): Promise<IteratorResult<T, undefined>> =>
+      pump === undefined ? slow() : pump.next().then(onRead, onError);
+    const onRead = (
+      read: Read,
+    ): IteratorResult<T, undefined> | Promise<IteratorResult<T, undefined>> => {
+      if (pump === undefined) return slow();
+      if (read.done) return slow({ read });
+      const part = this.#partOf(read.value);
+      if (part !== undefined) {
+        const item = take(this.#emit(part), parts, select);
+        if (item !== undefined) return { done: false, value: item };
+      }
+      return fast();
+    };
+    const onError = (error: unknown) => slow({ error });
+    /** The loop, `first` being what the step's parts iterator already answered. */
+    const slow = async (
+      first?: { read: Read } | { error: unknown },
+    ): Promise<IteratorResult<T, undefined>> => {
       for (;;) {
         let next: IteratorResult<StreamPart | typeof PUMP, void>;
         if (pump !== undefined) {
-          let read: IteratorResult<ContentPart, undefined>;
+          let read: Read;
           try {
-            read = await pump.next();
+            const answered = first;
+            first = undefined;
+            if (answered === undefined) read = await pump.next();
+            else if ("error" in answered) throw answered.error;
+            else read = answered.read;
           } catch (error) {
             pump = undefined;
             if (run === undefined) {
@@ -513,7 +538,8 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
         const item = take(value, parts, select);
         if (item !== undefined) return { done: false, value: item };
       }
-    }, (reason) => {
+    };
+    const stream = pullStream<T>(fast, (reason) => {
       this.cancel(reason);
       // Not awaited: a tool that ignores its signal must not hold up the cancel.
       pump?.return?.().catch(noop);
