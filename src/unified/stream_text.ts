@@ -469,8 +469,7 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
     const onRead = (
       read: Read,
     ): IteratorResult<T, undefined> | Promise<IteratorResult<T, undefined>> => {
-      if (pump === undefined) return slow();
-      if (read.done) return slow({ read });
+      if (read.done || pump === undefined) return slow({ read });
       const part = this.#partOf(read.value);
       if (part !== undefined) {
         const item = take(this.#emit(part), parts, select);
@@ -483,6 +482,8 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
     const slow = async (
       first?: { read: Read } | { error: unknown },
     ): Promise<IteratorResult<T, undefined>> => {
+      // Answered for a step that already ended (only when reads overlap): nothing to take.
+      if (pump === undefined) first = undefined;
       for (;;) {
         let next: IteratorResult<StreamPart | typeof PUMP, void>;
         if (pump !== undefined) {

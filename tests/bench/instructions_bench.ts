@@ -34,10 +34,11 @@
  * CPU time (every thread: the collector's and the compilers' helpers too)
  * around 40 more; the candidates take turns, round after round, and the
  * ratio to the floor is the median over rounds of the ratio within a round.
- * Unlike the peers bench, no candidate runs in a heap another one left: the
- * rounds' ratios range over about ±10 % (the peers bench's repetitions, over
- * a factor of three). This yardstick is the harshest of the three: the same
- * code measured 1.3–1.6× the floor here, 1.2–1.35× in instructions.
+ * Unlike the peers bench, no candidate runs in a heap another one left. Its
+ * medians repeated within 3 % between two runs, though single rounds stray
+ * (a range of 1.03–1.89× around a median of 1.64×). It is the harshest of
+ * the three yardsticks: the same code measured 1.3–1.65× the floor here,
+ * 1.2–1.36× in instructions.
  *
  * @module
  */
@@ -53,7 +54,7 @@ import {
   type Transcript,
 } from "./_transcripts.ts";
 import process from "node:process";
-import { bodyOf, integer, median, table } from "./_common.ts";
+import { bodyOf, Deltas, integer, median, table } from "./_common.ts";
 import { expectedText, Floor, type Framing } from "./_floor.ts";
 
 const LOW = 2;
@@ -136,11 +137,10 @@ function open(name: WireName, mode: Mode, transcript: Transcript): Readable {
  * streamed and its result's text are `expected`. The result's text is
  * compared whole, as a caller would use it (which also flattens the string
  * V8 built a delta at a time; left unread, that chain of 10,000 pieces doubled
- * the collector's time per token in the next runs). The text streamed is
- * compared whole in a checked run (`keep`); in the others the caller counts
- * each delta's characters instead of keeping its own copy of the text, which
- * is the caller's cost and not the client's. The floor keeps one copy, its
- * result, as sluice's `result()` does.
+ * the scavenger's time in the next runs, by `--v8-flags=--trace-gc`). The
+ * text streamed is compared whole in a checked run (`keep`), by length in the
+ * others (see {@linkcode Deltas}). The floor keeps one copy, its result, as
+ * sluice's `result()` does.
  */
 async function runOnce(
   name: WireName,
@@ -160,22 +160,16 @@ async function runOnce(
     return;
   }
   const stream = open(name, mode, transcript);
-  let text = "";
-  let length = 0;
+  const deltas = new Deltas(keep);
   if (mode === "iter") {
     for await (const chunk of stream) {
       const delta = wire.pick(chunk as never);
-      if (!delta) continue;
-      if (keep) text += delta;
-      else length += delta.length;
+      if (delta) deltas.add(delta);
     }
   } else {
-    for await (const delta of stream.textStream) {
-      if (keep) text += delta;
-      else length += delta.length;
-    }
+    for await (const delta of stream.textStream) deltas.add(delta);
   }
-  if (keep ? text !== expected : length !== expected.length) fail("the text streamed");
+  if (!deltas.streamed(expected)) fail("the text streamed");
   if ((await stream.result()).text !== expected) fail("the result's text");
 }
 
@@ -211,20 +205,35 @@ async function child(
   }
 }
 
+/** The command line of a child running one candidate. */
+function childArgs(
+  v8Flags: string[],
+  name: WireName,
+  mode: Mode,
+  reps: number,
+  events: number,
+  cpu: boolean,
+): string[] {
+  return [
+    Deno.execPath(),
+    "run",
+    "-A",
+    ...v8Flags,
+    new URL(import.meta.url).pathname,
+    "--child",
+    name,
+    mode,
+    String(reps),
+    String(events),
+    ...(cpu ? ["--cpu"] : []),
+  ];
+}
+
 /** CPU microseconds per token of one child process (`--cpu`). */
 async function cpuPerToken(name: WireName, mode: Mode, events: number): Promise<number> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL(import.meta.url).pathname,
-      "--child",
-      name,
-      mode,
-      String(CPU_RUNS),
-      String(events),
-      "--cpu",
-    ],
+  const [command, ...args] = childArgs([], name, mode, CPU_RUNS, events, true);
+  const { code, stdout, stderr } = await new Deno.Command(command!, {
+    args,
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -250,16 +259,7 @@ async function instructions(
       "--cachegrind-out-file=/dev/null",
       // V8 writes the code it runs: valgrind must see the writes.
       "--smc-check=all-non-file",
-      Deno.execPath(),
-      "run",
-      "-A",
-      "--v8-flags=--predictable",
-      new URL(import.meta.url).pathname,
-      "--child",
-      name,
-      mode,
-      String(reps),
-      String(events),
+      ...childArgs(["--v8-flags=--predictable"], name, mode, reps, events, false),
     ],
     stdout: "null",
     stderr: "piped",

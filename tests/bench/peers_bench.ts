@@ -74,7 +74,7 @@ import {
   type Pick,
   type Transcript,
 } from "./_transcripts.ts";
-import { integer, median, parseArgs, table } from "./_common.ts";
+import { Deltas, integer, median, parseArgs, table } from "./_common.ts";
 import { expectedText, Floor } from "./_floor.ts";
 
 /** At one event per read: sluice's clients' CPU per token ≤ 1.2 × the floor's. */
@@ -173,39 +173,17 @@ interface Output {
   outputTokens: number | undefined;
 }
 
-/**
- * The caller's side of a run: what it does with each text delta. A caller of
- * a client that assembles no result (ollama-js, openai-node,
- * `@anthropic-ai/sdk`) keeps the text, as it must to have the answer. A
- * caller of sluice or of the AI SDK has the answer in the result: in a timed
- * run it only counts the characters streamed, and keeps its own copy of the
- * text only in a checked run. That copy, one more long-lived string per
- * token, is the caller's cost and not the client's: it costs the collector
- * about a fifth of the floor's CPU per token (two copies in the floor: 1.56 →
- * 1.93 µs/token for Anthropic, by `/usr/bin/time` over separate processes).
- */
-class Deltas {
-  text = "";
-  length = 0;
-  readonly keep: boolean;
-
-  constructor(keep: boolean) {
-    this.keep = keep;
-  }
-
-  add(delta: string): void {
-    if (this.keep) this.text += delta;
-    else this.length += delta.length;
-  }
-
-  /** The output, with the results' texts. */
-  output(results: string[], outputTokens: number | undefined): Output {
-    return {
-      texts: this.keep ? [this.text, ...results] : results,
-      streamedLength: this.keep ? this.text.length : this.length,
-      outputTokens,
-    };
-  }
+/** The output of a run: what the caller streamed, then the results' texts. */
+function outputOf(
+  deltas: Deltas,
+  results: string[],
+  outputTokens: number | undefined,
+): Output {
+  return {
+    texts: deltas.keep ? [deltas.text, ...results] : results,
+    streamedLength: deltas.streamedLength,
+    outputTokens,
+  };
 }
 
 type Role = "floor" | "sluice" | "unified" | "peer" | "peer unified";
@@ -264,7 +242,7 @@ function sluiceCandidates<Chunk>(
         const deltas = new Deltas(keep);
         for await (const delta of stream.textStream) deltas.add(delta);
         const result = await stream.result();
-        return deltas.output([result.text], result.usage.outputTokens);
+        return outputOf(deltas, [result.text], result.usage.outputTokens);
       },
       hold: (pieces, deltas) => holdSluice(open(fetchOf(pieces, contentType)), deltas),
     },
@@ -279,7 +257,7 @@ function sluiceCandidates<Chunk>(
           if (delta) deltas.add(delta);
         }
         const result = await stream.result();
-        return deltas.output([result.text], result.usage.outputTokens);
+        return outputOf(deltas, [result.text], result.usage.outputTokens);
       },
     },
   ];
@@ -360,7 +338,7 @@ const ollamaWire: Wire = {
           if (delta) deltas.add(delta);
           if (part.done) outputTokens = part.eval_count;
         }
-        return deltas.output([], outputTokens);
+        return outputOf(deltas, [], outputTokens);
       },
       hold: async (pieces, deltas) =>
         holdIterator(
@@ -435,7 +413,7 @@ const openAIWire: Wire = {
           if (delta) deltas.add(delta);
           if (chunk.usage) outputTokens = chunk.usage.completion_tokens;
         }
-        return deltas.output([], outputTokens);
+        return outputOf(deltas, [], outputTokens);
       },
       hold: async (pieces, deltas) =>
         holdIterator(await openOpenAINode(pieces), (c) => !!c.choices[0]?.delta?.content, deltas),
@@ -448,7 +426,7 @@ const openAIWire: Wire = {
         const deltas = new Deltas(keep);
         for await (const delta of stream.textStream) deltas.add(delta);
         const result = await stream.result();
-        return deltas.output([result.text], result.usage.outputTokens);
+        return outputOf(deltas, [result.text], result.usage.outputTokens);
       },
       hold: (pieces, deltas) => holdSluice(openSluiceStreamText(pieces), deltas),
     },
@@ -460,7 +438,7 @@ const openAIWire: Wire = {
         const deltas = new Deltas(keep);
         for await (const delta of stream.textStream) deltas.add(delta);
         const [full, usage] = await Promise.all([stream.text, stream.usage]);
-        return deltas.output([full], usage.outputTokens);
+        return outputOf(deltas, [full], usage.outputTokens);
       },
       hold: (pieces, deltas) => holdIterator(openAISdk(pieces).textStream, () => true, deltas),
     },
@@ -540,7 +518,7 @@ const anthropicWire: Wire = {
             outputTokens = event.usage.output_tokens;
           }
         }
-        return deltas.output([], outputTokens);
+        return outputOf(deltas, [], outputTokens);
       },
       hold: async (pieces, deltas) =>
         holdIterator(
