@@ -124,6 +124,41 @@ function replay(error: ProviderError): BodySource {
   return new ReadableStream({ start: (controller) => controller.error(error) });
 }
 
+/**
+ * The text parser the fused decoder feeds: the frames parser, with the
+ * protocol reader's end marker as `done`. A class, not an object literal with
+ * a getter: a getter made per stream is remembered by the engine's caches at
+ * the call site, and what it closes over (the whole stream) then outlives the
+ * stream until the next full garbage collection.
+ */
+class FrameFeeder implements TextParser {
+  #frames: SseParser | NdjsonParser;
+  #reader: { readonly done: boolean };
+  #end: () => void;
+
+  constructor(
+    frames: SseParser | NdjsonParser,
+    reader: { readonly done: boolean },
+    end: () => void,
+  ) {
+    this.#frames = frames;
+    this.#reader = reader;
+    this.#end = end;
+  }
+
+  push(text: string): void {
+    this.#frames.push(text);
+  }
+
+  end(): void {
+    this.#end();
+  }
+
+  get done(): boolean {
+    return this.#reader.done;
+  }
+}
+
 /** Starts a streaming request and returns its stream object. */
 export function streamRequest<Chunk, Result extends StreamResult>(
   init: StreamRequestInit<Chunk, Result>,
@@ -358,18 +393,12 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
       ? new SseParser(onFrame, this.#maxLineLength, { dispatchAtEnd: true })
       : new NdjsonParser(onFrame, this.#maxLineLength);
     let ending = false;
-    return {
-      push: (text) => frames.push(text),
-      end: () => {
-        ending = true;
-        frames.end();
-        reader.finish(sink);
-        this.#succeed();
-      },
-      get done() {
-        return reader.done;
-      },
-    };
+    return new FrameFeeder(frames, reader, () => {
+      ending = true;
+      frames.end();
+      reader.finish(sink);
+      this.#succeed();
+    });
   }
 
   #succeed(): void {

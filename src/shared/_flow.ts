@@ -12,24 +12,60 @@ export interface Flowing {
   [FLOW]?: () => void;
 }
 
-/** The source of a {@linkcode pullStream}: its state, and its methods on the prototype. */
+/** What a {@linkcode pullStream} reads its items from, one `next()` at a time. */
+export interface PullCore<T> {
+  /** The next item, or the end; rejects with the stream's error. */
+  next(): Promise<IteratorResult<T, unknown>>;
+  /** Stops the source: the consumer cancelled the stream. */
+  cancel(reason: unknown): void | Promise<void>;
+  /** True when an item is waiting for `shift()`, without a `next()` (optional). */
+  readonly buffered?: boolean;
+  /** The waiting item (only when `buffered`). */
+  shift?(): T;
+  /**
+   * Present (even `undefined`) on a core that reports its own end: the stream
+   * sets it, and the core calls it whenever a `next()` ends in done or an
+   * error (`failure`). The stream's iterator then hands out `next()`'s own
+   * promise, without a reaction of its own per item.
+   */
+  onEnd?: ((failure?: { error: unknown }) => void) | undefined;
+}
+
+/**
+ * The source of a {@linkcode pullStream}: its state, and its methods on the
+ * prototype. It lets go of its core as soon as the stream ends: in Deno a
+ * `ReadableStream` keeps what it references alive through the young
+ * generation's collections until the next full one, so a finished stream
+ * that still reached its core would carry the whole answer (text, chunks,
+ * the client's state) into the old generation.
+ */
 class PullSource<T> {
-  next: () => Promise<IteratorResult<T, unknown>>;
-  onCancel: (reason: unknown) => void | Promise<void>;
+  #create: ((fail: (error: unknown) => void) => PullCore<T>) | undefined;
+  core: PullCore<T> | undefined;
+  /** The core reports its own end (see {@linkcode PullCore.onEnd}). */
+  direct = false;
   flowing = false;
   closed = false;
   controller!: ReadableStreamDefaultController<T>;
+  /** The iterator holding the stream's lock, released when the stream ends. */
+  iterator: PullIterator<T> | undefined;
 
-  constructor(
-    next: () => Promise<IteratorResult<T, unknown>>,
-    onCancel: (reason: unknown) => void | Promise<void>,
-  ) {
-    this.next = next;
-    this.onCancel = onCancel;
+  constructor(create: (fail: (error: unknown) => void) => PullCore<T>) {
+    this.#create = create;
   }
 
   start(controller: ReadableStreamDefaultController<T>): void {
     this.controller = controller;
+    // Created here: a core that fails at once (an aborted signal) errors the stream.
+    const create = this.#create!;
+    this.#create = undefined;
+    const core = create((error) => this.fail(error));
+    if (this.closed) return;
+    this.core = core;
+    if ("onEnd" in core) {
+      this.direct = true;
+      core.onEnd = (failure) => this.ended(failure);
+    }
   }
 
   async pull(): Promise<void> {
@@ -38,21 +74,27 @@ class PullSource<T> {
   }
 
   cancel(reason: unknown): void | Promise<void> {
+    const core = this.core;
     this.closed = true;
-    return this.onCancel(reason);
+    this.release();
+    return core?.cancel(reason);
   }
 
-  /** Reads one item into the queue; false once the source is done. */
+  /** Reads the next items into the queue; false once the source is done. */
   async step(): Promise<boolean> {
+    const core = this.core;
+    if (core === undefined) return false;
     try {
-      const { done, value } = await this.next();
+      const { done, value } = await core.next();
       if (this.closed) return false;
       if (done) {
         this.closed = true;
+        this.release();
         this.controller.close();
         return false;
       }
       this.controller.enqueue(value);
+      while (core.buffered) this.controller.enqueue(core.shift!());
       return true;
     } catch (error) {
       this.fail(error);
@@ -60,11 +102,35 @@ class PullSource<T> {
     }
   }
 
+  /**
+   * Errors the stream, unless it ended already. An iterator reading a direct
+   * core keeps it: its next `next()` raises the same error, and ends it.
+   */
   fail(error: unknown): void {
     if (!this.closed) {
       this.closed = true;
       this.controller.error(error);
     }
+    if (!this.direct || this.iterator === undefined) this.release();
+  }
+
+  /** A direct core's `next()` ended: the stream ends the same way, and lets go of the core. */
+  ended(failure: { error: unknown } | undefined): void {
+    if (!this.closed) {
+      this.closed = true;
+      if (failure) this.controller.error(failure.error);
+      else this.controller.close();
+    }
+    this.release();
+  }
+
+  /** The stream is over: the core goes, and the iterator's lock with it. */
+  release(): void {
+    if (this.core !== undefined) {
+      if (this.direct) this.core.onEnd = undefined;
+      this.core = undefined;
+    }
+    this.iterator?.unlock();
   }
 
   async flow(): Promise<void> {
@@ -75,55 +141,60 @@ class PullSource<T> {
 }
 
 /**
- * The async iterator of a {@linkcode pullStream}: items straight from
- * `next()`, without a stream read per item; it locks the stream like the
- * standard one.
+ * The async iterator of a {@linkcode pullStream}: items straight from the
+ * core's `next()`, without a stream read per item; it locks the stream like
+ * the standard one and honours `preventCancel`.
  */
 class PullIterator<T> implements AsyncIterableIterator<T> {
   #source: PullSource<T>;
   #lock: ReadableStreamDefaultReader<T> | undefined;
+  #preventCancel: boolean;
 
-  constructor(stream: ReadableStream<T>, source: PullSource<T>) {
+  constructor(stream: ReadableStream<T>, source: PullSource<T>, preventCancel: boolean) {
     this.#lock = stream.getReader();
     this.#source = source;
+    this.#preventCancel = preventCancel;
+    // A flowing stream's reader ends with its queue, not with the source.
+    if (!source.flowing && !source.closed) source.iterator = this;
   }
 
   next(): Promise<IteratorResult<T, undefined>> {
     const lock = this.#lock;
     if (lock === undefined) return Promise.resolve({ value: undefined, done: true });
     const source = this.#source;
-    if (source.flowing || source.closed) {
-      // What flowed is in the queue (and a closed stream answers from there).
+    const core = source.core;
+    if (core === undefined || source.flowing || (source.closed && !source.direct)) {
+      // What flowed, or the end, is in the stream's queue.
       return lock.read().then((result) => {
-        if (result.done) this.#unlock();
+        if (result.done) this.unlock();
         return result as IteratorResult<T, undefined>;
       }, (error) => {
-        this.#unlock();
+        this.unlock();
         throw error;
       });
     }
-    return source.next().then(this.#took, this.#failed);
+    // A direct core ends the stream itself (`ended`), which releases the lock.
+    if (source.direct) return core.next() as Promise<IteratorResult<T, undefined>>;
+    return core.next().then(this.#took, this.#failed);
   }
 
-  /** An item from the source, or its end. */
+  /** An item from the core, or its end. */
   #took = (result: IteratorResult<T, unknown>): IteratorResult<T, undefined> => {
     if (!result.done) return result;
-    const source = this.#source;
-    source.closed = true;
-    source.controller.close();
-    this.#unlock();
+    this.#source.ended(undefined);
+    this.unlock();
     return { value: undefined, done: true };
   };
 
   #failed = (error: unknown): never => {
     this.#source.fail(error);
-    this.#unlock();
+    this.unlock();
     throw error;
   };
 
   async return(value?: unknown): Promise<IteratorResult<T, undefined>> {
-    if (this.#lock !== undefined) await this.#lock.cancel(value);
-    this.#unlock();
+    if (this.#lock !== undefined && !this.#preventCancel) await this.#lock.cancel(value);
+    this.unlock();
     return { value: undefined, done: true };
   }
 
@@ -131,10 +202,12 @@ class PullIterator<T> implements AsyncIterableIterator<T> {
     return this;
   }
 
-  #unlock(): void {
+  /** Releases the stream's lock (once). */
+  unlock(): void {
     const lock = this.#lock;
     if (lock === undefined) return;
     this.#lock = undefined;
+    if (this.#source.iterator === this) this.#source.iterator = undefined;
     lock.releaseLock();
   }
 }
@@ -158,8 +231,11 @@ class PullStream<T> extends ReadableStream<T> implements Flowing {
   static {
     // On the prototype this way rather than as methods: the DOM's and Deno's typings of
     // `ReadableStream#values` differ, and no one signature satisfies both.
-    const iterate = function (this: PullStream<unknown>): AsyncIterableIterator<unknown> {
-      return new PullIterator(this, this.#source);
+    const iterate = function (
+      this: PullStream<unknown>,
+      options?: { preventCancel?: boolean },
+    ): AsyncIterableIterator<unknown> {
+      return new PullIterator(this, this.#source, options?.preventCancel === true);
     };
     for (const key of ["values", Symbol.asyncIterator]) {
       Object.defineProperty(PullStream.prototype, key, {
@@ -172,14 +248,15 @@ class PullStream<T> extends ReadableStream<T> implements Flowing {
 }
 
 /**
- * A pull-based `ReadableStream` over `next()`, one item per read, that can be
- * made to flow. `onCancel` runs when the consumer cancels. Its own async
- * iterator takes items straight from `next()`, without a stream read per
+ * A pull-based `ReadableStream` over a core's `next()`, one read at a time
+ * (the items a core has `buffered` go to the queue with the one read), that
+ * can be made to flow. `create` makes the core when the stream starts, with a
+ * `fail` that errors the stream at once (an abort). The stream's own async
+ * iterator takes items straight from the core, without a stream read per
  * item; it locks the stream like the standard one.
  */
 export function pullStream<T>(
-  next: () => Promise<IteratorResult<T, unknown>>,
-  onCancel: (reason: unknown) => void | Promise<void>,
-): ReadableStream<T> & Flowing {
-  return new PullStream(new PullSource(next, onCancel));
+  create: (fail: (error: unknown) => void) => PullCore<T>,
+): ReadableStream<T> & AsyncIterable<T> & Flowing {
+  return new PullStream(new PullSource(create)) as PullStream<T> & AsyncIterable<T>;
 }

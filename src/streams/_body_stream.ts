@@ -1,4 +1,4 @@
-import { FLOW, type Flowing } from "../shared/_flow.ts";
+import { type PullCore, pullStream } from "../shared/_flow.ts";
 
 /** A push parser fed with decoded text. */
 export interface TextParser {
@@ -43,9 +43,9 @@ const noop = () => {};
  * stream's reader and its async iterator both pull from it; the iterator does
  * so directly, without a `ReadableStream` read per item.
  */
-class BodyParser<T> {
-  /** Called when the stream ends: done, errored or cancelled (the iterator's lock goes). */
-  onEnd: (() => void) | undefined;
+class BodyParser<T> implements PullCore<T> {
+  /** Called whenever a `next()` ends in done or an error (`failure`); see {@linkcode PullCore.onEnd}. */
+  onEnd: ((failure?: { error: unknown }) => void) | undefined;
   #body: BodySource | PromiseLike<BodySource>;
   /** Bytes read before parsing began, handed out before the reader's. */
   #prefix: Uint8Array[] | undefined;
@@ -66,7 +66,9 @@ class BodyParser<T> {
   /** The error every read raises from now on (an abort: at once, before any item). */
   #error: { error: unknown } | undefined;
   #settled = false;
-  #onAbort: (() => void) | undefined;
+  /** Listening to the signal: the parser itself is the listener (see `handleEvent`). */
+  #listening = false;
+  #abortHook: (error: unknown) => void;
   /** A `next()` is under way: the next call waits for `#last`, the latest one, to settle. */
   #busy = false;
   #last: Promise<IteratorResult<T, undefined>> | undefined;
@@ -82,20 +84,30 @@ class BodyParser<T> {
     if (body instanceof Promise) body.catch(noop);
     this.#body = body;
     this.#options = options;
+    this.#abortHook = onAbort;
     this.#parser = createParser((item) => {
       this.#items[this.#count++] = item;
     });
     const { signal } = options;
     if (!signal) return;
-    this.#onAbort = () => {
-      if (this.#settled) return;
-      const error = this.#fail(signal.reason);
-      this.#error = { error };
-      this.#release(signal.reason);
-      onAbort(error);
-    };
-    if (signal.aborted) this.#onAbort();
-    else signal.addEventListener("abort", this.#onAbort, { once: true });
+    if (signal.aborted) {
+      this.handleEvent();
+      return;
+    }
+    // An object listener rather than a closure: nothing per stream is left behind in
+    // the signal's or the engine's bookkeeping once the listener is removed.
+    this.#listening = true;
+    signal.addEventListener("abort", this, { once: true });
+  }
+
+  /** The signal aborted: the stream errors with its reason at once. */
+  handleEvent(): void {
+    if (this.#settled) return;
+    const reason = this.#options.signal?.reason;
+    const error = this.#fail(reason);
+    this.#error = { error };
+    this.#release(reason);
+    this.#abortHook(error);
   }
 
   /** True when an item is parsed and waiting. */
@@ -132,7 +144,7 @@ class BodyParser<T> {
   cancel(reason: unknown): void {
     if (this.#settled) return;
     // The listener goes first: a cancel must not come back as an abort error.
-    if (this.#onAbort) this.#options.signal?.removeEventListener("abort", this.#onAbort);
+    this.#unlisten();
     this.#options.onCancel?.(reason);
     this.#items = [];
     this.#index = 0;
@@ -149,7 +161,7 @@ class BodyParser<T> {
     try {
       for (;;) {
         if (this.#error) {
-          this.onEnd?.();
+          this.onEnd?.(this.#error);
           throw this.#error.error;
         }
         if (this.#index < this.#count) return { value: this.shift(), done: false };
@@ -213,9 +225,15 @@ class BodyParser<T> {
     }
   }
 
+  #unlisten(): void {
+    if (!this.#listening) return;
+    this.#listening = false;
+    this.#options.signal?.removeEventListener("abort", this);
+  }
+
   #settle(): void {
     this.#settled = true;
-    if (this.#onAbort) this.#options.signal?.removeEventListener("abort", this.#onAbort);
+    this.#unlisten();
     this.#options.onFinally?.();
   }
 
@@ -278,84 +296,6 @@ export function parseBody<T>(
   createParser: (emit: (item: T) => void) => TextParser,
   options: ParseBodyOptions = {},
 ): ReadableStream<T> & AsyncIterable<T> {
-  let core!: BodyParser<T>;
-  let controller!: ReadableStreamDefaultController<T>;
-  let flowing = false;
-  const stream = new ReadableStream<T>({
-    start(c) {
-      controller = c;
-      // An abort errors the stream at once, ahead of the items parsed already.
-      core = new BodyParser(body, createParser, options, (error) => controller.error(error));
-    },
-    async pull(controller) {
-      // While flowing, the flow loop enqueues; a pending read is served from it.
-      if (flowing) return;
-      const result = await core.next();
-      if (result.done) return controller.close();
-      controller.enqueue(result.value);
-      while (core.buffered) controller.enqueue(core.shift());
-    },
-    cancel(reason) {
-      core.cancel(reason);
-    },
-  }, { highWaterMark: 0 });
-  (stream as Flowing)[FLOW] = () => {
-    if (flowing) return;
-    flowing = true;
-    (async () => {
-      for (;;) {
-        const result = await core.next();
-        if (result.done) return controller.close();
-        controller.enqueue(result.value);
-        while (core.buffered) controller.enqueue(core.shift());
-      }
-    })().catch((error) => {
-      try {
-        controller.error(error);
-      } catch {
-        // Already errored (an abort) or cancelled.
-      }
-    });
-  };
-  const values = (options?: { preventCancel?: boolean }): AsyncIterableIterator<T> => {
-    // Locks the stream as the standard iterator does (and throws if it is locked).
-    const lock = stream.getReader();
-    let locked = true;
-    const unlock = () => {
-      if (!locked) return;
-      locked = false;
-      core.onEnd = undefined;
-      lock.releaseLock();
-    };
-    // A flowing stream's reader ends with its queue, not with the parser.
-    if (!flowing) core.onEnd = unlock;
-    return {
-      next: () => {
-        if (!locked) return Promise.resolve({ value: undefined, done: true });
-        // A flowing stream's items are in its queue: read them from there.
-        if (flowing) {
-          return lock.read().then((result) => {
-            if (result.done) unlock();
-            return result as IteratorResult<T, undefined>;
-          }, (error) => {
-            unlock();
-            throw error;
-          });
-        }
-        return core.next();
-      },
-      async return(value?: unknown) {
-        if (locked && !options?.preventCancel) await lock.cancel(value);
-        unlock();
-        return { value: value as T, done: true };
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
-  };
-  for (const key of [Symbol.asyncIterator, "values"]) {
-    Object.defineProperty(stream, key, { value: values, configurable: true, writable: true });
-  }
-  return stream as ReadableStream<T> & AsyncIterable<T>;
+  // An abort errors the stream at once, ahead of the items parsed already.
+  return pullStream<T>((fail) => new BodyParser(body, createParser, options, fail));
 }

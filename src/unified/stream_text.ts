@@ -540,13 +540,16 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
         if (item !== undefined) return { done: false, value: item };
       }
     };
-    const stream = pullStream<T>(fast, (reason) => {
-      this.cancel(reason);
-      // Not awaited: a tool that ignores its signal must not hold up the cancel.
-      pump?.return?.().catch(noop);
-      if (run === undefined) this.#parts = undefined;
-      else run.return(undefined).catch(noop);
-    });
+    const stream = pullStream<T>(() => ({
+      next: fast,
+      cancel: (reason) => {
+        this.cancel(reason);
+        // Not awaited: a tool that ignores its signal must not hold up the cancel.
+        pump?.return?.().catch(noop);
+        if (run === undefined) this.#parts = undefined;
+        else run.return(undefined).catch(noop);
+      },
+    }));
     return iterable(stream);
   }
 
