@@ -144,103 +144,142 @@ interface Described {
 /**
  * The reader of a provider's own chunks: the provider's protocol reader (the
  * one reading of its wire format), fed each item as that protocol frames it.
- * In-band errors `toResponse()` wrote are raised first.
+ * In-band errors `toResponse()` wrote are raised first. (Readers are classes:
+ * a getter made per stream, read at every frame, would be remembered by the
+ * engine's caches with all the stream it closes over.)
  */
-function chunkReader(
-  protocol: AnyProtocol,
-  lines: boolean,
-): ProtocolReader<unknown, StreamResult> {
-  const reader = protocol.createReader();
-  const sse = protocol.framing === "sse";
-  return {
-    get done() {
-      return reader.done;
-    },
-    push(frame, emit) {
-      const { event, data } = frame as { event?: string; data: string };
-      // The error toResponse() wrote in band: an `error` event, or an `{"error": …}` line.
-      if (event === "error" || data.startsWith('{"error"')) {
-        const error = inBandError(JSON.parse(data) as Json);
-        if (error) throw error;
-        if (event === "error") throw new ProviderError(data);
-      }
-      return reader.push(sse ? frame : JSON.parse(data), emit);
-    },
-    finish(emit) {
-      // NDJSON has no room for an SSE end marker (OpenAI's `[DONE]`): a body that ended
-      // whole stands for it.
-      const trailer = protocol.sseTrailer;
-      if (lines && trailer !== undefined && !reader.done) reader.push(trailer, emit);
-      reader.finish(emit);
-    },
-    result: (base) => reader.result(base),
-  };
+class ChunkReader implements ProtocolReader<unknown, StreamResult> {
+  #reader: ProtocolReader<unknown, StreamResult>;
+  #protocol: AnyProtocol;
+  #sse: boolean;
+  #lines: boolean;
+
+  constructor(protocol: AnyProtocol, lines: boolean) {
+    this.#reader = protocol.createReader();
+    this.#protocol = protocol;
+    this.#sse = protocol.framing === "sse";
+    this.#lines = lines;
+  }
+
+  get done(): boolean {
+    return this.#reader.done;
+  }
+
+  push(frame: unknown, emit: PartSink): unknown {
+    const { event, data } = frame as { event?: string; data: string };
+    // The error toResponse() wrote in band: an `error` event, or an `{"error": …}` line.
+    if (event === "error" || data.startsWith('{"error"')) {
+      const error = inBandError(JSON.parse(data) as Json);
+      if (error) throw error;
+      if (event === "error") throw new ProviderError(data);
+    }
+    return this.#reader.push(this.#sse ? frame : JSON.parse(data), emit);
+  }
+
+  finish(emit: PartSink): void {
+    // NDJSON has no room for an SSE end marker (OpenAI's `[DONE]`): a body that ended
+    // whole stands for it.
+    const trailer = this.#protocol.sseTrailer;
+    if (this.#lines && trailer !== undefined && !this.#reader.done) {
+      this.#reader.push(trailer, emit);
+    }
+    this.#reader.finish(emit);
+  }
+
+  result(base: StreamResult): StreamResult {
+    return this.#reader.result(base);
+  }
 }
 
 /** The reader of items in sluice's part vocabulary or of UI message chunks. */
-function partReader(ui: boolean): ProtocolReader<unknown, StreamResult> {
-  let done = false;
-  let finishReason: FinishReason | undefined;
-  return {
-    get done() {
-      return done;
-    },
-    push(frame, emit) {
-      const { event, data } = frame as { event?: string; data: string };
-      if (data === "[DONE]") {
-        done = true;
-        return undefined;
-      }
-      const value: unknown = JSON.parse(data);
-      if (event === "error") throw inBandError(value as Json) ?? new ProviderError(data);
-      if (value === null || typeof value !== "object") return value;
-      const item = value as Json;
-      if (item.type === "finish" && typeof item.finishReason === "string") {
-        finishReason = item.finishReason as FinishReason;
-      }
-      if (ui) {
-        uiParts(item, emit);
-        return item;
-      }
-      const error = inBandError(item);
-      if (error) throw error;
-      if (typeof item.type === "string" && PART_TYPES.has(item.type)) {
-        emit(item as unknown as ContentPart);
-      }
+class PartReader implements ProtocolReader<unknown, StreamResult> {
+  done = false;
+  #ui: boolean;
+  #finishReason: FinishReason | undefined;
+
+  constructor(ui: boolean) {
+    this.#ui = ui;
+  }
+
+  push(frame: unknown, emit: PartSink): unknown {
+    const { event, data } = frame as { event?: string; data: string };
+    if (data === "[DONE]") {
+      this.done = true;
+      return undefined;
+    }
+    const value: unknown = JSON.parse(data);
+    if (event === "error") throw inBandError(value as Json) ?? new ProviderError(data);
+    if (value === null || typeof value !== "object") return value;
+    const item = value as Json;
+    if (item.type === "finish" && typeof item.finishReason === "string") {
+      this.#finishReason = item.finishReason as FinishReason;
+    }
+    if (this.#ui) {
+      uiParts(item, emit);
       return item;
-    },
-    finish() {},
-    // The last step's reason (a tool loop's earlier tool calls do not make it "tool-calls").
-    result: (base) => finishReason === undefined ? base : { ...base, finishReason },
-  };
+    }
+    const error = inBandError(item);
+    if (error) throw error;
+    if (typeof item.type === "string" && PART_TYPES.has(item.type)) {
+      emit(item as unknown as ContentPart);
+    }
+    return item;
+  }
+
+  finish(): void {}
+
+  /** The last step's reason (a tool loop's earlier tool calls do not make it "tool-calls"). */
+  result(base: StreamResult): StreamResult {
+    const finishReason = this.#finishReason;
+    return finishReason === undefined ? base : { ...base, finishReason };
+  }
+}
+
+/**
+ * The reader of a response read back: created before the response arrives (a
+ * probe reads the first frame after it), it chooses the real reader at the
+ * first frame, from what the headers said.
+ */
+class DescribedReader implements ProtocolReader<unknown, StreamResult> {
+  #described: Described;
+  #reader: ProtocolReader<unknown, StreamResult> | undefined;
+
+  constructor(described: Described) {
+    this.#described = described;
+  }
+
+  get done(): boolean {
+    return this.#reader?.done ?? false;
+  }
+
+  #current(): ProtocolReader<unknown, StreamResult> {
+    if (this.#reader === undefined) {
+      const { format, protocol } = this.#described;
+      this.#reader = protocol !== undefined && format !== "ui-message" && format !== "text"
+        ? new ChunkReader(protocol, format === "ndjson")
+        : new PartReader(format === "ui-message");
+    }
+    return this.#reader;
+  }
+
+  push(frame: unknown, emit: PartSink): unknown {
+    return this.#current().push(frame, emit);
+  }
+
+  finish(emit: PartSink): void {
+    this.#current().finish(emit);
+  }
+
+  result(base: StreamResult): StreamResult {
+    return this.#current().result(base);
+  }
 }
 
 function protocolFor(described: Described): AnyProtocol {
   return {
     // NDJSON and text bodies are turned into SSE before they are read (see `asEvents`).
     framing: "sse",
-    createReader(): ProtocolReader<unknown, StreamResult> {
-      // Created before the response arrives (a probe reads the first frame after it): the
-      // reader is chosen at the first frame, from what the headers said.
-      let reader: ProtocolReader<unknown, StreamResult> | undefined;
-      const current = () => {
-        if (reader === undefined) {
-          const { format, protocol } = described;
-          reader = protocol !== undefined && format !== "ui-message" && format !== "text"
-            ? chunkReader(protocol, format === "ndjson")
-            : partReader(format === "ui-message");
-        }
-        return reader;
-      };
-      return {
-        get done() {
-          return reader?.done ?? false;
-        },
-        push: (frame, emit) => current().push(frame, emit),
-        finish: (emit) => current().finish(emit),
-        result: (base) => current().result(base),
-      };
-    },
+    createReader: () => new DescribedReader(described),
   };
 }
 

@@ -1,6 +1,7 @@
 import { IncompleteStreamError } from "../../errors/incomplete_stream_error.ts";
 import type { ProtocolReader, StreamProtocol } from "../../response_stream/stream_protocol.ts";
 import { checkLine } from "./_protocol.ts";
+import type { StreamResult } from "../../shared/types.ts";
 import type {
   OllamaLayerProgress,
   OllamaProgress,
@@ -143,43 +144,40 @@ export class ProgressTracker {
   }
 }
 
-function createProgressReader(
-  clock: ProgressClock,
-): ProtocolReader<OllamaProgressChunk, OllamaProgressResult> {
-  const tracker = new ProgressTracker(clock);
-  let last: OllamaProgressChunk | undefined;
-  let done = false;
-  return {
-    push(frame) {
-      if (done) return undefined;
-      const line = checkLine(frame) as unknown as OllamaProgressChunk;
-      line.progress = tracker.update(line);
-      if (line.status === "success") done = true;
-      last = line;
-      return line;
-    },
-    get done() {
-      return done;
-    },
-    finish() {
-      if (!done) {
-        throw new IncompleteStreamError(
-          'The Ollama stream ended before its last line: no status "success" arrived',
-        );
-      }
-    },
-    result(base) {
-      // The state after the last line, with every layer (built here, once per result).
-      const progress = tracker.snapshot();
-      const result: OllamaProgressResult = {
-        ...base,
-        status: progress.status,
-        progress,
-      };
-      if (last !== undefined) result.lastChunk = last;
-      return result;
-    },
-  };
+/** Reads progress lines (a class: see `FrameFeeder` on getters made per stream). */
+class ProgressReader implements ProtocolReader<OllamaProgressChunk, OllamaProgressResult> {
+  done = false;
+  #tracker: ProgressTracker;
+  #last: OllamaProgressChunk | undefined;
+
+  constructor(clock: ProgressClock) {
+    this.#tracker = new ProgressTracker(clock);
+  }
+
+  push(frame: unknown): OllamaProgressChunk | undefined {
+    if (this.done) return undefined;
+    const line = checkLine(frame) as unknown as OllamaProgressChunk;
+    line.progress = this.#tracker.update(line);
+    if (line.status === "success") this.done = true;
+    this.#last = line;
+    return line;
+  }
+
+  finish(): void {
+    if (!this.done) {
+      throw new IncompleteStreamError(
+        'The Ollama stream ended before its last line: no status "success" arrived',
+      );
+    }
+  }
+
+  result(base: StreamResult): OllamaProgressResult {
+    // The state after the last line, with every layer (built here, once per result).
+    const progress = this.#tracker.snapshot();
+    const result: OllamaProgressResult = { ...base, status: progress.status, progress };
+    if (this.#last !== undefined) result.lastChunk = this.#last;
+    return result;
+  }
 }
 
 /** `/api/pull`, `/api/push`, `/api/create`: NDJSON status lines, ending with `"success"`. */
@@ -188,7 +186,7 @@ export function progressProtocol(
 ): StreamProtocol<OllamaProgressChunk, OllamaProgressResult> {
   return {
     framing: "ndjson",
-    createReader: () => createProgressReader(clock),
+    createReader: () => new ProgressReader(clock),
     emitsContent: false,
   };
 }
