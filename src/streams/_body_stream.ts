@@ -68,6 +68,7 @@ class BodyParser<T> implements PullCore<T> {
   #settled = false;
   /** Listening to the signal: the parser itself is the listener (see `handleEvent`). */
   #listening = false;
+  /** Told of an abort's error, after the stream settled with it. */
   #abortHook: (error: unknown) => void;
   /** A `next()` is under way: the next call waits for `#last`, the latest one, to settle. */
   #busy = false;
@@ -94,8 +95,9 @@ class BodyParser<T> implements PullCore<T> {
       this.handleEvent();
       return;
     }
-    // An object listener rather than a closure: nothing per stream is left behind in
-    // the signal's or the engine's bookkeeping once the listener is removed.
+    // The parser itself listens, rather than a closure made per stream: with such a
+    // closure, a finished stream's parser stayed reachable past young-generation
+    // collections in Deno (see tests/response_stream/retention_test.ts).
     this.#listening = true;
     signal.addEventListener("abort", this, { once: true });
   }
