@@ -88,9 +88,7 @@ class PullSource<T> {
       const { done, value } = await core.next();
       if (this.closed) return false;
       if (done) {
-        this.closed = true;
-        this.release();
-        this.controller.close();
+        this.ended(undefined);
         return false;
       }
       this.controller.enqueue(value);
