@@ -4,7 +4,7 @@ import { redact, redactError } from "../errors/_redact.ts";
 import type { Watchdog } from "./_watchdog.ts";
 
 /** How much of an error body is read: enough for any provider's JSON error. */
-const MAX_ERROR_BODY = 64 * 1024;
+const MAX_ERROR_BODY = 65_536; // 64 KiB
 /** How much of a plain body goes into a message. */
 const MAX_EXCERPT = 300;
 

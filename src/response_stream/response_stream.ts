@@ -23,6 +23,9 @@ const CONTENT_TYPES = {
   "ui-message": "text/event-stream; charset=utf-8",
 } as const;
 
+// The two ways into a stream's private state that the layers above need. Set by the first
+// construction, not in a static block: a class with a static block that has effects is kept
+// by bundlers even when nothing uses it (and everything it references with it).
 let attachTrace: <Result extends StreamResult>(
   stream: ResponseStream<unknown, Result>,
   trace: CallTrace,
@@ -43,7 +46,9 @@ export function traceStream<Result extends StreamResult>(
   if (trace !== undefined) attachTrace(stream, trace, read);
 }
 
-let takeParts: (stream: ResponseStream<unknown>) => AsyncIterator<ContentPart, undefined>;
+let takeParts:
+  | ((stream: ResponseStream<unknown>) => AsyncIterator<ContentPart, undefined>)
+  | undefined;
 
 /**
  * A stream's normalized parts as a bare async iterator, for the unified
@@ -55,7 +60,8 @@ export function partsIterator(
   // deno-lint-ignore no-explicit-any
   stream: ResponseStream<any, StreamResult>,
 ): AsyncIterator<ContentPart, undefined> {
-  return takeParts(stream);
+  // Set by the stream's construction.
+  return takeParts!(stream);
 }
 
 /** Picks what a consumer gets from each item (or part), with the item's text delta. */
@@ -147,17 +153,6 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
   #trace: CallTrace | undefined;
   #traceResponse: (result: Result) => TraceResponse = streamResponse;
 
-  static {
-    attachTrace = (stream, trace, read) => {
-      stream.#trace = trace;
-      if (read !== undefined) stream.#traceResponse = read;
-    };
-    takeParts = (stream) => {
-      stream.#claim("parts");
-      return stream.iterate(true, (part) => part as ContentPart);
-    };
-  }
-
   /**
    * Sets up the consumers. Provider clients and the unified API construct the
    * streams; users get them from a call.
@@ -171,6 +166,7 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
   ) {
     this.response = response;
     response.catch(noop);
+    if (takeParts === undefined) ResponseStream.#grantAccess();
     this.#callbacks = callbacks;
     this.#onChunk = callbacks.onChunk;
     this.#onText = callbacks.onText;
@@ -187,6 +183,21 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
       };
       response.then(start, start);
     }
+  }
+
+  /**
+   * Sets `attachTrace` and `takeParts`. A static method, so that the functions
+   * close over nothing of the stream under construction.
+   */
+  static #grantAccess(): void {
+    attachTrace = (stream, trace, read) => {
+      stream.#trace = trace;
+      if (read !== undefined) stream.#traceResponse = read;
+    };
+    takeParts = (stream) => {
+      stream.#claim("parts");
+      return stream.iterate(true, (part) => part as ContentPart);
+    };
   }
 
   /** The items (provider chunks, or unified parts), as a web-standard `ReadableStream`. */

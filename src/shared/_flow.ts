@@ -214,7 +214,7 @@ class PullIterator<T> implements AsyncIterableIterator<T> {
  * The stream of {@linkcode pullStream}: its iterator and `FLOW` are methods
  * of the class, so that an instance holds no closures of its own.
  */
-class PullStream<T> extends ReadableStream<T> implements Flowing {
+class PullStream<T> extends ReadableStream<T> {
   #source: PullSource<T>;
 
   constructor(source: PullSource<T>) {
@@ -222,13 +222,16 @@ class PullStream<T> extends ReadableStream<T> implements Flowing {
     this.#source = source;
   }
 
-  [FLOW](): void {
-    this.#source.flow();
-  }
-
-  static {
-    // On the prototype this way rather than as methods: the DOM's and Deno's typings of
-    // `ReadableStream#values` differ, and no one signature satisfies both.
+  /**
+   * Puts the stream's own iterator on the prototype, as `values` and
+   * `Symbol.asyncIterator`, and its {@linkcode FLOW} method: this way rather
+   * than as methods, because the DOM's and Deno's typings of
+   * `ReadableStream#values` differ and no one signature satisfies both, and a
+   * computed method name would keep the class in every bundle. Called by the
+   * first {@linkcode pullStream}, not from a static block: bundlers keep a
+   * class whose definition has effects, used or not.
+   */
+  static install(): void {
     const iterate = function (
       this: PullStream<unknown>,
       options?: { preventCancel?: boolean },
@@ -242,8 +245,17 @@ class PullStream<T> extends ReadableStream<T> implements Flowing {
         writable: true,
       });
     }
+    Object.defineProperty(PullStream.prototype, FLOW, {
+      value: function (this: PullStream<unknown>): void {
+        this.#source.flow();
+      },
+      configurable: true,
+      writable: true,
+    });
   }
 }
+
+let installed = false;
 
 /**
  * A pull-based `ReadableStream` over a core's `next()`, one read at a time
@@ -256,5 +268,9 @@ class PullStream<T> extends ReadableStream<T> implements Flowing {
 export function pullStream<T>(
   create: (fail: (error: unknown) => void) => PullCore<T>,
 ): ReadableStream<T> & AsyncIterable<T> & Flowing {
-  return new PullStream(new PullSource(create)) as PullStream<T> & AsyncIterable<T>;
+  if (!installed) {
+    installed = true;
+    PullStream.install();
+  }
+  return new PullStream(new PullSource(create)) as PullStream<T> & AsyncIterable<T> & Flowing;
 }

@@ -22,9 +22,11 @@ export function parseArguments(text: string, name: string): ParsedArguments {
 }
 
 let counter = 0;
-const session = Math.floor(Math.random() * 0x10000).toString(36);
+// Drawn at the first id, not at load: a module with no effects leaves an unused bundle.
+let session: string | undefined;
 
 /** A tool call id for a provider that sends none: `call_<session><n>`, unique in this process. */
 export function generatedCallId(): string {
+  session ??= Math.floor(Math.random() * 0x10000).toString(36);
   return `call_${session}${(++counter).toString(36)}`;
 }

@@ -2,7 +2,7 @@ import { ParseError } from "../errors/parse_error.ts";
 import { snippet } from "../errors/_snippet.ts";
 
 /** The default limit on one line's length: 8 Mi characters. */
-export const DEFAULT_MAX_LINE_LENGTH = 8 * 1024 * 1024;
+export const DEFAULT_MAX_LINE_LENGTH = 8_388_608; // 8 Mi
 
 const LF = 10;
 const BOM = "\uFEFF";

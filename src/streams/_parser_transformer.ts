@@ -8,6 +8,22 @@ class Failure {
 }
 
 /**
+ * The two sides of a decoder stage: text in, the push parser's items out,
+ * and a parse error only after the items before it (see
+ * {@linkcode parserTransformer} and {@linkcode deliverErrorsInOrder}).
+ *
+ * The public stages hold these sides rather than extend `TransformStream`, as
+ * the standard's own `TextDecoderStream` does: bundlers keep a class that
+ * extends a global they do not know, used or not.
+ */
+export function parserStage<T>(
+  createParser: (emit: (item: T) => void) => TextParser,
+): ReadableWritablePair<T, string> {
+  const stage = new TransformStream<string, T>(parserTransformer(createParser));
+  return { readable: deliverErrorsInOrder(stage), writable: stage.writable };
+}
+
+/**
  * Builds the transformer behind the public decoder stages: text in, the push
  * parser's items out. A parse error is queued as a marker behind the items the
  * same chunk completed; {@linkcode deliverErrorsInOrder} turns the marker into
@@ -44,11 +60,12 @@ export function parserTransformer<T>(
 }
 
 /**
- * Replaces a stage's `readable` (built on {@linkcode parserTransformer}) with a
- * pull-driven view that delivers every item, then errors with the parse error
- * and cancels the stage, so the error travels back up the pipe to the source.
+ * A pull-driven view of a stage's `readable` (built on
+ * {@linkcode parserTransformer}) that delivers every item, then errors with
+ * the parse error and cancels the stage, so the error travels back up the
+ * pipe to the source.
  */
-export function deliverErrorsInOrder<T>(stage: TransformStream<string, T>): void {
+export function deliverErrorsInOrder<T>(stage: TransformStream<string, T>): ReadableStream<T> {
   const reader = (stage.readable as ReadableStream<T | Failure>).getReader();
   const readable = new ReadableStream<T>({
     async pull(controller) {
@@ -65,5 +82,5 @@ export function deliverErrorsInOrder<T>(stage: TransformStream<string, T>): void
       return reader.cancel(reason);
     },
   }, { highWaterMark: 0 });
-  Object.defineProperty(stage, "readable", { value: readable, enumerable: true });
+  return readable;
 }

@@ -1,4 +1,4 @@
-import { deliverErrorsInOrder, parserTransformer } from "./_parser_transformer.ts";
+import { parserStage } from "./_parser_transformer.ts";
 import { PartialJsonParser } from "./partial_json_parser.ts";
 import { ParseError } from "../errors/parse_error.ts";
 import { snippet } from "../errors/_snippet.ts";
@@ -23,10 +23,15 @@ import { snippet } from "../errors/_snippet.ts";
  * assert.deepEqual(elements, [{ task: "write" }, { task: "test" }]);
  * ```
  */
-export class JsonArrayElementStream extends TransformStream<string, unknown> {
+export class JsonArrayElementStream implements TransformStream<string, unknown> {
+  /** The array's elements, each as soon as it is complete. */
+  readonly readable: ReadableStream<unknown>;
+  /** The JSON text of the array, in pieces. */
+  readonly writable: WritableStream<string>;
+
   /** Creates an array-element stage for one document. */
   constructor() {
-    super(parserTransformer<unknown>((emit) => {
+    const { readable, writable } = parserStage<unknown>((emit) => {
       const parser = new PartialJsonParser({ onElement: (element) => emit(element) });
       let started = false;
       let line = 1;
@@ -55,7 +60,8 @@ export class JsonArrayElementStream extends TransformStream<string, unknown> {
           parser.end();
         },
       };
-    }));
-    deliverErrorsInOrder(this);
+    });
+    this.readable = readable;
+    this.writable = writable;
   }
 }

@@ -1,5 +1,5 @@
 import { NdjsonParser } from "./_ndjson_parser.ts";
-import { deliverErrorsInOrder, parserTransformer } from "./_parser_transformer.ts";
+import { parserStage } from "./_parser_transformer.ts";
 import type { DecodeJsonLinesOptions } from "./decode_json_lines.ts";
 
 /** Options of {@linkcode JsonLinesDecoderStream}. */
@@ -26,10 +26,18 @@ export type JsonLinesDecoderStreamOptions = Omit<DecodeJsonLinesOptions, "signal
  * assert.deepEqual(await Array.fromAsync(values), [{ a: 1 }, [2]]);
  * ```
  */
-export class JsonLinesDecoderStream extends TransformStream<string, unknown> {
+export class JsonLinesDecoderStream implements TransformStream<string, unknown> {
+  /** The parsed values, one a line. */
+  readonly readable: ReadableStream<unknown>;
+  /** The NDJSON text, in pieces. */
+  readonly writable: WritableStream<string>;
+
   /** Creates an NDJSON decoder stage. */
   constructor(options: JsonLinesDecoderStreamOptions = {}) {
-    super(parserTransformer<unknown>((emit) => new NdjsonParser(emit, options.maxLineLength)));
-    deliverErrorsInOrder(this);
+    const { readable, writable } = parserStage<unknown>((emit) =>
+      new NdjsonParser(emit, options.maxLineLength)
+    );
+    this.readable = readable;
+    this.writable = writable;
   }
 }

@@ -12,11 +12,16 @@
  * assert.equal(await new Response(body).text(), '{"a":1}\n"two"\n');
  * ```
  */
-export class JsonLinesEncoderStream extends TransformStream<unknown, Uint8Array<ArrayBuffer>> {
+export class JsonLinesEncoderStream implements TransformStream<unknown, Uint8Array<ArrayBuffer>> {
+  /** The encoded lines, as UTF-8 bytes. */
+  readonly readable: ReadableStream<Uint8Array<ArrayBuffer>>;
+  /** The values to encode. */
+  readonly writable: WritableStream<unknown>;
+
   /** Creates an NDJSON encoder stage. */
   constructor() {
     const encoder = new TextEncoder();
-    super({
+    const stage = new TransformStream<unknown, Uint8Array<ArrayBuffer>>({
       transform(value, controller) {
         const json = JSON.stringify(value);
         if (json === undefined) {
@@ -25,5 +30,7 @@ export class JsonLinesEncoderStream extends TransformStream<unknown, Uint8Array<
         controller.enqueue(encoder.encode(json + "\n"));
       },
     });
+    this.readable = stage.readable;
+    this.writable = stage.writable;
   }
 }

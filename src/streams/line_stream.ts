@@ -1,5 +1,5 @@
 import { LineSplitter } from "./_line_splitter.ts";
-import { deliverErrorsInOrder, parserTransformer } from "./_parser_transformer.ts";
+import { parserStage } from "./_parser_transformer.ts";
 
 /** Options of {@linkcode LineStream}. */
 export interface LineStreamOptions {
@@ -33,13 +33,19 @@ export interface LineStreamOptions {
  * assert.deepEqual(await Array.fromAsync(lines), ["one", "two", "three", "four"]);
  * ```
  */
-export class LineStream extends TransformStream<string, string> {
+export class LineStream implements TransformStream<string, string> {
+  /** The lines, without their line breaks. */
+  readonly readable: ReadableStream<string>;
+  /** The text to split. */
+  readonly writable: WritableStream<string>;
+
   /** Creates a line splitter stage. */
   constructor(options: LineStreamOptions = {}) {
-    super(parserTransformer<string>((emit) => {
+    const { readable, writable } = parserStage<string>((emit) => {
       const lines = new LineSplitter(emit, options.maxLineLength);
       return { push: (text) => lines.push(text), end: () => lines.end(true) };
-    }));
-    deliverErrorsInOrder(this);
+    });
+    this.readable = readable;
+    this.writable = writable;
   }
 }

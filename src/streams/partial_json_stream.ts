@@ -1,4 +1,4 @@
-import { deliverErrorsInOrder, parserTransformer } from "./_parser_transformer.ts";
+import { parserStage } from "./_parser_transformer.ts";
 import { PartialJsonParser } from "./partial_json_parser.ts";
 
 /**
@@ -28,10 +28,15 @@ import { PartialJsonParser } from "./partial_json_parser.ts";
  * ]);
  * ```
  */
-export class PartialJsonStream extends TransformStream<string, unknown> {
+export class PartialJsonStream implements TransformStream<string, unknown> {
+  /** Snapshots of the value parsed so far: one after each piece of text that changed it. */
+  readonly readable: ReadableStream<unknown>;
+  /** The JSON text, in pieces. */
+  readonly writable: WritableStream<string>;
+
   /** Creates a partial-JSON stage for one document. */
   constructor() {
-    super(parserTransformer<unknown>((emit) => {
+    const { readable, writable } = parserStage<unknown>((emit) => {
       const parser = new PartialJsonParser();
       return {
         push(text) {
@@ -44,7 +49,8 @@ export class PartialJsonStream extends TransformStream<string, unknown> {
           if (before === undefined) emit(final);
         },
       };
-    }));
-    deliverErrorsInOrder(this);
+    });
+    this.readable = readable;
+    this.writable = writable;
   }
 }

@@ -1,5 +1,5 @@
 import { SseParser } from "./_sse_parser.ts";
-import { deliverErrorsInOrder, parserTransformer } from "./_parser_transformer.ts";
+import { parserStage } from "./_parser_transformer.ts";
 import type { ServerSentEvent } from "./server_sent_event.ts";
 import type { DecodeServerSentEventsOptions } from "./decode_server_sent_events.ts";
 
@@ -27,15 +27,19 @@ export type ServerSentEventDecoderStreamOptions = Omit<DecodeServerSentEventsOpt
  * assert.deepEqual(await Array.fromAsync(events), [{ event: "ping", data: "{}", id: "" }]);
  * ```
  */
-export class ServerSentEventDecoderStream extends TransformStream<string, ServerSentEvent> {
+export class ServerSentEventDecoderStream implements TransformStream<string, ServerSentEvent> {
+  /** The events, as they are dispatched. */
+  readonly readable: ReadableStream<ServerSentEvent>;
+  /** The `text/event-stream` text, in pieces. */
+  readonly writable: WritableStream<string>;
+
   /** Creates an SSE decoder stage. */
   constructor(options: ServerSentEventDecoderStreamOptions = {}) {
     const hooks = { onRetry: options.onRetry, onComment: options.onComment };
-    super(
-      parserTransformer<ServerSentEvent>((emit) =>
-        new SseParser(emit, options.maxLineLength, hooks)
-      ),
+    const { readable, writable } = parserStage<ServerSentEvent>((emit) =>
+      new SseParser(emit, options.maxLineLength, hooks)
     );
-    deliverErrorsInOrder(this);
+    this.readable = readable;
+    this.writable = writable;
   }
 }

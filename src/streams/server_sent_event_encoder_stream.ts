@@ -16,14 +16,21 @@ import { formatServerSentEvent, type ServerSentEventMessage } from "./format_ser
  * ```
  */
 export class ServerSentEventEncoderStream
-  extends TransformStream<ServerSentEventMessage, Uint8Array<ArrayBuffer>> {
+  implements TransformStream<ServerSentEventMessage, Uint8Array<ArrayBuffer>> {
+  /** The encoded events, as UTF-8 bytes. */
+  readonly readable: ReadableStream<Uint8Array<ArrayBuffer>>;
+  /** The events to encode. */
+  readonly writable: WritableStream<ServerSentEventMessage>;
+
   /** Creates an SSE encoder stage. */
   constructor() {
     const encoder = new TextEncoder();
-    super({
+    const stage = new TransformStream<ServerSentEventMessage, Uint8Array<ArrayBuffer>>({
       transform(message, controller) {
         controller.enqueue(encoder.encode(formatServerSentEvent(message)));
       },
     });
+    this.readable = stage.readable;
+    this.writable = stage.writable;
   }
 }

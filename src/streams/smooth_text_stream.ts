@@ -175,7 +175,12 @@ function cutterOf(chunking: SmoothTextChunking): Cutter {
  * assert.deepEqual(await Array.fromAsync(deltas.pipeThrough(smooth)), ["a\n", "bc\n", "\n", "d"]);
  * ```
  */
-export class SmoothTextStream extends TransformStream<string, string> {
+export class SmoothTextStream implements TransformStream<string, string> {
+  /** The text, in paced pieces. */
+  readonly readable: ReadableStream<string>;
+  /** The text to smooth. */
+  readonly writable: WritableStream<string>;
+
   /** Creates a smoothing stage. */
   constructor(options: SmoothTextStreamOptions = {}) {
     const { chunking = "word", delayMs = 10, delay = defaultDelay } = options;
@@ -219,9 +224,10 @@ export class SmoothTextStream extends TransformStream<string, string> {
         abort.abort(reason);
       },
     };
-    super(transformer);
-    const inner = this.readable.getReader();
-    const readable = new ReadableStream<string>({
+    const stage = new TransformStream<string, string>(transformer);
+    this.writable = stage.writable;
+    const inner = stage.readable.getReader();
+    this.readable = new ReadableStream<string>({
       async pull(controller) {
         const result = await inner.read();
         if (result.done) controller.close();
@@ -232,6 +238,5 @@ export class SmoothTextStream extends TransformStream<string, string> {
         return inner.cancel(reason);
       },
     }, { highWaterMark: 0 });
-    Object.defineProperty(this, "readable", { value: readable, enumerable: true });
   }
 }

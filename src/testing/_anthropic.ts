@@ -66,11 +66,9 @@ function event(type: string, value: Record<string, unknown>, token = false): Fra
   };
 }
 
-// Live pings are written with a space: {"type": "ping"}.
-const PING: Frame = {
-  text: formatServerSentEvent({ event: "ping", data: '{"type": "ping"}' }),
-  token: false,
-};
+// Live pings are written with a space: {"type": "ping"}. Spelled out, not formatted at load:
+// a module with no effects leaves an unused bundle.
+const PING: Frame = { text: 'event: ping\ndata: {"type": "ping"}\n\n', token: false };
 
 function toolChoice(value: unknown): Conversation["toolChoice"] {
   switch (field(value, "type")) {

@@ -1,13 +1,13 @@
 import { CREDENTIAL_NAME } from "../http/_secrets.ts";
 
 /** The largest request body the mock reads, in bytes; a larger one is answered with a 413. */
-export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+export const MAX_REQUEST_BYTES = 16_777_216; // 16 MiB
 /** The deepest nesting of a request body's JSON; a deeper one is answered with a 400. */
 export const MAX_NESTING = 128;
 /** How many requests the log keeps; older ones are dropped (ids keep counting). */
 export const MAX_REQUEST_LOG = 1000;
 /** How many bytes of request bodies the log keeps in all; older records are dropped. */
-export const MAX_REQUEST_LOG_BYTES = 64 * 1024 * 1024;
+export const MAX_REQUEST_LOG_BYTES = 67_108_864; // 64 MiB
 /** How many distinct (path, model, fault) attempt counters are kept. */
 export const MAX_ATTEMPT_KEYS = 10_000;
 /** The most values a schema may make the mock generate (array items, object properties, …). */
@@ -15,7 +15,7 @@ export const MAX_SCHEMA_VALUES = 10_000;
 /** The longest string a schema's `minLength` may ask the mock for. */
 export const MAX_SCHEMA_STRING = 100_000;
 /** The largest `long-line` fault. */
-export const MAX_LONG_LINE = 64 * 1024 * 1024;
+export const MAX_LONG_LINE = 67_108_864; // 64 Mi
 
 /** A request asks for more than the mock gives: answered with the provider's 400. */
 export class MockLimitError extends RangeError {

@@ -66,10 +66,8 @@ const SETTING_KEYS = [
   "stop",
   "seed",
 ] as const;
-/** Every option the unified API reads (`streamObject`'s own are taken out before). */
-const KNOWN_KEYS = new Set<string>([
-  ...REQUEST_KEYS,
-  ...SETTING_KEYS,
+/** The options the unified API reads besides the request keys and settings. */
+const CALL_KEYS = [
   "maxOutputTokens",
   "model",
   "system",
@@ -92,7 +90,12 @@ const KNOWN_KEYS = new Set<string>([
   "onError",
   "onFinish",
   "onAbort",
-]);
+];
+/**
+ * Every option the unified API reads (`streamObject`'s own are taken out
+ * before); made at the first call, so that an unused module leaves a bundle.
+ */
+let knownKeys: Set<string> | undefined;
 /** The `maxSteps` a `stopWhen` without `maxSteps` is capped at. */
 const STOP_WHEN_MAX_STEPS = 20;
 const CONTENT_TYPES = new Set<string>([
@@ -192,8 +195,9 @@ function toolsOf(tools: ToolSet): ToolSet {
 /** A warning for each option the unified API does not know (a typo, another library's name). */
 export function unknownOptionWarnings(options: object): CallWarning[] {
   const warnings: CallWarning[] = [];
+  const known = knownKeys ??= new Set<string>([...REQUEST_KEYS, ...SETTING_KEYS, ...CALL_KEYS]);
   for (const key of Object.keys(options)) {
-    if (KNOWN_KEYS.has(key) || (options as Record<string, unknown>)[key] === undefined) continue;
+    if (known.has(key) || (options as Record<string, unknown>)[key] === undefined) continue;
     warnings.push({
       type: "unsupported-setting",
       setting: key,
