@@ -1,0 +1,277 @@
+/**
+ * `deno task bench:layers`: where a client's time per token goes over the
+ * floor, layer by layer, at one event per read. Every candidate runs in the
+ * same process, in a new random order each round, and is timed against the
+ * floor of the same round; a process reports the median ratio over its
+ * rounds, and several processes run in turn (a process's JIT can settle a
+ * few per cent off another's). The ratios of one process move by 1–3 %; the
+ * CPU benches, a process per candidate, move by up to 10 %.
+ *
+ * The layers, for each wire format:
+ *
+ * 1. `floor`: one body read, one `TextDecoder.decode`, a minimal LF-only
+ *    frame parser and one `JSON.parse` per event (`_floor.ts`);
+ * 2. `+ consumer`: the floor's text deltas handed to a `for await` loop,
+ *    one at a time, as every client hands them to its caller;
+ * 3. `+ frames`: sluice's fused decoder (`parseBody`) with its spec-exact
+ *    frame parser (`SseParser`, `NdjsonParser`), `JSON.parse` and the text
+ *    delta taken out, iterated;
+ * 4. the client through `textStream` + `result()`, and through `for await`
+ *    of its chunks + `result()`;
+ * 5. for OpenAI, `streamText` through `textStream` + `result()`.
+ *
+ * ```sh
+ * deno task bench:layers                 # 3 processes of 40 rounds, 10,000 tokens
+ * deno task bench:layers --processes 5 --rounds 60
+ * ```
+ *
+ * @module
+ */
+import { parseBody } from "../../src/streams/_body_stream.ts";
+import { SseParser } from "../../src/streams/_sse_parser.ts";
+import { NdjsonParser } from "../../src/streams/_ndjson_parser.ts";
+import { Anthropic } from "../../src/providers/anthropic/mod.ts";
+import { Ollama } from "../../src/providers/ollama/mod.ts";
+import { OpenAI } from "../../src/providers/openai/mod.ts";
+import { openai as unifiedOpenAI, streamText } from "../../src/unified/mod.ts";
+import { expectedText, Floor, type Framing } from "./_floor.ts";
+import {
+  anthropicMessagesTranscript,
+  bodyOf,
+  ollamaChatTranscript,
+  openAIChatTranscript,
+  type Pick,
+  type Transcript,
+} from "./_transcripts.ts";
+
+const EVENTS = 10_000;
+
+interface Wire {
+  name: string;
+  framing: Framing;
+  contentType: string;
+  transcript: (events: number) => Transcript;
+  pick: Pick;
+}
+
+const WIRES: Wire[] = [
+  {
+    name: "Ollama",
+    framing: "ndjson",
+    contentType: "application/x-ndjson",
+    transcript: ollamaChatTranscript,
+    pick: ((line: { message?: { content?: string } }) => line.message?.content) as Pick,
+  },
+  {
+    name: "OpenAI",
+    framing: "sse",
+    contentType: "text/event-stream",
+    transcript: openAIChatTranscript,
+    pick:
+      ((chunk: { choices?: { delta?: { content?: string } }[] }) =>
+        chunk.choices?.[0]?.delta?.content) as Pick,
+  },
+  {
+    name: "Anthropic",
+    framing: "sse",
+    contentType: "text/event-stream",
+    transcript: anthropicMessagesTranscript,
+    pick:
+      ((event: { type?: string; delta?: { type?: string; text?: string } }) =>
+        event.type === "content_block_delta" && event.delta?.type === "text_delta"
+          ? event.delta.text
+          : undefined) as Pick,
+  },
+];
+
+/** A candidate: one run over the transcript, resolving to the text it delivered. */
+type Run = () => Promise<string>;
+
+interface Streaming {
+  textStream: AsyncIterable<string>;
+  [Symbol.asyncIterator](): AsyncIterator<unknown>;
+  result(): Promise<{ text: string }>;
+}
+
+function candidates(wire: Wire, transcript: Transcript): Map<string, Run> {
+  const pieces = transcript.pieces;
+  const pick = wire.pick;
+  const fetch = () =>
+    Promise.resolve(
+      new Response(bodyOf(pieces), { headers: { "content-type": wire.contentType } }),
+    );
+  const client = (): Streaming => {
+    if (wire.name === "Ollama") return new Ollama({ fetch }).chat({ model: "m", messages: [] });
+    if (wire.name === "OpenAI") {
+      return new OpenAI({ fetch, apiKey: "k" }).chat({ model: "m", messages: [] });
+    }
+    return new Anthropic({ fetch, apiKey: "k" }).messages({
+      model: "m",
+      max_tokens: 1,
+      messages: [],
+    });
+  };
+  const runs = new Map<string, Run>();
+  runs.set("floor", async () => {
+    const floor = new Floor(wire.framing, pick, bodyOf(pieces));
+    while (await floor.read());
+    return floor.frames.text;
+  });
+  runs.set("+ consumer", async () => {
+    const floor = new Floor(wire.framing, pick, bodyOf(pieces));
+    const frames = floor.frames;
+    let taken = 0;
+    const deltas: AsyncIterableIterator<string> = {
+      async next() {
+        while (frames.deltas === taken) {
+          if (!(await floor.read())) return { value: undefined, done: true };
+        }
+        taken++;
+        return { value: "", done: false };
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+    let count = 0;
+    for await (const _ of deltas) count++;
+    if (count !== frames.deltas) throw new Error("+ consumer: deltas lost");
+    return frames.text;
+  });
+  runs.set("+ frames", async () => {
+    let text = "";
+    const take = (json: string, emit: (delta: string) => void) => {
+      const delta = pick(JSON.parse(json) as never);
+      if (delta) emit(delta);
+    };
+    const deltas = parseBody<string>(
+      bodyOf(pieces),
+      (emit) =>
+        wire.framing === "sse"
+          ? new SseParser((event) => {
+            if (event.data !== "[DONE]") take(event.data, emit);
+          })
+          : new NdjsonParser((line) => {
+            const delta = pick(line as never);
+            if (delta) emit(delta);
+          }),
+    );
+    for await (const delta of deltas) text += delta;
+    return text;
+  });
+  runs.set("textStream + result()", async () => {
+    const stream = client();
+    let length = 0;
+    for await (const delta of stream.textStream) length += delta.length;
+    const { text } = await stream.result();
+    if (text.length !== length) throw new Error("textStream: deltas lost");
+    return text;
+  });
+  runs.set("for await + result()", async () => {
+    const stream = client();
+    for await (const _ of stream);
+    return (await stream.result()).text;
+  });
+  if (wire.name === "OpenAI") {
+    runs.set("streamText", async () => {
+      const stream = streamText({ model: unifiedOpenAI("m", { fetch, apiKey: "k" }), prompt: "x" });
+      let length = 0;
+      for await (const delta of stream.textStream) length += delta.length;
+      const { text } = await stream.result();
+      if (text.length !== length) throw new Error("streamText: deltas lost");
+      return text;
+    });
+  }
+  return runs;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** One process: `rounds` rounds of every candidate of `wire`, printed as JSON. */
+async function child(wireName: string, rounds: number): Promise<void> {
+  const wire = WIRES.find((w) => w.name === wireName)!;
+  const transcript = wire.transcript(EVENTS);
+  const expected = expectedText(wire.framing, wire.pick, transcript.bytes);
+  const runs = candidates(wire, transcript);
+  const names = [...runs.keys()];
+  // Checked once each, then warmed up.
+  for (const name of names) {
+    if ((await runs.get(name)!()) !== expected) throw new Error(`${name}: the text differs`);
+  }
+  for (let i = 0; i < 4; i++) for (const name of names) await runs.get(name)!();
+  const ratios = new Map(names.map((name) => [name, [] as number[]]));
+  const floorTimes: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const order = [...names];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    const times = new Map<string, number>();
+    for (const name of order) {
+      const start = performance.now();
+      await runs.get(name)!();
+      times.set(name, performance.now() - start);
+    }
+    const floor = times.get("floor")!;
+    floorTimes.push(floor);
+    for (const name of names) ratios.get(name)!.push(times.get(name)! / floor);
+  }
+  const out: Record<string, number> = { "floor µs/token": (median(floorTimes) * 1000) / EVENTS };
+  for (const name of names) out[name] = median(ratios.get(name)!);
+  console.log(JSON.stringify(out));
+}
+
+function option(args: string[], name: string, fallback: number): number {
+  const index = args.indexOf(name);
+  if (index === -1) return fallback;
+  const value = Number(args[index + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new TypeError(`${name} takes a whole number`);
+  return value;
+}
+
+if (import.meta.main) {
+  const args = Deno.args;
+  if (args[0] === "--child") {
+    await child(args[1]!, Number(args[2]));
+  } else {
+    const processes = option(args, "--processes", 3);
+    const rounds = option(args, "--rounds", 40);
+    console.log(
+      `${EVENTS.toLocaleString("en")} tokens, one event per read; × the floor of the same round, ` +
+        `median of ${rounds} rounds in each of ${processes} processes (wall time, one process at a time)`,
+    );
+    for (const wire of WIRES) {
+      const results: Record<string, number>[] = [];
+      for (let p = 0; p < processes; p++) {
+        const { code, stdout } = await new Deno.Command(Deno.execPath(), {
+          args: [
+            "run",
+            "-A",
+            new URL(import.meta.url).pathname,
+            "--child",
+            wire.name,
+            String(rounds),
+          ],
+          stderr: "inherit",
+        }).output();
+        if (code !== 0) Deno.exit(code);
+        results.push(JSON.parse(new TextDecoder().decode(stdout)));
+      }
+      console.log(`\n${wire.name}`);
+      for (const key of Object.keys(results[0]!)) {
+        const values = results.map((result) => result[key]!);
+        const shown = key === "floor µs/token"
+          ? values.map((v) => v.toFixed(2))
+          : values.map((v) => `${v.toFixed(2)}×`);
+        console.log(
+          `  ${key.padEnd(22)} ${shown.join("  ")}   median ${median(values).toFixed(2)}`,
+        );
+      }
+    }
+  }
+}
