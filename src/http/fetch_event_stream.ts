@@ -157,10 +157,13 @@ interface Connection {
   reader: ReadableStreamDefaultReader<ServerSentEvent>;
   watchdog: Watchdog;
   parser: SseParser;
-  /** Body bytes received so far. */
-  readonly bytes: number;
-  /** Events delivered so far. */
-  readonly events: number;
+  /**
+   * What arrived so far: body bytes, and events delivered. Plain fields the
+   * connection's callbacks count up, not getters: an object's own getter,
+   * once read where every connection is read, keeps its closure (the whole
+   * connection) alive until the next full garbage collection.
+   */
+  received: { bytes: number; events: number };
   /** `performance.now()` when its headers arrived. */
   readonly openedAt: number;
 }
@@ -414,14 +417,13 @@ export function fetchEventStream(
     watchdog.headersArrived();
     const seed = lastEventId;
     let parser!: SseParser;
-    let bytes = 0;
-    let delivered = 0;
+    const received = { bytes: 0, events: 0 };
     const openedAt = performance.now();
     const events = parseBody<ServerSentEvent>(
       response.body ?? emptyBody(),
       (emit): TextParser => {
         const count = (event: ServerSentEvent) => {
-          delivered++;
+          received.events++;
           emit(event);
         };
         parser = new SseParser(count, options.maxLineLength, {
@@ -449,7 +451,7 @@ export function fetchEventStream(
       {
         onRead: () => watchdog.reading(),
         onBytes: (chunk) => {
-          bytes += chunk.byteLength;
+          received.bytes += chunk.byteLength;
           watchdog.touch();
         },
       },
@@ -458,12 +460,7 @@ export function fetchEventStream(
       reader: events.getReader(),
       watchdog,
       parser,
-      get bytes() {
-        return bytes;
-      },
-      get events() {
-        return delivered;
-      },
+      received,
       openedAt,
     };
   };
@@ -548,7 +545,7 @@ export function fetchEventStream(
               throw error;
             }
             if (reconnect === "never") throw error;
-            if (connection.events > 0) {
+            if (connection.received.events > 0) {
               failures = 0;
               pending = { error };
             } else fail({ error });
@@ -563,13 +560,13 @@ export function fetchEventStream(
               controller.close();
               return;
             }
-            if (connection.events > 0) {
+            if (connection.received.events > 0) {
               failures = 0;
               pending = { error: undefined };
             } else {
               fail({
                 error: new SluiceError(
-                  connection.bytes > 0
+                  connection.received.bytes > 0
                     ? "The server closed the event stream without sending an event"
                     : "The server closed the event stream without sending anything",
                 ),
