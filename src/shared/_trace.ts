@@ -1,6 +1,7 @@
 import type { Span, SpanAttributes, Tracer } from "./tracing.ts";
 import type { StreamResult, Usage } from "./types.ts";
 import { callSafely } from "./_call_safely.ts";
+import { isRecord } from "./_is_record.ts";
 
 /** The GenAI operation names sluice's calls use. */
 export type TraceOperation = "chat" | "text_completion" | "embeddings" | "generate_content";
@@ -67,10 +68,6 @@ const PARAMS: [keyof TraceParams, string][] = [
 
 function safely(run: () => unknown): void {
   callSafely(run, undefined);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function serverOf(url: string, attributes: SpanAttributes): void {

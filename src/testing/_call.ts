@@ -48,10 +48,7 @@ export function field(value: unknown, key: string): unknown {
     : undefined;
 }
 
-/** Whether a value is a plain object (not an array, not null). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isRecord } from "../shared/_is_record.ts";
 
 /** A Random seeded by this request's number: ids that differ between requests. */
 export function requestRandom(call: Call): Random {

@@ -14,6 +14,7 @@ import type {
   ToolChoice,
   ToolSet,
 } from "./types.ts";
+import { isRecord } from "../shared/_is_record.ts";
 
 /** A structured-output request (streamObject). */
 export interface ObjectMode {
@@ -162,10 +163,6 @@ export function systemText(call: ModelCall): string | undefined {
   if (call.system) parts.push(call.system);
   for (const message of call.messages) if (message.role === "system") parts.push(message.content);
   return parts.length > 0 ? parts.join("\n\n") : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -28,10 +28,7 @@ import type {
 } from "./types.ts";
 import { cannotTake, mediaTypeOf, partData, partsOf, textOfBase64 } from "./_content.ts";
 import { assistantParts, toolCallPart } from "./_messages.ts";
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isRecord } from "../shared/_is_record.ts";
 
 /** The `max_tokens` sent when `maxTokens` is not given (Anthropic requires one). */
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
@@ -142,7 +139,7 @@ function build(modelId: string, call: ModelCall, defaultMaxTokens: number): {
               name: part.name,
               // Arguments that were not a JSON object (sent back as an error result) go as {}:
               // Anthropic accepts only an object here.
-              input: isObject(part.arguments) ? part.arguments : {},
+              input: isRecord(part.arguments) ? part.arguments : {},
             });
           }
         }

@@ -25,10 +25,7 @@ import type { AssistantContentPart, CallWarning, LanguageModel } from "./types.t
 import { geminiEmbedding } from "./gemini_embedding.ts";
 import { mediaTypeOf, partData, partsOf } from "./_content.ts";
 import { assistantParts, metadataString, toolCallPart, toolCallsOf } from "./_messages.ts";
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isRecord } from "../shared/_is_record.ts";
 
 /** Options of {@linkcode gemini}: a client's options, or a client to reuse, and Gemini's own settings. */
 export interface GeminiProviderOptions extends GeminiOptions {
@@ -54,7 +51,7 @@ function resolveRef(root: Record<string, unknown>, ref: string): unknown {
   let node: unknown = root;
   for (const raw of ref.slice(2).split("/")) {
     const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
-    if (!isObject(node)) return undefined;
+    if (!isRecord(node)) return undefined;
     node = node[key];
   }
   return node;
@@ -83,15 +80,15 @@ function resolveRef(root: Record<string, unknown>, ref: string): unknown {
  * ```
  */
 export function toGeminiSchema(schema: unknown): GeminiSchema {
-  return convert(schema, isObject(schema) ? schema : {}, 0);
+  return convert(schema, isRecord(schema) ? schema : {}, 0);
 }
 
 function convert(schema: unknown, root: Record<string, unknown>, depth: number): GeminiSchema {
-  if (!isObject(schema)) return {};
+  if (!isRecord(schema)) return {};
   if (typeof schema.$ref === "string" && depth < MAX_REF_DEPTH) {
     const { $ref, ...rest } = schema;
     const target = resolveRef(root, $ref as string);
-    if (isObject(target)) return convert({ ...target, ...rest }, root, depth + 1);
+    if (isRecord(target)) return convert({ ...target, ...rest }, root, depth + 1);
   }
   const out: GeminiSchema = {};
   for (const [key, value] of Object.entries(schema)) {
@@ -107,7 +104,7 @@ function convert(schema: unknown, root: Record<string, unknown>, depth: number):
       if (String(type).toLowerCase() !== "string" || STRING_FORMATS.has(String(value))) {
         out.format = value;
       }
-    } else if (key === "properties" && isObject(value)) {
+    } else if (key === "properties" && isRecord(value)) {
       const properties: Record<string, GeminiSchema> = {};
       for (const [name, inner] of Object.entries(value)) {
         properties[name] = convert(inner, root, depth);
@@ -217,7 +214,7 @@ function build(
             const functionCall: GeminiPart["functionCall"] = {
               name: part.name,
               // Arguments that were not an object (sent back as an error result) go as {}.
-              args: isObject(part.arguments) ? part.arguments : {},
+              args: isRecord(part.arguments) ? part.arguments : {},
             };
             if (serverId(part.id) || metadataString(part, "gemini", "id") === part.id) {
               functionCall.id = part.id;

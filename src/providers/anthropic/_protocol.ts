@@ -17,6 +17,7 @@ import type {
   AnthropicMessageUsage,
   AnthropicStreamEvent,
 } from "./types.ts";
+import { isRecord } from "../../shared/_is_record.ts";
 
 type Json = Record<string, unknown>;
 
@@ -38,10 +39,6 @@ interface BlockState {
 
 /** The block types whose content the normalized parts carry; any other is a `raw` part. */
 const MODELED = new Set(["text", "thinking", "tool_use"]);
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** A content block index: a non-negative integer (anything else is not a block of ours). */
 function isIndex(value: unknown): value is number {
@@ -117,7 +114,7 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
   push(frame: unknown, emit: PartSink): AnthropicStreamEvent | undefined {
     const { data } = frame as ServerSentEvent;
     const event = JSON.parse(data) as Json;
-    if (!isObject(event)) {
+    if (!isRecord(event)) {
       // Valid JSON but no event: reported like unparsable data (a ParseError with the line).
       throw new SyntaxError("Event data is not a JSON object");
     }
@@ -153,7 +150,7 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
 
   #messageStart(event: Json, emit: PartSink): void {
     const message = event.message;
-    if (!isObject(message)) return;
+    if (!isRecord(message)) return;
     const started = this.#message;
     if (started !== undefined) {
       // The same message announced again is harmless; another one would splice two answers.
@@ -165,14 +162,14 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
       );
     }
     this.#message = message;
-    if (isObject(message.usage)) {
+    if (isRecord(message.usage)) {
       this.#usage = { ...message.usage };
       emit({ type: "usage", usage: usagePart(this.#usage) });
     }
     // Content delivered whole in message_start (programmatic tool calling).
     if (Array.isArray(message.content)) {
       for (const block of message.content as unknown[]) {
-        if (!isObject(block)) continue;
+        if (!isRecord(block)) continue;
         const copy = { ...block };
         this.#initial.push(copy);
         this.#emitWhole(copy, emit);
@@ -236,7 +233,7 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
   #start(event: Json, emit: PartSink): void {
     const index = event.index;
     const block = event.content_block;
-    if (!isIndex(index) || !isObject(block)) return;
+    if (!isIndex(index) || !isRecord(block)) return;
     const copy = { ...block };
     if (Array.isArray(copy.citations)) copy.citations = [...copy.citations];
     const state: BlockState = {
@@ -264,7 +261,7 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
   #delta(event: Json, emit: PartSink): void {
     const index = event.index;
     const delta = event.delta;
-    if (!isIndex(index) || !isObject(delta)) return;
+    if (!isIndex(index) || !isRecord(delta)) return;
     const state = this.#blocks.get(index);
     if (state === undefined) return;
     const block = state.block;
@@ -337,11 +334,11 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
 
   #messageDelta(event: Json, emit: PartSink): void {
     const delta = event.delta;
-    if (isObject(delta)) {
+    if (isRecord(delta)) {
       for (const key in delta) this.#changes[key] = delta[key];
     }
     const usage = event.usage;
-    if (isObject(usage)) {
+    if (isRecord(usage)) {
       const total = this.#usage ??= {};
       for (const key in usage) {
         const value = usage[key];
@@ -349,7 +346,7 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
       }
       emit({ type: "usage", usage: usagePart(total) });
     }
-    if (isObject(delta) && typeof delta.stop_reason === "string") {
+    if (isRecord(delta) && typeof delta.stop_reason === "string") {
       this.#finish(delta.stop_reason, emit);
     }
   }
@@ -360,7 +357,7 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
 
   #error(data: string): ProviderError {
     const body = JSON.parse(data) as Json;
-    const error = isObject(body.error) ? body.error : {};
+    const error = isRecord(body.error) ? body.error : {};
     const type = typeof error.type === "string" ? error.type : undefined;
     const detail = typeof error.message === "string" ? error.message : "no message";
     return new ProviderError(

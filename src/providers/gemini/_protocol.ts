@@ -16,12 +16,9 @@ import type {
   GeminiPromptFeedback,
   GeminiUsageMetadata,
 } from "./types.ts";
+import { isRecord } from "../../shared/_is_record.ts";
 
 type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 const count = (value: unknown) => typeof value === "number" ? value : undefined;
 
@@ -122,8 +119,8 @@ class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, Gemi
   push(frame: unknown, emit: PartSink): GeminiGenerateContentResponse | undefined {
     const { data } = frame as ServerSentEvent;
     const event = JSON.parse(data) as unknown;
-    if (!isObject(event)) throw new SyntaxError("Event data is not a JSON object");
-    if (isObject(event.error)) throw this.#error(data);
+    if (!isRecord(event)) throw new SyntaxError("Event data is not a JSON object");
+    if (isRecord(event.error)) throw this.#error(data);
     this.#received = true;
     for (const key in event) {
       if (key === "candidates" || key === "usageMetadata" || key === "promptFeedback") continue;
@@ -131,13 +128,13 @@ class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, Gemi
     }
     if (Array.isArray(event.candidates)) {
       event.candidates.forEach((candidate: unknown, position: number) => {
-        if (!isObject(candidate)) return;
+        if (!isRecord(candidate)) return;
         const index = typeof candidate.index === "number" ? candidate.index : position;
         this.#candidate(index, candidate, emit);
       });
     }
     const feedback = event.promptFeedback;
-    if (isObject(feedback)) {
+    if (isRecord(feedback)) {
       this.#promptFeedback = { ...feedback };
       if (typeof feedback.blockReason === "string" && feedback.blockReason !== "") {
         // A blocked prompt is an answer: a content filter, with the reason as sent.
@@ -149,7 +146,7 @@ class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, Gemi
         });
       }
     }
-    if (isObject(event.usageMetadata)) {
+    if (isRecord(event.usageMetadata)) {
       this.#usage = { ...event.usageMetadata };
       emit({ type: "usage", usage: usageOf(this.#usage) });
     }
@@ -169,7 +166,7 @@ class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, Gemi
       if (key === "content" || key === "index") continue;
       const value = candidate[key];
       const current = state.fields[key];
-      if (key === "citationMetadata" && isObject(value) && isObject(current)) {
+      if (key === "citationMetadata" && isRecord(value) && isRecord(current)) {
         // Citations arrive with the text they cite: keep every one.
         const sources = [
           ...(Array.isArray(current.citationSources) ? current.citationSources : []),
@@ -179,9 +176,9 @@ class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, Gemi
       } else state.fields[key] = value;
     }
     const content = candidate.content;
-    if (isObject(content) && Array.isArray(content.parts)) {
+    if (isRecord(content) && Array.isArray(content.parts)) {
       for (const part of content.parts as unknown[]) {
-        if (isObject(part)) this.#part(state, part, first ? emit : undefined);
+        if (isRecord(part)) this.#part(state, part, first ? emit : undefined);
       }
     }
     const reason = candidate.finishReason;
@@ -218,7 +215,7 @@ class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, Gemi
     const call = part.functionCall;
     // A call whose arguments stream in pieces (`partialArgs`, Vertex AI only) is not modeled:
     // kept as received, never read as a complete call with no arguments.
-    if (isObject(call) && !Array.isArray(call.partialArgs) && call.willContinue !== true) {
+    if (isRecord(call) && !Array.isArray(call.partialArgs) && call.willContinue !== true) {
       copy.functionCall = { ...call };
       state.parts.push({ part: copy, texts: undefined });
       if (emit === undefined) return;
@@ -237,7 +234,7 @@ class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, Gemi
 
   #error(data: string): ProviderError {
     const body = JSON.parse(data) as Json;
-    const error = isObject(body.error) ? body.error : {};
+    const error = isRecord(body.error) ? body.error : {};
     const status = typeof error.status === "string" ? error.status : undefined;
     const detail = typeof error.message === "string" ? error.message : "no message";
     return new ProviderError(

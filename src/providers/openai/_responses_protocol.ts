@@ -18,12 +18,9 @@ import type {
   OpenAIResponsesStreamEvent,
   OpenAIResponsesUsage,
 } from "./responses_types.ts";
+import { isRecord } from "../../shared/_is_record.ts";
 
 type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function isIndex(value: unknown): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= 0;
@@ -75,7 +72,7 @@ export function responsesUsage(raw: OpenAIResponsesUsage): Usage {
 
 /** The `ProviderError` of an `error` event, or of `response.failed`'s `response.error`. */
 function errorOf(value: Json, failed: boolean): ProviderError {
-  const inner = isObject(value.error) ? value.error : value;
+  const inner = isRecord(value.error) ? value.error : value;
   const code = str(inner.code) ?? str(inner.type) ??
     (typeof inner.code === "number" ? String(inner.code) : undefined);
   const message = str(inner.message) || `no message: ${snippet(JSON.stringify(value), 200)}`;
@@ -114,7 +111,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
   push(frame: unknown, emit: PartSink): OpenAIResponsesStreamEvent | undefined {
     const { data, event: name } = frame as ServerSentEvent;
     const event = JSON.parse(data) as Json;
-    if (!isObject(event)) throw new SyntaxError("Event data is not a JSON object");
+    if (!isRecord(event)) throw new SyntaxError("Event data is not a JSON object");
     const type = str(event.type) ?? name ?? "";
     this.#checkSequence(event.sequence_number, type);
     const chunk = event as unknown as OpenAIResponsesStreamEvent;
@@ -187,7 +184,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
       case "response.failed":
         this.#setResponse(event.response);
         this.#emitUsage(emit);
-        throw errorOf(isObject(this.#response?.error) ? this.#response.error : event, true);
+        throw errorOf(isRecord(this.#response?.error) ? this.#response.error : event, true);
       case "error":
         throw errorOf(event, false);
       default:
@@ -210,9 +207,9 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
   }
 
   #setResponse(value: unknown): void {
-    if (!isObject(value)) return;
+    if (!isRecord(value)) return;
     this.#response = value;
-    if (isObject(value.usage)) this.#usage = value.usage as unknown as OpenAIResponsesUsage;
+    if (isRecord(value.usage)) this.#usage = value.usage as unknown as OpenAIResponsesUsage;
   }
 
   #emitUsage(emit: PartSink): void {
@@ -225,7 +222,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
     const output = this.#response?.output;
     if (Array.isArray(output)) {
       output.forEach((item, index) => {
-        if (!isObject(item)) return;
+        if (!isRecord(item)) return;
         const state = this.#items.get(index);
         if (state === undefined || !state.done) this.#itemDone({ output_index: index, item }, emit);
       });
@@ -238,7 +235,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
       return;
     }
     const details = this.#response?.incomplete_details;
-    const reason = isObject(details) ? str(details.reason) : undefined;
+    const reason = isRecord(details) ? str(details.reason) : undefined;
     emit({ type: "finish", finishReason: incompleteReason(reason), rawFinishReason: reason });
   }
 
@@ -261,7 +258,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
   #added(event: Json, emit: PartSink): void {
     const index = event.output_index;
     const item = event.item;
-    if (!isIndex(index) || !isObject(item)) return;
+    if (!isIndex(index) || !isRecord(item)) return;
     const copy = copyItem(item);
     const state: ItemState = {
       item: copy,
@@ -281,7 +278,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
     } else if (copy.type === "message" && Array.isArray(copy.content)) {
       // Content the item already carries is part of the answer.
       for (const part of copy.content) {
-        if (isObject(part) && part.type === "output_text" && str(part.text)) {
+        if (isRecord(part) && part.type === "output_text" && str(part.text)) {
           emit({ type: "text-delta", text: part.text as string });
         }
       }
@@ -290,7 +287,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
         const list = copy[key];
         if (!Array.isArray(list)) continue;
         for (const part of list) {
-          if (isObject(part) && str(part.text)) this.#reason(part.text as string, true, emit);
+          if (isRecord(part) && str(part.text)) this.#reason(part.text as string, true, emit);
         }
       }
     }
@@ -346,7 +343,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
   #itemDone(event: Json, emit: PartSink): void {
     const index = event.output_index;
     const item = event.item;
-    if (!isIndex(index) || !isObject(item)) return;
+    if (!isIndex(index) || !isRecord(item)) return;
     let state = this.#items.get(index);
     if (state === undefined) {
       // An item that was never added: read as added, then done.
@@ -393,9 +390,9 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
     const parts = Array.isArray(whole.content) ? whole.content : [];
     const seen = Array.isArray(before.content) ? before.content : [];
     parts.forEach((part, i) => {
-      if (!isObject(part) || part.type !== "output_text") return;
+      if (!isRecord(part) || part.type !== "output_text") return;
       const had = seen[i];
-      const streamed = isObject(had) ? str(had.text) ?? "" : "";
+      const streamed = isRecord(had) ? str(had.text) ?? "" : "";
       const text = str(part.text) ?? "";
       if (streamed === "" && text) emit({ type: "text-delta", text });
       else if (streamed !== text) part.text = streamed; // The text as the parts carried it.
@@ -406,9 +403,9 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
     const parts = Array.isArray(whole[key]) ? whole[key] as unknown[] : [];
     const seen = Array.isArray(before[key]) ? before[key] as unknown[] : [];
     parts.forEach((part, i) => {
-      if (!isObject(part)) return;
+      if (!isRecord(part)) return;
       const had = seen[i];
-      const streamed = isObject(had) ? str(had.text) ?? "" : "";
+      const streamed = isRecord(had) ? str(had.text) ?? "" : "";
       const text = str(part.text) ?? "";
       if (streamed === "" && text) this.#reason(text, true, emit);
       else if (streamed !== text) part.text = streamed;
@@ -433,9 +430,9 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
 
   #partAdded(event: Json): void {
     const found = this.#content(event);
-    if (!found || !isObject(event.part)) return;
+    if (!found || !isRecord(event.part)) return;
     // A part the item already brought (its text is out) stays as it is.
-    if (isObject(found.parts[found.index])) return;
+    if (isRecord(found.parts[found.index])) return;
     const part = copyPart(event.part);
     // Text a server put in the added part streams again in deltas: start empty.
     if (part.type === "output_text") part.text = "";
@@ -445,7 +442,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
 
   #partDone(event: Json, emit: PartSink): void {
     const part = event.part;
-    if (!isObject(part)) return;
+    if (!isRecord(part)) return;
     if (part.type === "output_text") {
       this.#contentDone(event, "output_text", "text", str(part.text), emit);
     } else if (part.type === "refusal") {
@@ -458,7 +455,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
     const found = this.#content(event);
     if (!found) return undefined;
     let part = found.parts[found.index];
-    if (!isObject(part)) {
+    if (!isRecord(part)) {
       part = type === "output_text" ? { type, [key]: "", annotations: [] } : { type, [key]: "" };
       found.parts[found.index] = part;
     }
@@ -503,7 +500,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
 
   #annotation(event: Json): void {
     const part = this.#part(event, "output_text", "text");
-    if (!part || !isObject(event.annotation)) return;
+    if (!part || !isRecord(event.annotation)) return;
     const list = Array.isArray(part.annotations) ? part.annotations : (part.annotations = []);
     const index = event.annotation_index;
     if (isIndex(index)) list[index] = { ...event.annotation };
@@ -520,7 +517,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
   #reasoningPart(event: Json, key: "summary" | "content", index: unknown, type: string): void {
     const list = this.#reasoningList(event, key);
     if (!list || !isIndex(index)) return;
-    if (!isObject(list[index])) list[index] = { type, text: "" };
+    if (!isRecord(list[index])) list[index] = { type, text: "" };
   }
 
   #reasoningDelta(
@@ -548,7 +545,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
     emit: PartSink,
   ): void {
     const list = this.#reasoningList(event, key);
-    const whole = str(event.text) ?? (isObject(event.part) ? str(event.part.text) : undefined);
+    const whole = str(event.text) ?? (isRecord(event.part) ? str(event.part.text) : undefined);
     if (!list || !isIndex(index) || !whole) return;
     this.#reasoningPart(event, key, index, type);
     const part = list[index] as Json;
@@ -578,7 +575,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
       }
       if (item.type === "message" && Array.isArray(item.content)) {
         for (const part of item.content) {
-          if (isObject(part) && part.type === "refusal") refusal += str(part.refusal) ?? "";
+          if (isRecord(part) && part.type === "refusal") refusal += str(part.refusal) ?? "";
         }
       }
       output.push(item as unknown as OpenAIResponsesOutputItem);
@@ -606,7 +603,7 @@ function copyItem(item: Json): Json {
   const copy: Json = { ...item };
   for (const key of ["content", "summary"]) {
     const list = copy[key];
-    if (Array.isArray(list)) copy[key] = list.map((part) => isObject(part) ? copyPart(part) : part);
+    if (Array.isArray(list)) copy[key] = list.map((part) => isRecord(part) ? copyPart(part) : part);
   }
   return copy;
 }
