@@ -211,8 +211,9 @@ class PullIterator<T> implements AsyncIterableIterator<T> {
 }
 
 /**
- * The stream of {@linkcode pullStream}: its iterator and `FLOW` are methods
- * of the class, so that an instance holds no closures of its own.
+ * The stream of {@linkcode pullStream}: its iterator and `FLOW` are on the
+ * prototype (see {@linkcode PullStream.install}), so that an instance holds
+ * no closures of its own.
  */
 class PullStream<T> extends ReadableStream<T> {
   #source: PullSource<T>;

@@ -31,7 +31,7 @@ export function parserStage<T>(
  * transformer would error the readable side at once and discard every item
  * still queued for a slow reader.)
  */
-export function parserTransformer<T>(
+function parserTransformer<T>(
   createParser: (emit: (item: T) => void) => TextParser,
 ): Transformer<string, T> {
   let parser: TextParser;
@@ -65,7 +65,7 @@ export function parserTransformer<T>(
  * the parse error and cancels the stage, so the error travels back up the
  * pipe to the source.
  */
-export function deliverErrorsInOrder<T>(stage: TransformStream<string, T>): ReadableStream<T> {
+function deliverErrorsInOrder<T>(stage: TransformStream<string, T>): ReadableStream<T> {
   const reader = (stage.readable as ReadableStream<T | Failure>).getReader();
   const readable = new ReadableStream<T>({
     async pull(controller) {
