@@ -46,7 +46,9 @@ import {
 
 const EVENTS = 10_000;
 
-interface Wire {
+/** A wire format the benches stream: its transcript and how a text delta is taken out. */
+export interface Wire {
+  /** The provider's name, as the clients are named. */
   name: string;
   framing: Framing;
   contentType: string;
@@ -54,7 +56,8 @@ interface Wire {
   pick: Pick;
 }
 
-const WIRES: Wire[] = [
+/** Ollama's NDJSON, OpenAI's and Anthropic's SSE. */
+export const WIRES: Wire[] = [
   {
     name: "Ollama",
     framing: "ndjson",
@@ -185,7 +188,8 @@ function candidates(wire: Wire, transcript: Transcript): Map<string, Run> {
   return runs;
 }
 
-function median(values: number[]): number {
+/** The median of `values`. */
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;

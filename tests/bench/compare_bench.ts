@@ -1,0 +1,175 @@
+/**
+ * `deno task bench:compare [REV]`: is the working tree faster per token than
+ * a git revision (default `HEAD`)? On a noisy machine a change of a few per
+ * cent hides in the noise of separate processes, so this runs the two in the
+ * same process: the revision's `mod.ts` and `src/` (from `git archive`), the
+ * working tree's, and a second copy of the working tree, whose ratio to the
+ * first is the control (its distance from 1.00 is the noise). Each round
+ * times every copy's client path (`textStream` + `result()`, one event per
+ * read) in a new random order; a process reports the median ratio to the
+ * revision over its rounds, and several processes run in turn.
+ *
+ * ```sh
+ * deno task bench:compare                      # the working tree against HEAD
+ * deno task bench:compare main~3 --wire Anthropic --processes 5 --rounds 60
+ * ```
+ *
+ * A change is worth believing when its ratio stays below the control's in
+ * every process, by more than the control's distance from 1.00.
+ *
+ * @module
+ */
+import { median, type Wire, WIRES } from "./layers_bench.ts";
+import { bodyOf } from "./_transcripts.ts";
+
+const EVENTS = 10_000;
+const root = new URL("../../", import.meta.url);
+const rootPath = decodeURIComponent(root.pathname);
+
+interface Streaming {
+  textStream: AsyncIterable<string>;
+  result(): Promise<{ text: string }>;
+}
+
+// deno-lint-ignore no-explicit-any
+type Sluice = any;
+
+function open(sluice: Sluice, wire: Wire, pieces: readonly Uint8Array[]): Streaming {
+  const fetch = () =>
+    Promise.resolve(
+      new Response(bodyOf(pieces), { headers: { "content-type": wire.contentType } }),
+    );
+  if (wire.name === "streamText") {
+    return sluice.streamText({ model: sluice.openai("m", { fetch, apiKey: "k" }), prompt: "x" });
+  }
+  if (wire.name === "Ollama") {
+    return new sluice.Ollama({ fetch }).chat({ model: "m", messages: [] });
+  }
+  if (wire.name === "OpenAI") {
+    return new sluice.OpenAI({ fetch, apiKey: "k" }).chat({ model: "m", messages: [] });
+  }
+  return new sluice.Anthropic({ fetch, apiKey: "k" }).messages({
+    model: "m",
+    max_tokens: 1,
+    messages: [],
+  });
+}
+
+async function run(sluice: Sluice, wire: Wire, pieces: readonly Uint8Array[]): Promise<string> {
+  const stream = open(sluice, wire, pieces);
+  let length = 0;
+  for await (const delta of stream.textStream) length += delta.length;
+  const { text } = await stream.result();
+  if (text.length !== length) throw new Error(`${wire.name}: deltas lost`);
+  return text;
+}
+
+/** `streamText` over OpenAI's transcript is a wire of its own here. */
+const CANDIDATES: Wire[] = [
+  ...WIRES,
+  { ...WIRES.find((wire) => wire.name === "OpenAI")!, name: "streamText" },
+];
+
+/** One process: every copy over one wire, `rounds` times; prints the two ratios as JSON. */
+async function child(dirs: string[], wireName: string, rounds: number): Promise<void> {
+  const wire = CANDIDATES.find((w) => w.name === wireName)!;
+  const pieces = wire.transcript(EVENTS).pieces;
+  const copies: Sluice[] = [];
+  for (const dir of dirs) copies.push(await import(`file://${dir}/mod.ts`));
+  const expected = await run(copies[0], wire, pieces);
+  for (const copy of copies) {
+    if ((await run(copy, wire, pieces)) !== expected) throw new Error("the copies disagree");
+  }
+  for (let i = 0; i < 4; i++) for (const copy of copies) await run(copy, wire, pieces);
+  const ratios: number[][] = [[], []];
+  for (let round = 0; round < rounds; round++) {
+    const order = [0, 1, 2];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    const times: number[] = [];
+    for (const index of order) {
+      const start = performance.now();
+      await run(copies[index], wire, pieces);
+      times[index] = performance.now() - start;
+    }
+    ratios[0]!.push(times[1]! / times[0]!);
+    ratios[1]!.push(times[2]! / times[0]!);
+  }
+  console.log(JSON.stringify({ change: median(ratios[0]!), control: median(ratios[1]!) }));
+}
+
+async function sh(command: string, args: string[], cwd = rootPath): Promise<void> {
+  const { code, stderr } = await new Deno.Command(command, { args, cwd, stderr: "piped" })
+    .output();
+  if (code !== 0) {
+    throw new Error(`${command} ${args.join(" ")}: ${new TextDecoder().decode(stderr)}`);
+  }
+}
+
+function option(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  return index === -1 ? undefined : args[index + 1];
+}
+
+if (import.meta.main) {
+  const args = Deno.args;
+  if (args[0] === "--child") {
+    await child(args.slice(3), args[1]!, Number(args[2]));
+  } else {
+    const rev = args[0] !== undefined && !args[0].startsWith("--") ? args[0] : "HEAD";
+    const processes = Number(option(args, "--processes") ?? 3);
+    const rounds = Number(option(args, "--rounds") ?? 40);
+    const only = option(args, "--wire");
+    const temp = await Deno.makeTempDir({ prefix: "sluice-compare-" });
+    try {
+      const base = `${temp}/base`;
+      const current = `${temp}/current`;
+      const control = `${temp}/control`;
+      await Deno.mkdir(base);
+      // The revision's library; the working tree's, twice (the second is the control).
+      await sh("bash", ["-c", `git archive '${rev}' mod.ts src | tar -x -C '${base}'`]);
+      for (const dir of [current, control]) {
+        await Deno.mkdir(dir);
+        await sh("cp", ["-r", "mod.ts", "src", dir]);
+      }
+      console.log(
+        `the working tree against ${rev}: time per run ÷ the revision's, median of ${rounds} ` +
+          `rounds in each of ${processes} processes (control: the working tree against itself)`,
+      );
+      for (const wire of CANDIDATES) {
+        if (only !== undefined && wire.name !== only) continue;
+        const changes: number[] = [];
+        const controls: number[] = [];
+        for (let p = 0; p < processes; p++) {
+          const { code, stdout } = await new Deno.Command(Deno.execPath(), {
+            args: [
+              "run",
+              "-A",
+              new URL(import.meta.url).pathname,
+              "--child",
+              wire.name,
+              String(rounds),
+              base,
+              current,
+              control,
+            ],
+            stderr: "inherit",
+          }).output();
+          if (code !== 0) Deno.exit(code);
+          const result = JSON.parse(new TextDecoder().decode(stdout));
+          changes.push(result.change);
+          controls.push(result.control);
+        }
+        const list = (values: number[]) => values.map((v) => v.toFixed(3)).join(" ");
+        console.log(
+          `${wire.name.padEnd(10)} change ${list(changes)} (median ${median(changes).toFixed(3)})` +
+            `   control ${list(controls)} (median ${median(controls).toFixed(3)})`,
+        );
+      }
+    } finally {
+      await Deno.remove(temp, { recursive: true });
+    }
+  }
+}
