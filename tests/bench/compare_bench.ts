@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { median, type Wire, WIRES } from "./layers_bench.ts";
+import { childResult, median, shuffle, type Wire, WIRES } from "./layers_bench.ts";
 import { bodyOf } from "./_transcripts.ts";
 
 const EVENTS = 10_000;
@@ -83,11 +83,7 @@ async function child(dirs: string[], wireName: string, rounds: number): Promise<
   for (let i = 0; i < 4; i++) for (const copy of copies) await run(copy, wire, pieces);
   const ratios: number[][] = [[], []];
   for (let round = 0; round < rounds; round++) {
-    const order = [0, 1, 2];
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(Math.random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    const order = shuffle([0, 1, 2]);
     const times: number[] = [];
     for (const index of order) {
       const start = performance.now();
@@ -143,24 +139,15 @@ if (import.meta.main) {
         const changes: number[] = [];
         const controls: number[] = [];
         for (let p = 0; p < processes; p++) {
-          const { code, stdout } = await new Deno.Command(Deno.execPath(), {
-            args: [
-              "run",
-              "-A",
-              new URL(import.meta.url).pathname,
-              "--child",
-              wire.name,
-              String(rounds),
-              base,
-              current,
-              control,
-            ],
-            stderr: "inherit",
-          }).output();
-          if (code !== 0) Deno.exit(code);
-          const result = JSON.parse(new TextDecoder().decode(stdout));
-          changes.push(result.change);
-          controls.push(result.control);
+          const result = await childResult(new URL(import.meta.url).pathname, [
+            wire.name,
+            String(rounds),
+            base,
+            current,
+            control,
+          ]);
+          changes.push(result.change!);
+          controls.push(result.control!);
         }
         const list = (values: number[]) => values.map((v) => v.toFixed(3)).join(" ");
         console.log(

@@ -188,6 +188,31 @@ function candidates(wire: Wire, transcript: Transcript): Map<string, Run> {
   return runs;
 }
 
+/** Shuffles `items` in place (Fisher–Yates) and returns them. */
+export function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+/**
+ * Runs `script --child …args` in a Deno process of its own and returns the
+ * JSON object it prints; exits with its code if it fails.
+ */
+export async function childResult(
+  script: string,
+  args: string[],
+): Promise<Record<string, number>> {
+  const { code, stdout } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script, "--child", ...args],
+    stderr: "inherit",
+  }).output();
+  if (code !== 0) Deno.exit(code);
+  return JSON.parse(new TextDecoder().decode(stdout));
+}
+
 /** The median of `values`. */
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -210,11 +235,7 @@ async function child(wireName: string, rounds: number): Promise<void> {
   const ratios = new Map(names.map((name) => [name, [] as number[]]));
   const floorTimes: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    const order = [...names];
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(Math.random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    const order = shuffle([...names]);
     const times = new Map<string, number>();
     for (const name of order) {
       const start = performance.now();
@@ -252,19 +273,9 @@ if (import.meta.main) {
     for (const wire of WIRES) {
       const results: Record<string, number>[] = [];
       for (let p = 0; p < processes; p++) {
-        const { code, stdout } = await new Deno.Command(Deno.execPath(), {
-          args: [
-            "run",
-            "-A",
-            new URL(import.meta.url).pathname,
-            "--child",
-            wire.name,
-            String(rounds),
-          ],
-          stderr: "inherit",
-        }).output();
-        if (code !== 0) Deno.exit(code);
-        results.push(JSON.parse(new TextDecoder().decode(stdout)));
+        results.push(
+          await childResult(new URL(import.meta.url).pathname, [wire.name, String(rounds)]),
+        );
       }
       console.log(`\n${wire.name}`);
       for (const key of Object.keys(results[0]!)) {
