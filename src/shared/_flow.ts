@@ -239,20 +239,21 @@ class PullStream<T> extends ReadableStream<T> {
     ): AsyncIterableIterator<unknown> {
       return new PullIterator(this, this.#source, options?.preventCancel === true);
     };
-    for (const key of ["values", Symbol.asyncIterator]) {
+    const flow = function (this: PullStream<unknown>): void {
+      this.#source.flow();
+    };
+    const methods: [PropertyKey, unknown][] = [
+      ["values", iterate],
+      [Symbol.asyncIterator, iterate],
+      [FLOW, flow],
+    ];
+    for (const [key, value] of methods) {
       Object.defineProperty(PullStream.prototype, key, {
-        value: iterate,
+        value,
         configurable: true,
         writable: true,
       });
     }
-    Object.defineProperty(PullStream.prototype, FLOW, {
-      value: function (this: PullStream<unknown>): void {
-        this.#source.flow();
-      },
-      configurable: true,
-      writable: true,
-    });
   }
 }
 
