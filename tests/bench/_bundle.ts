@@ -7,11 +7,11 @@
  * @module
  */
 
-const root = new URL("../../", import.meta.url);
-const rootPath = decodeURIComponent(root.pathname);
+/** The repository's folder, with a trailing slash. */
+export const ROOT: string = decodeURIComponent(new URL("../../", import.meta.url).pathname);
 
 /** The esbuild binary of tools/runtimes. */
-export const ESBUILD = `${rootPath}tools/runtimes/node_modules/.bin/esbuild`;
+export const ESBUILD = `${ROOT}tools/runtimes/node_modules/.bin/esbuild`;
 
 /** True when tools/runtimes' esbuild is installed. */
 export function hasEsbuild(): boolean {
@@ -23,16 +23,19 @@ export function hasEsbuild(): boolean {
   }
 }
 
-/** The package's entry points, as `deno.json` exports them: name → absolute path. */
-export function entryPoints(): Map<string, string> {
-  const config = JSON.parse(Deno.readTextFileSync(`${rootPath}deno.json`)) as {
+/**
+ * The package's entry points, as the `deno.json` in `root` (a folder, with a
+ * trailing slash) exports them: name → absolute path.
+ */
+export function entryPoints(root: string = ROOT): Map<string, string> {
+  const config = JSON.parse(Deno.readTextFileSync(`${root}deno.json`)) as {
     exports: Record<string, string>;
   };
   const entries = new Map<string, string>();
   for (const [name, path] of Object.entries(config.exports)) {
     entries.set(
       name === "." ? "@sluice/sluice" : `@sluice/sluice/${name.slice(2)}`,
-      `${rootPath}${path.slice(2)}`,
+      `${root}${path.slice(2)}`,
     );
   }
   return entries;
@@ -55,12 +58,13 @@ async function gzipSize(bytes: Uint8Array<ArrayBuffer>): Promise<number> {
 
 /**
  * Bundles `code` (a module whose imports name sluice's entry points as
- * `@sluice/sluice…`) for the browser, minified, and returns its size. Throws
- * with esbuild's message when it fails.
+ * `@sluice/sluice…`) for the browser, minified, and returns its size: the
+ * library in `root` (by default this repository's). Throws with esbuild's
+ * message when it fails.
  */
-export async function bundleSize(code: string): Promise<BundleSize> {
+export async function bundleSize(code: string, root: string = ROOT): Promise<BundleSize> {
   let source = code;
-  for (const [name, path] of entryPoints()) {
+  for (const [name, path] of entryPoints(root)) {
     source = source.replaceAll(`"${name}"`, JSON.stringify(path));
   }
   const child = new Deno.Command(ESBUILD, {

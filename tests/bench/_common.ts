@@ -121,3 +121,21 @@ export function table(head: string[], rows: string[][], rightAligned: boolean[])
       .trimEnd();
   return [line(head), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
 }
+
+/**
+ * Writes `paths` as they are at git revision `rev` of this repository into
+ * the folder `dir` (`git archive | tar -x`): another version of the library
+ * to measure side by side with the working tree.
+ */
+export async function archiveRevision(rev: string, paths: string[], dir: string): Promise<void> {
+  const root = decodeURIComponent(new URL("../../", import.meta.url).pathname);
+  const { code, stderr } = await new Deno.Command("bash", {
+    args: ["-c", 'git archive "$0" "${@:1}" | tar -x -C "$DIR"', rev, ...paths],
+    cwd: root,
+    env: { DIR: dir },
+    stderr: "piped",
+  }).output();
+  if (code !== 0) {
+    throw new Error(`git archive ${rev} failed: ${new TextDecoder().decode(stderr)}`);
+  }
+}

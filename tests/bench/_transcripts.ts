@@ -191,6 +191,19 @@ export function anthropicMessagesTranscript(count: number): Transcript {
 /** What the limit takes out of each parsed value: its text delta. */
 export type Pick = (value: never) => string | null | undefined;
 
+/** The text delta of each wire format's parsed frames, as a caller takes it out. */
+export const PICK: { ollama: Pick; openai: Pick; anthropic: Pick } = {
+  ollama: ((line: { message?: { content?: string } }) => line.message?.content) as Pick,
+  openai:
+    ((chunk: { choices?: { delta?: { content?: string } }[] }) =>
+      chunk.choices?.[0]?.delta?.content) as Pick,
+  anthropic:
+    ((event: { type?: string; delta?: { type?: string; text?: string } }) =>
+      event.type === "content_block_delta" && event.delta?.type === "text_delta"
+        ? event.delta.text
+        : undefined) as Pick,
+};
+
 /** Sums `pick(JSON.parse(line))` over every line of an NDJSON body. */
 export function ndjsonLimit(bytes: Uint8Array, pick: Pick): number {
   const text = new TextDecoder().decode(bytes);

@@ -9,12 +9,14 @@
  * Needs tools/runtimes' esbuild: `bash tools/runtimes/install.sh`.
  *
  * ```sh
- * deno task bench:size
+ * deno task bench:size                # the working tree
+ * deno task bench:size --rev 5b4177f  # and, beside it, the library at that revision
  * ```
  *
  * @module
  */
 import { bundleSize, entryPoints, hasEsbuild } from "./_bundle.ts";
+import { archiveRevision, table } from "./_common.ts";
 
 /** An import a user writes: the names, and the entry points that export them. */
 export interface ImportCase {
@@ -50,25 +52,39 @@ if (import.meta.main) {
     console.error("esbuild is not in tools/runtimes/node_modules: bash tools/runtimes/install.sh");
     Deno.exit(1);
   }
+  // `--rev REV`: a column for the library as it was at that git revision.
+  const revIndex = Deno.args.indexOf("--rev");
+  const rev = revIndex === -1 ? undefined : Deno.args[revIndex + 1];
+  const temp = rev === undefined ? undefined : await Deno.makeTempDir({ prefix: "sluice-size-" });
+  if (rev !== undefined) await archiveRevision(rev, ["deno.json", "mod.ts", "src"], temp!);
+  const sizes = async (code: string) => {
+    const { min, gzip } = await bundleSize(code);
+    const cells = [`${kib(min)} (${kib(gzip)})`];
+    if (temp !== undefined) {
+      const before = await bundleSize(code, `${temp}/`);
+      cells.push(`${kib(before.min)} (${kib(before.gzip)})`);
+    }
+    return cells;
+  };
   const kib = (bytes: number) => (bytes / 1024).toFixed(1);
   const rows: string[][] = [];
-  for (const [name] of entryPoints()) {
-    const size = await bundleSize(`import "${name}";\n`);
-    rows.push([`import "${name}"`, kib(size.min), kib(size.gzip)]);
-  }
-  for (const { names, entry, root } of IMPORTS) {
-    const own = await bundleSize(importing(names, entry));
-    rows.push([`{ ${names} } from "${entry}"`, kib(own.min), kib(own.gzip)]);
-    if (root) {
-      const fromRoot = await bundleSize(importing(names, "@sluice/sluice"));
-      rows.push([`{ ${names} } from "@sluice/sluice"`, kib(fromRoot.min), kib(fromRoot.gzip)]);
+  try {
+    for (const [name] of entryPoints()) {
+      rows.push([`import "${name}"`, ...await sizes(`import "${name}";\n`)]);
     }
+    for (const { names, entry, root } of IMPORTS) {
+      rows.push([`{ ${names} } from "${entry}"`, ...await sizes(importing(names, entry))]);
+      if (root) {
+        rows.push([
+          `{ ${names} } from "@sluice/sluice"`,
+          ...await sizes(importing(names, "@sluice/sluice")),
+        ]);
+      }
+    }
+  } finally {
+    if (temp !== undefined) await Deno.remove(temp, { recursive: true });
   }
-  const header = ["import (esbuild, ESM, minified)", "KiB", "KiB gzip"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((cell, i) => i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))
-      .join("  ");
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
+  const head = ["import (esbuild, ESM, minified)", "KiB (gzip)"];
+  if (rev !== undefined) head.push(`at ${rev}`);
+  console.log(table(head, rows, head.map((_, i) => i > 0)));
 }

@@ -19,7 +19,8 @@
  *
  * @module
  */
-import { childResult, median, shuffle, type Wire, WIRES } from "./layers_bench.ts";
+import { childResult, shuffle, type Wire, WIRES } from "./layers_bench.ts";
+import { archiveRevision, median } from "./_common.ts";
 import { bodyOf } from "./_transcripts.ts";
 
 const EVENTS = 10_000;
@@ -96,14 +97,6 @@ async function child(dirs: string[], wireName: string, rounds: number): Promise<
   console.log(JSON.stringify({ change: median(ratios[0]!), control: median(ratios[1]!) }));
 }
 
-async function sh(command: string, args: string[], cwd = rootPath): Promise<void> {
-  const { code, stderr } = await new Deno.Command(command, { args, cwd, stderr: "piped" })
-    .output();
-  if (code !== 0) {
-    throw new Error(`${command} ${args.join(" ")}: ${new TextDecoder().decode(stderr)}`);
-  }
-}
-
 function option(args: string[], name: string): string | undefined {
   const index = args.indexOf(name);
   return index === -1 ? undefined : args[index + 1];
@@ -125,10 +118,15 @@ if (import.meta.main) {
       const control = `${temp}/control`;
       await Deno.mkdir(base);
       // The revision's library; the working tree's, twice (the second is the control).
-      await sh("bash", ["-c", `git archive '${rev}' mod.ts src | tar -x -C '${base}'`]);
+      await archiveRevision(rev, ["mod.ts", "src"], base);
       for (const dir of [current, control]) {
         await Deno.mkdir(dir);
-        await sh("cp", ["-r", "mod.ts", "src", dir]);
+        const copied = await new Deno.Command("cp", {
+          args: ["-r", "mod.ts", "src", dir],
+          cwd: rootPath,
+        })
+          .output();
+        if (!copied.success) throw new Error(`cannot copy the working tree to ${dir}`);
       }
       console.log(
         `the working tree against ${rev}: time per run ÷ the revision's, median of ${rounds} ` +

@@ -50,6 +50,7 @@ import {
   anthropicMessagesTranscript,
   ollamaChatTranscript,
   openAIChatTranscript,
+  PICK,
   type Pick,
   type Transcript,
 } from "./_transcripts.ts";
@@ -78,7 +79,7 @@ const WIRES: Record<WireName, Wire> = {
     transcript: ollamaChatTranscript,
     framing: "ndjson",
     contentType: "application/x-ndjson",
-    pick: ((line: { message?: { content?: string } }) => line.message?.content) as Pick,
+    pick: PICK.ollama,
     client: "Ollama.chat",
   },
   openai: {
@@ -86,9 +87,7 @@ const WIRES: Record<WireName, Wire> = {
     transcript: openAIChatTranscript,
     framing: "sse",
     contentType: "text/event-stream",
-    pick:
-      ((chunk: { choices?: { delta?: { content?: string } }[] }) =>
-        chunk.choices?.[0]?.delta?.content) as Pick,
+    pick: PICK.openai,
     client: "OpenAI.chat",
   },
   anthropic: {
@@ -96,11 +95,7 @@ const WIRES: Record<WireName, Wire> = {
     transcript: anthropicMessagesTranscript,
     framing: "sse",
     contentType: "text/event-stream",
-    pick:
-      ((event: { type?: string; delta?: { type?: string; text?: string } }) =>
-        event.type === "content_block_delta" && event.delta?.type === "text_delta"
-          ? event.delta.text
-          : undefined) as Pick,
+    pick: PICK.anthropic,
     client: "Anthropic.messages",
   },
 };

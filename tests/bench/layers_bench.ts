@@ -40,9 +40,11 @@ import {
   bodyOf,
   ollamaChatTranscript,
   openAIChatTranscript,
+  PICK,
   type Pick,
   type Transcript,
 } from "./_transcripts.ts";
+import { median } from "./_common.ts";
 
 const EVENTS = 10_000;
 
@@ -63,27 +65,21 @@ export const WIRES: Wire[] = [
     framing: "ndjson",
     contentType: "application/x-ndjson",
     transcript: ollamaChatTranscript,
-    pick: ((line: { message?: { content?: string } }) => line.message?.content) as Pick,
+    pick: PICK.ollama,
   },
   {
     name: "OpenAI",
     framing: "sse",
     contentType: "text/event-stream",
     transcript: openAIChatTranscript,
-    pick:
-      ((chunk: { choices?: { delta?: { content?: string } }[] }) =>
-        chunk.choices?.[0]?.delta?.content) as Pick,
+    pick: PICK.openai,
   },
   {
     name: "Anthropic",
     framing: "sse",
     contentType: "text/event-stream",
     transcript: anthropicMessagesTranscript,
-    pick:
-      ((event: { type?: string; delta?: { type?: string; text?: string } }) =>
-        event.type === "content_block_delta" && event.delta?.type === "text_delta"
-          ? event.delta.text
-          : undefined) as Pick,
+    pick: PICK.anthropic,
   },
 ];
 
@@ -211,13 +207,6 @@ export async function childResult(
   }).output();
   if (code !== 0) Deno.exit(code);
   return JSON.parse(new TextDecoder().decode(stdout));
-}
-
-/** The median of `values`. */
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** One process: `rounds` rounds of every candidate of `wire`, printed as JSON. */
