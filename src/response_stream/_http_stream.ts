@@ -101,7 +101,7 @@ async function readFirstFrame(
   };
   const frames = protocol.framing === "sse"
     ? new SseParser(onFrame, maxLineLength)
-    : new NdjsonParser(onFrame, maxLineLength);
+    : new NdjsonParser(onFrame, maxLineLength, protocol.parseLine);
   try {
     while (!decided) {
       watchdog.reading();
@@ -391,7 +391,7 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
     // A complete last event is accepted without its blank line (some gateways omit it).
     const frames: SseParser | NdjsonParser = sse
       ? new SseParser(onFrame, this.#maxLineLength, { dispatchAtEnd: true })
-      : new NdjsonParser(onFrame, this.#maxLineLength);
+      : new NdjsonParser(onFrame, this.#maxLineLength, this.#protocol.parseLine);
     let ending = false;
     return new FrameFeeder(frames, reader, () => {
       ending = true;

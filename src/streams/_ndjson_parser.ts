@@ -11,9 +11,19 @@ import { snippet } from "../errors/_snippet.ts";
 export class NdjsonParser {
   #lines: LineScanner;
   #onValue: (value: unknown) => void;
+  #parse: ((line: string) => unknown) | undefined;
 
-  constructor(onValue: (value: unknown) => void, maxLineLength: number = DEFAULT_MAX_LINE_LENGTH) {
+  /**
+   * `parse`, when given, reads a line first: what it returns (unless
+   * `undefined`) stands for `JSON.parse(line)`, and must be equal to it.
+   */
+  constructor(
+    onValue: (value: unknown) => void,
+    maxLineLength: number = DEFAULT_MAX_LINE_LENGTH,
+    parse?: ((line: string) => unknown) | undefined,
+  ) {
     this.#onValue = onValue;
+    this.#parse = parse;
     this.#lines = new LineScanner(
       (text, start, end) => this.#line(text, start, end),
       maxLineLength,
@@ -39,17 +49,19 @@ export class NdjsonParser {
   #line(text: string, start: number, end: number): void {
     if (start === end) return;
     const line = text.slice(start, end);
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (cause) {
-      if (line.trim() === "") return;
-      const number = this.#lines.lineNumber;
-      throw new ParseError(`Cannot parse line ${number} as JSON: ${snippet(line)}`, {
-        line: number,
-        snippet: line.slice(0, 40),
-        cause,
-      });
+    let value = this.#parse?.(line);
+    if (value === undefined) {
+      try {
+        value = JSON.parse(line);
+      } catch (cause) {
+        if (line.trim() === "") return;
+        const number = this.#lines.lineNumber;
+        throw new ParseError(`Cannot parse line ${number} as JSON: ${snippet(line)}`, {
+          line: number,
+          snippet: line.slice(0, 40),
+          cause,
+        });
+      }
     }
     this.#onValue(value);
   }

@@ -18,6 +18,7 @@ import type {
   AnthropicStreamEvent,
 } from "./types.ts";
 import { isRecord } from "../../shared/_is_record.ts";
+import { plainStringEnd } from "../../shared/_compact_json.ts";
 
 type Json = Record<string, unknown>;
 
@@ -60,6 +61,62 @@ function finishReasonOf(raw: string): FinishReason {
     default:
       return "other";
   }
+}
+
+const DELTA_HEAD = '{"type":"content_block_delta","index":';
+const DELTA_TYPE = ',"delta":{"type":"';
+const ZERO = 48;
+
+/**
+ * The Messages API's most frequent event, a `content_block_delta` of text,
+ * thinking or tool input, read without `JSON.parse` when it comes as the API
+ * sends it: compact, its keys in the documented order, a string without
+ * escapes, e.g.
+ * `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}`.
+ * Returns the object `JSON.parse(data)` would, or `undefined` for anything
+ * else (a space, another key or delta type, an escape, a long or padded
+ * index), which is then parsed as usual.
+ */
+export function parseCompactDelta(data: string): Json | undefined {
+  if (!data.startsWith(DELTA_HEAD)) return undefined;
+  const start = DELTA_HEAD.length;
+  let at = start;
+  let index = 0;
+  for (; at < start + 10; at++) {
+    const digit = data.charCodeAt(at) - ZERO;
+    if (!(digit >= 0 && digit <= 9)) break;
+    index = index * 10 + digit;
+  }
+  // One to nine digits, no leading zero: integers JSON.parse reads exactly so.
+  const digits = at - start;
+  if (digits === 0 || digits > 9 || (digits > 1 && data.charCodeAt(start) === ZERO)) {
+    return undefined;
+  }
+  if (!data.startsWith(DELTA_TYPE, at)) return undefined;
+  at += DELTA_TYPE.length;
+  let type: "text_delta" | "thinking_delta" | "input_json_delta";
+  if (data.startsWith('text_delta","text":"', at)) {
+    type = "text_delta";
+    at += 20;
+  } else if (data.startsWith('thinking_delta","thinking":"', at)) {
+    type = "thinking_delta";
+    at += 28;
+  } else if (data.startsWith('input_json_delta","partial_json":"', at)) {
+    type = "input_json_delta";
+    at += 34;
+  } else {
+    return undefined;
+  }
+  // The string closes three characters before the end, which are `"}}`.
+  const end = plainStringEnd(data, at);
+  if (end !== data.length - 3 || !data.endsWith("}}")) return undefined;
+  const value = data.slice(at, end);
+  const delta = type === "text_delta"
+    ? { type, text: value }
+    : type === "thinking_delta"
+    ? { type, thinking: value }
+    : { type, partial_json: value };
+  return { type: "content_block_delta", index, delta };
 }
 
 const count = (value: unknown) => typeof value === "number" ? value : undefined;
@@ -113,7 +170,7 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
 
   push(frame: unknown, emit: PartSink): AnthropicStreamEvent | undefined {
     const { data } = frame as ServerSentEvent;
-    const event = JSON.parse(data) as Json;
+    const event = parseCompactDelta(data) ?? JSON.parse(data) as Json;
     if (!isRecord(event)) {
       // Valid JSON but no event: reported like unparsable data (a ParseError with the line).
       throw new SyntaxError("Event data is not a JSON object");

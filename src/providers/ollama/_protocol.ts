@@ -7,6 +7,7 @@ import type {
 } from "../../response_stream/stream_protocol.ts";
 import { generatedCallId, parseArguments } from "../../shared/_tool_arguments.ts";
 import { usageOf } from "../../shared/_usage.ts";
+import { plainStringEnd } from "../../shared/_compact_json.ts";
 import type { FinishReason, StreamResult, ToolCallPart } from "../../shared/types.ts";
 import type {
   OllamaChatChunk,
@@ -76,6 +77,61 @@ export function timingsOf(metrics: OllamaMetrics): OllamaTimings {
     timings.promptTokensPerSecond = (promptCount / promptDuration) * 1e9;
   }
   return timings;
+}
+
+const HEAD = '{"model":"';
+const CREATED = '","created_at":"';
+const CHAT_CONTENT = '","message":{"role":"assistant","content":"';
+const RESPONSE = '","response":"';
+const THINKING = '","thinking":"';
+const CHAT_TAIL = '"},"done":false}';
+const GENERATE_TAIL = '","done":false}';
+
+/**
+ * Ollama's most frequent line, one token of an answer or of its thinking,
+ * read without `JSON.parse` when it comes as Ollama writes it: compact, its
+ * keys in Ollama's order, strings without escapes, e.g.
+ * `{"model":"llama3.2","created_at":"2025-11-03T14:22:05.307044592Z","message":{"role":"assistant","content":"The"},"done":false}`
+ * (`"response":"The"` in place of `message` for `/api/generate`; a thinking
+ * model's `"thinking":"…"` after the content). Returns the object
+ * `JSON.parse(line)` would, or `undefined` for any other line (the first and
+ * last lines, tool calls, logprobs, an escape), which is then parsed as usual.
+ */
+export function parseCompactLine(
+  line: string,
+  kind: "chat" | "generate",
+): Record<string, unknown> | undefined {
+  if (!line.startsWith(HEAD)) return undefined;
+  const modelEnd = plainStringEnd(line, HEAD.length);
+  if (modelEnd === -1 || !line.startsWith(CREATED, modelEnd)) return undefined;
+  const createdFrom = modelEnd + CREATED.length;
+  const createdEnd = plainStringEnd(line, createdFrom);
+  const field = kind === "chat" ? CHAT_CONTENT : RESPONSE;
+  if (createdEnd === -1 || !line.startsWith(field, createdEnd)) return undefined;
+  const contentFrom = createdEnd + field.length;
+  let end = plainStringEnd(line, contentFrom);
+  if (end === -1) return undefined;
+  const content = line.slice(contentFrom, end);
+  let thinking: string | undefined;
+  if (line.startsWith(THINKING, end)) {
+    const from = end + THINKING.length;
+    end = plainStringEnd(line, from);
+    if (end === -1) return undefined;
+    thinking = line.slice(from, end);
+  }
+  const tail = kind === "chat" ? CHAT_TAIL : GENERATE_TAIL;
+  if (end + tail.length !== line.length || !line.endsWith(tail)) return undefined;
+  const model = line.slice(HEAD.length, modelEnd);
+  const created_at = line.slice(createdFrom, createdEnd);
+  if (kind === "generate") {
+    return thinking === undefined
+      ? { model, created_at, response: content, done: false }
+      : { model, created_at, response: content, thinking, done: false };
+  }
+  const message = thinking === undefined
+    ? { role: "assistant", content }
+    : { role: "assistant", content, thinking };
+  return { model, created_at, message, done: false };
 }
 
 function finishReasonOf(raw: unknown): FinishReason {
@@ -213,6 +269,7 @@ function readGenerate(line: Record<string, unknown>, emit: PartSink): void {
 export const chatProtocol: StreamProtocol<OllamaChatChunk, OllamaChatResult> = {
   framing: "ndjson",
   name: "ollama.chat",
+  parseLine: (line) => parseCompactLine(line, "chat"),
   createReader: () =>
     new OllamaReader<OllamaChatChunk, OllamaChatResult>(readChat, (result) => result),
   tokensPerSecond: (result) => result.timings.tokensPerSecond,
@@ -222,6 +279,7 @@ export const chatProtocol: StreamProtocol<OllamaChatChunk, OllamaChatResult> = {
 export const generateProtocol: StreamProtocol<OllamaGenerateChunk, OllamaGenerateResult> = {
   framing: "ndjson",
   name: "ollama.generate",
+  parseLine: (line) => parseCompactLine(line, "generate"),
   createReader: () =>
     new OllamaReader<OllamaGenerateChunk, OllamaGenerateResult>(readGenerate, (result, final) => {
       const generate: OllamaGenerateResult = result;

@@ -1,0 +1,227 @@
+/**
+ * The readers of Anthropic's delta events and Ollama's token lines take the
+ * compact shape the APIs send apart without `JSON.parse`. Whatever they return
+ * must be exactly what `JSON.parse` returns (the same values, the same key
+ * order, so a chunk handed on as SSE is written the same), and every other
+ * input must fall back to `JSON.parse`, whose error then stands.
+ */
+import assert from "node:assert/strict";
+import { parseCompactDelta } from "../../src/providers/anthropic/_protocol.ts";
+import { parseCompactLine } from "../../src/providers/ollama/_protocol.ts";
+import { seededRandom } from "../_seeded_random.ts";
+
+type Reader = (text: string) => unknown;
+
+const READERS: Record<string, Reader> = {
+  "anthropic delta": parseCompactDelta,
+  "ollama chat": (line) => parseCompactLine(line, "chat"),
+  "ollama generate": (line) => parseCompactLine(line, "generate"),
+};
+
+/** Asserts that `read(text)` is `undefined` or exactly `JSON.parse(text)`; returns whether it read it. */
+function agrees(read: Reader, text: string): boolean {
+  const fast = read(text);
+  let parsed: unknown;
+  let error: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (caught) {
+    error = caught;
+  }
+  if (fast === undefined) return false;
+  assert.equal(error, undefined, `read what JSON.parse rejects: ${JSON.stringify(text)}`);
+  assert.deepStrictEqual(fast, parsed, `differs from JSON.parse: ${JSON.stringify(text)}`);
+  assert.equal(JSON.stringify(fast), JSON.stringify(parsed), "the key order differs");
+  return true;
+}
+
+// Characters that matter to JSON, or to UTF-16, or to neither.
+const ALPHABET = [
+  "a",
+  "Z",
+  " ",
+  "0",
+  "7",
+  "-",
+  ".",
+  "ü",
+  "日本",
+  "😀",
+  "\uD83D",
+  "\uDE00",
+  "\u2028",
+  '"',
+  "\\",
+  "/",
+  "\n",
+  "\t",
+  "\u0000",
+  "\u001f",
+  "\u007f",
+  "{",
+  "}",
+  "[",
+  "]",
+  ",",
+  ":",
+  "e",
+  "E",
+  "+",
+];
+
+function randomString(random: () => number, max: number): string {
+  let text = "";
+  const length = Math.floor(random() * max);
+  for (let i = 0; i < length; i++) text += ALPHABET[Math.floor(random() * ALPHABET.length)];
+  return text;
+}
+
+/**
+ * A plain string: nothing `JSON.stringify` escapes (a lone surrogate it writes
+ * as `\\u…`), so the compact reader must take the frame made with it.
+ */
+function plainString(random: () => number, max: number): string {
+  let text = "";
+  for (const char of randomString(random, max).toWellFormed()) {
+    text += char === '"' || char === "\\" || char < " " ? "x" : char;
+  }
+  return text;
+}
+
+const DELTA_TYPES = [
+  ["text_delta", "text"],
+  ["thinking_delta", "thinking"],
+  ["input_json_delta", "partial_json"],
+] as const;
+
+function anthropicDelta(random: () => number, value: string): string {
+  const [type, field] = DELTA_TYPES[Math.floor(random() * DELTA_TYPES.length)]!;
+  const index = random() < 0.8 ? Math.floor(random() * 12) : Math.floor(random() * 2 ** 40);
+  return JSON.stringify({ type: "content_block_delta", index, delta: { type, [field]: value } });
+}
+
+function ollamaLine(random: () => number, kind: "chat" | "generate", value: string): string {
+  const model = random() < 0.5 ? "llama3.2" : "qwen3:8b";
+  const created_at = `2025-11-03T14:22:05.${Math.floor(random() * 1e9)}Z`;
+  const thinking = random() < 0.3 ? { thinking: value } : {};
+  const content = random() < 0.3 ? "" : value;
+  const line = kind === "chat"
+    ? { model, created_at, message: { role: "assistant", content, ...thinking }, done: false }
+    : { model, created_at, response: content, ...thinking, done: false };
+  return JSON.stringify(line);
+}
+
+/** One to three random edits: a character deleted, inserted or replaced. */
+function mutate(random: () => number, text: string): string {
+  const edits = 1 + Math.floor(random() * 3);
+  for (let n = 0; n < edits; n++) {
+    const at = Math.floor(random() * (text.length + 1));
+    const char = ALPHABET[Math.floor(random() * ALPHABET.length)]!;
+    const edit = random();
+    if (edit < 1 / 3) text = text.slice(0, at) + text.slice(at + 1);
+    else if (edit < 2 / 3) text = text.slice(0, at) + char + text.slice(at);
+    else text = text.slice(0, at) + char + text.slice(at + 1);
+  }
+  return text;
+}
+
+function generate(name: string, random: () => number, value: string): string {
+  if (name === "anthropic delta") return anthropicDelta(random, value);
+  return ollamaLine(random, name === "ollama chat" ? "chat" : "generate", value);
+}
+
+for (const [name, read] of Object.entries(READERS)) {
+  Deno.test(`${name}: the compact shape is read without JSON.parse, exactly as JSON.parse reads it`, () => {
+    const random = seededRandom(1);
+    for (let i = 0; i < 2000; i++) {
+      const text = generate(name, random, plainString(random, 24));
+      // A ten-digit index or more is left to JSON.parse.
+      const long = name === "anthropic delta" && /"index":\d{10,}/.test(text);
+      assert.equal(agrees(read, text), !long, `not read: ${text}`);
+    }
+  });
+
+  Deno.test(`${name}: strings with escapes, and any edit of a frame, agree with JSON.parse`, () => {
+    const random = seededRandom(2);
+    let read_ = 0;
+    let rejected = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const value = random() < 0.5 ? randomString(random, 12) : plainString(random, 12);
+      const valid = generate(name, random, value);
+      const text = random() < 0.2 ? valid : mutate(random, valid);
+      if (agrees(read, text)) read_++;
+      else {
+        try {
+          JSON.parse(text);
+        } catch {
+          rejected++;
+        }
+      }
+    }
+    // Both sides were exercised: frames read fast, and broken frames left to JSON.parse.
+    assert.ok(read_ > 2000, `only ${read_} read`);
+    assert.ok(rejected > 2000, `only ${rejected} rejected`);
+  });
+}
+
+Deno.test("compact readers: every recorded frame of the fixtures agrees with JSON.parse", async () => {
+  const testdata = new URL("../testdata/", import.meta.url);
+  let read = 0;
+  for (
+    const file of ["text", "thinking", "tool-use", "thinking-parallel-tools", "midstream-error"]
+  ) {
+    const body = await Deno.readTextFile(new URL(`anthropic/${file}.sse`, testdata));
+    for (const line of body.split("\n")) {
+      if (line.startsWith("data: ") && agrees(parseCompactDelta, line.slice(6))) read++;
+    }
+  }
+  for (const file of ["chat-text", "chat-thinking", "chat-tools"]) {
+    const body = await Deno.readTextFile(new URL(`ollama/${file}.ndjson`, testdata));
+    for (const line of body.split("\n")) if (line && agrees(READERS["ollama chat"]!, line)) read++;
+  }
+  for (const file of ["generate-stats", "generate-midstream-error"]) {
+    const body = await Deno.readTextFile(new URL(`ollama/${file}.ndjson`, testdata));
+    for (const line of body.split("\n")) {
+      if (line && agrees(READERS["ollama generate"]!, line)) read++;
+    }
+  }
+  assert.ok(read > 100, `only ${read} frames read`);
+});
+
+Deno.test("compact readers: frames of other shapes are left to JSON.parse", () => {
+  const delta =
+    '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}';
+  assert.ok(parseCompactDelta(delta));
+  for (
+    const other of [
+      delta.replace(":0,", ": 0,"),
+      delta.replace(":0,", ":00,"),
+      delta.replace(":0,", ":-1,"),
+      delta.replace(":0,", ":0.0,"),
+      delta.replace(":0,", ":1e0,"),
+      delta.replace('"Hi"', '"H\\ni"'),
+      delta.replace('"Hi"}}', '"Hi","extra":1}}'),
+      delta.replace('"Hi"}}', '"Hi"}} '),
+      delta.replace("text_delta", "citations_delta"),
+      '{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"x"}}',
+      '{"type":"ping"}',
+    ]
+  ) {
+    assert.equal(parseCompactDelta(other), undefined, other);
+  }
+  const line =
+    '{"model":"llama3.2","created_at":"2025-11-03T14:22:05Z","message":{"role":"assistant","content":"The"},"done":false}';
+  assert.ok(parseCompactLine(line, "chat"));
+  for (
+    const other of [
+      line.replace('"done":false', '"done":true'),
+      line.replace('"assistant"', '"user"'),
+      line.replace('"The"}', '"The","tool_calls":[]}'),
+      line.replace('"done":false}', '"done":false,"logprobs":[]}'),
+      line.replace("The", 'T\\"he'),
+    ]
+  ) {
+    assert.equal(parseCompactLine(other, "chat"), undefined, other);
+  }
+  assert.equal(parseCompactLine(line, "generate"), undefined);
+});
