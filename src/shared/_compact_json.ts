@@ -20,3 +20,12 @@ export function plainStringEnd(text: string, from: number): number {
   }
   return -1;
 }
+
+/**
+ * Whether `text` holds `literal` at `position`: `text.startsWith(literal,
+ * position)`, written as a slice compared whole, which V8 does several times
+ * faster for a literal of a few dozen characters or more.
+ */
+export function holds(text: string, literal: string, position: number): boolean {
+  return text.slice(position, position + literal.length) === literal;
+}

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { parseCompactDelta } from "../../src/providers/anthropic/_protocol.ts";
 import { parseCompactLine } from "../../src/providers/ollama/_protocol.ts";
+import { CompactChunks } from "../../src/providers/openai/_compact_chunk.ts";
 import { seededRandom } from "../_seeded_random.ts";
 
 type Reader = (text: string) => unknown;
@@ -224,4 +225,132 @@ Deno.test("compact readers: frames of other shapes are left to JSON.parse", () =
     assert.equal(parseCompactLine(other, "chat"), undefined, other);
   }
   assert.equal(parseCompactLine(line, "generate"), undefined);
+});
+
+/**
+ * Reads OpenAI chunks in order as the chat reader does: `read` first, else
+ * `JSON.parse` and `learn`; asserts that every chunk read is exactly what
+ * `JSON.parse` gives. Returns how many were read without it.
+ */
+function readChunks(chunks: readonly string[]): number {
+  const compact = new CompactChunks();
+  let read = 0;
+  for (const data of chunks) {
+    if (agrees((text) => compact.read(text), data)) {
+      read++;
+      continue;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      continue;
+    }
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+      compact.learn(data, parsed as Record<string, unknown>);
+    }
+  }
+  return read;
+}
+
+/** The fields before `choices` of one stream's chunks, in one of the orders servers send. */
+function openAIHead(random: () => number): Record<string, unknown> {
+  const head: Record<string, unknown> = {
+    id: `chatcmpl-${Math.floor(random() * 1e9)}`,
+    object: "chat.completion.chunk",
+    created: 1762180925 + Math.floor(random() * 3),
+    model: random() < 0.5 ? "gpt-4.1-mini-2025-04-14" : "llama-3.1-8b",
+  };
+  if (random() < 0.6) head.service_tier = "default";
+  if (random() < 0.7) head.system_fingerprint = random() < 0.9 ? "fp_1c74a3c106" : null;
+  if (random() < 0.2) head.usage = null;
+  return head;
+}
+
+function openAIChunk(random: () => number, head: Record<string, unknown>, content: string): string {
+  const chunk: Record<string, unknown> = { ...head };
+  chunk.choices = [{ index: 0, delta: { content }, logprobs: null, finish_reason: null }];
+  const usage = random() < 0.4;
+  const obfuscation = random() < 0.6 ? plainString(random, 16) : undefined;
+  if (usage && random() < 0.5) chunk.usage = null;
+  if (obfuscation !== undefined) chunk.obfuscation = obfuscation;
+  if (usage) chunk.usage = null;
+  return JSON.stringify(chunk);
+}
+
+Deno.test("openai chunks: token chunks after the first are read without JSON.parse, exactly as JSON.parse reads them", () => {
+  const random = seededRandom(3);
+  for (let stream = 0; stream < 200; stream++) {
+    const head = openAIHead(random);
+    // The chunks of one stream end in one form (OpenAI's do): the same seed for each.
+    const chunks = [];
+    for (let i = 0; i < 20; i++) {
+      chunks.push(openAIChunk(seededRandom(stream), head, plainString(random, 16)));
+    }
+    assert.equal(readChunks(chunks), 19);
+  }
+});
+
+Deno.test("openai chunks: escapes, other heads and any edit of a chunk agree with JSON.parse", () => {
+  const random = seededRandom(4);
+  let read = 0;
+  for (let stream = 0; stream < 300; stream++) {
+    let head = openAIHead(random);
+    const chunks = [];
+    for (let i = 0; i < 40; i++) {
+      if (random() < 0.05) head = openAIHead(random);
+      const content = random() < 0.5 ? randomString(random, 12) : plainString(random, 12);
+      const valid = openAIChunk(random, head, content);
+      chunks.push(random() < 0.7 ? valid : mutate(random, valid));
+    }
+    read += readChunks(chunks);
+  }
+  assert.ok(read > 1000, `only ${read} read`);
+});
+
+Deno.test("openai chunks: fields repeated, objects and __proto__ in a head agree with JSON.parse", () => {
+  const choice = (content: string) =>
+    `"choices":[{"index":0,"delta":{"content":"${content}"},"logprobs":null,"finish_reason":null}]`;
+  // Each: a chunk to learn from, then chunks with the same head; JSON.parse keeps a repeated
+  // field at its first place with its last value.
+  const streams = [
+    [
+      `{"id":"a","usage":null,${choice("Hi")}}`,
+      `{"id":"a","usage":null,${choice("Ho")},"usage":null}`,
+    ],
+    [`{"id":"a","usage":5,${choice("Hi")}}`, `{"id":"a","usage":5,${choice("Ho")},"usage":null}`],
+    [`{"id":"a","usage":5,${choice("Hi")},"usage":null}`, `{"id":"a","usage":5,${choice("Ho")}}`],
+    [
+      `{"id":"a","obfuscation":"z",${choice("Hi")},"obfuscation":"x"}`,
+      `{"id":"a","obfuscation":"z",${choice("Ho")}}`,
+    ],
+    [`{"id":"a","id":"b",${choice("Hi")}}`, `{"id":"a","id":"b",${choice("Ho")}}`],
+    [`{"id":"a","choices":null,${choice("Hi")}}`, `{"id":"a","choices":null,${choice("Ho")}}`],
+    [
+      `{"id":"a","choices":null,"usage":1,${choice("Hi")},"usage":null}`,
+      `{"id":"a","choices":null,"usage":1,${choice("Ho")}}`,
+    ],
+    [
+      `{"id":"a","x_groq":{"id":"r"},${choice("Hi")}}`,
+      `{"id":"a","x_groq":{"id":"r"},${choice("Ho")}}`,
+    ],
+    [`{"__proto__":null,"id":"a",${choice("Hi")}}`, `{"__proto__":null,"id":"a",${choice("Ho")}}`],
+    [`{"id":"a",${choice("Hi")},"usage":null,"obfuscation":"x","usage":null}`],
+    [`{"id":"a",${choice("Hi")},"obfuscation":"x","obfuscation":"y"}`],
+  ];
+  for (const chunks of streams) readChunks([...chunks, ...chunks]);
+  // The plain ones are read.
+  assert.equal(readChunks(streams[0]!), 1);
+});
+
+Deno.test("openai chunks: every recorded chunk of the fixtures agrees with JSON.parse", async () => {
+  const testdata = new URL("../testdata/openai/", import.meta.url);
+  let read = 0;
+  for (const entry of Deno.readDirSync(testdata)) {
+    const body = await Deno.readTextFile(new URL(entry.name, testdata));
+    const chunks = body.split("\n").filter((line) => line.startsWith("data: {"))
+      .map((line) => line.slice(6));
+    read += readChunks(chunks);
+  }
+  assert.ok(read > 20, `only ${read} read`);
 });

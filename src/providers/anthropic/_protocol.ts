@@ -18,7 +18,7 @@ import type {
   AnthropicStreamEvent,
 } from "./types.ts";
 import { isRecord } from "../../shared/_is_record.ts";
-import { plainStringEnd } from "../../shared/_compact_json.ts";
+import { holds, plainStringEnd } from "../../shared/_compact_json.ts";
 
 type Json = Record<string, unknown>;
 
@@ -78,7 +78,7 @@ const ZERO = 48;
  * index), which is then parsed as usual.
  */
 export function parseCompactDelta(data: string): Json | undefined {
-  if (!data.startsWith(DELTA_HEAD)) return undefined;
+  if (!holds(data, DELTA_HEAD, 0)) return undefined;
   const start = DELTA_HEAD.length;
   let at = start;
   let index = 0;
@@ -92,24 +92,24 @@ export function parseCompactDelta(data: string): Json | undefined {
   if (digits === 0 || digits > 9 || (digits > 1 && data.charCodeAt(start) === ZERO)) {
     return undefined;
   }
-  if (!data.startsWith(DELTA_TYPE, at)) return undefined;
+  if (!holds(data, DELTA_TYPE, at)) return undefined;
   at += DELTA_TYPE.length;
   let type: "text_delta" | "thinking_delta" | "input_json_delta";
-  if (data.startsWith('text_delta","text":"', at)) {
+  if (holds(data, 'text_delta","text":"', at)) {
     type = "text_delta";
     at += 20;
-  } else if (data.startsWith('thinking_delta","thinking":"', at)) {
+  } else if (holds(data, 'thinking_delta","thinking":"', at)) {
     type = "thinking_delta";
     at += 28;
-  } else if (data.startsWith('input_json_delta","partial_json":"', at)) {
+  } else if (holds(data, 'input_json_delta","partial_json":"', at)) {
     type = "input_json_delta";
     at += 34;
   } else {
     return undefined;
   }
-  // The string closes three characters before the end, which are `"}}`.
+  // The string closes three characters before the end: `"}}`.
   const end = plainStringEnd(data, at);
-  if (end !== data.length - 3 || !data.endsWith("}}")) return undefined;
+  if (end !== data.length - 3 || !holds(data, '"}}', end)) return undefined;
   const value = data.slice(at, end);
   const delta = type === "text_delta"
     ? { type, text: value }

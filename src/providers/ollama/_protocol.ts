@@ -7,7 +7,7 @@ import type {
 } from "../../response_stream/stream_protocol.ts";
 import { generatedCallId, parseArguments } from "../../shared/_tool_arguments.ts";
 import { usageOf } from "../../shared/_usage.ts";
-import { plainStringEnd } from "../../shared/_compact_json.ts";
+import { holds, plainStringEnd } from "../../shared/_compact_json.ts";
 import type { FinishReason, StreamResult, ToolCallPart } from "../../shared/types.ts";
 import type {
   OllamaChatChunk,
@@ -101,26 +101,26 @@ export function parseCompactLine(
   line: string,
   kind: "chat" | "generate",
 ): Record<string, unknown> | undefined {
-  if (!line.startsWith(HEAD)) return undefined;
+  if (!holds(line, HEAD, 0)) return undefined;
   const modelEnd = plainStringEnd(line, HEAD.length);
-  if (modelEnd === -1 || !line.startsWith(CREATED, modelEnd)) return undefined;
+  if (modelEnd === -1 || !holds(line, CREATED, modelEnd)) return undefined;
   const createdFrom = modelEnd + CREATED.length;
   const createdEnd = plainStringEnd(line, createdFrom);
   const field = kind === "chat" ? CHAT_CONTENT : RESPONSE;
-  if (createdEnd === -1 || !line.startsWith(field, createdEnd)) return undefined;
+  if (createdEnd === -1 || !holds(line, field, createdEnd)) return undefined;
   const contentFrom = createdEnd + field.length;
   let end = plainStringEnd(line, contentFrom);
   if (end === -1) return undefined;
   const content = line.slice(contentFrom, end);
   let thinking: string | undefined;
-  if (line.startsWith(THINKING, end)) {
+  if (holds(line, THINKING, end)) {
     const from = end + THINKING.length;
     end = plainStringEnd(line, from);
     if (end === -1) return undefined;
     thinking = line.slice(from, end);
   }
   const tail = kind === "chat" ? CHAT_TAIL : GENERATE_TAIL;
-  if (end + tail.length !== line.length || !line.endsWith(tail)) return undefined;
+  if (end + tail.length !== line.length || !holds(line, tail, end)) return undefined;
   const model = line.slice(HEAD.length, modelEnd);
   const created_at = line.slice(createdFrom, createdEnd);
   if (kind === "generate") {

@@ -1,3 +1,4 @@
+import { CompactChunks } from "./_compact_chunk.ts";
 import { ProviderError } from "../../errors/provider_error.ts";
 import type {
   PartSink,
@@ -101,6 +102,7 @@ class ChatAssembler extends SseAssembler<OpenAIChatChunk, OpenAIChatChunkChoice>
   implements ProtocolReader<OpenAIChatChunk, OpenAIChatResult> {
   #choices = new Map<number, ChoiceState>();
   #current: ChoiceState | undefined;
+  protected override readonly compact: CompactChunks = new CompactChunks();
 
   /**
    * Reads one choice delta. Choice 0's content becomes the parts (the result's

@@ -6,6 +6,7 @@ import type { PartSink } from "../../response_stream/stream_protocol.ts";
 import { usageOf } from "../../shared/_usage.ts";
 import type { FinishReason, Usage } from "../../shared/types.ts";
 import type { OpenAITimings, OpenAIUsage } from "./types.ts";
+import type { CompactChunks } from "./_compact_chunk.ts";
 
 const GENERIC = "The server reported an error";
 
@@ -113,6 +114,8 @@ export abstract class SseAssembler<Chunk, ChoiceDelta> {
   protected rawUsage: OpenAIUsage | undefined;
   protected timings: OpenAITimings | undefined;
   protected last: Chunk | undefined;
+  /** Reads the stream's token chunks without `JSON.parse`, where a subclass knows their shape. */
+  protected readonly compact: CompactChunks | undefined = undefined;
 
   /** Adds one `choices[]` element, emitting choice 0's parts. */
   protected abstract addChoice(choice: ChoiceDelta, emit: PartSink): void;
@@ -129,10 +132,15 @@ export abstract class SseAssembler<Chunk, ChoiceDelta> {
       return undefined;
     }
     if (event.event === "error") throw eventError(data);
-    const chunk = JSON.parse(data) as CommonChunk;
-    if (typeof chunk !== "object" || chunk === null || Array.isArray(chunk)) {
-      // Reported by the response stream as a ParseError with the line number.
-      throw new SyntaxError("Expected a JSON object");
+    const compact = this.compact;
+    let chunk = compact?.read(data) as CommonChunk | undefined;
+    if (chunk === undefined) {
+      chunk = JSON.parse(data) as CommonChunk;
+      if (typeof chunk !== "object" || chunk === null || Array.isArray(chunk)) {
+        // Reported by the response stream as a ParseError with the line number.
+        throw new SyntaxError("Expected a JSON object");
+      }
+      compact?.learn(data, chunk as Record<string, unknown>);
     }
     if (chunk.error != null) throw providerError(chunk.error);
     if (!this.id && typeof chunk.id === "string") this.id = chunk.id;
