@@ -18,7 +18,7 @@ import type {
   AnthropicStreamEvent,
 } from "./types.ts";
 import { isRecord } from "../../shared/_is_record.ts";
-import { holds, plainStringEnd } from "../../shared/_compact_json.ts";
+import { holds, plainStringEnd, sliceOwn } from "../../shared/_compact_json.ts";
 
 type Json = Record<string, unknown>;
 
@@ -110,7 +110,7 @@ export function parseCompactDelta(data: string): Json | undefined {
   // The string closes three characters before the end: `"}}`.
   const end = plainStringEnd(data, at);
   if (end !== data.length - 3 || !holds(data, '"}}', end)) return undefined;
-  const value = data.slice(at, end);
+  const value = sliceOwn(data, at, end);
   const delta = type === "text_delta"
     ? { type, text: value }
     : type === "thinking_delta"

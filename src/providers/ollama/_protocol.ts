@@ -7,7 +7,7 @@ import type {
 } from "../../response_stream/stream_protocol.ts";
 import { generatedCallId, parseArguments } from "../../shared/_tool_arguments.ts";
 import { usageOf } from "../../shared/_usage.ts";
-import { holds, plainStringEnd } from "../../shared/_compact_json.ts";
+import { holds, plainStringEnd, sliceOwn } from "../../shared/_compact_json.ts";
 import type { FinishReason, StreamResult, ToolCallPart } from "../../shared/types.ts";
 import type {
   OllamaChatChunk,
@@ -111,18 +111,18 @@ export function parseCompactLine(
   const contentFrom = createdEnd + field.length;
   let end = plainStringEnd(line, contentFrom);
   if (end === -1) return undefined;
-  const content = line.slice(contentFrom, end);
+  const content = sliceOwn(line, contentFrom, end);
   let thinking: string | undefined;
   if (holds(line, THINKING, end)) {
     const from = end + THINKING.length;
     end = plainStringEnd(line, from);
     if (end === -1) return undefined;
-    thinking = line.slice(from, end);
+    thinking = sliceOwn(line, from, end);
   }
   const tail = kind === "chat" ? CHAT_TAIL : GENERATE_TAIL;
   if (end + tail.length !== line.length || !holds(line, tail, end)) return undefined;
-  const model = line.slice(HEAD.length, modelEnd);
-  const created_at = line.slice(createdFrom, createdEnd);
+  const model = sliceOwn(line, HEAD.length, modelEnd);
+  const created_at = sliceOwn(line, createdFrom, createdEnd);
   if (kind === "generate") {
     return thinking === undefined
       ? { model, created_at, response: content, done: false }

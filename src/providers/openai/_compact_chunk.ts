@@ -1,4 +1,4 @@
-import { holds, plainStringEnd } from "../../shared/_compact_json.ts";
+import { holds, plainStringEnd, sliceOwn } from "../../shared/_compact_json.ts";
 
 type Json = Record<string, unknown>;
 
@@ -99,7 +99,7 @@ export class CompactChunks {
   #tail(data: string, from: number): boolean {
     const end = plainStringEnd(data, from);
     if (end === -1 || !holds(data, CHOICE_END, end)) return false;
-    this.#content = data.slice(from, end);
+    this.#content = sliceOwn(data, from, end);
     this.#usage = 0;
     this.#obfuscation = undefined;
     let at = end + CHOICE_END.length;
@@ -112,7 +112,7 @@ export class CompactChunks {
         const start = at + OBFUSCATION.length;
         const close = plainStringEnd(data, start);
         if (close === -1) return false;
-        this.#obfuscation = data.slice(start, close);
+        this.#obfuscation = sliceOwn(data, start, close);
         at = close + 1;
       } else {
         return false;
