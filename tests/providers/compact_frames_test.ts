@@ -189,41 +189,37 @@ Deno.test("compact readers: every recorded frame of the fixtures agrees with JSO
   assert.ok(read > 100, `only ${read} frames read`);
 });
 
+/** Asserts that `read` takes `frame` and leaves each of `others` to JSON.parse. */
+function readsOnly(read: Reader, frame: string, others: string[]): void {
+  assert.ok(read(frame), frame);
+  for (const other of others) assert.equal(read(other), undefined, other);
+}
+
 Deno.test("compact readers: frames of other shapes are left to JSON.parse", () => {
   const delta =
     '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}';
-  assert.ok(parseCompactDelta(delta));
-  for (
-    const other of [
-      delta.replace(":0,", ": 0,"),
-      delta.replace(":0,", ":00,"),
-      delta.replace(":0,", ":-1,"),
-      delta.replace(":0,", ":0.0,"),
-      delta.replace(":0,", ":1e0,"),
-      delta.replace('"Hi"', '"H\\ni"'),
-      delta.replace('"Hi"}}', '"Hi","extra":1}}'),
-      delta.replace('"Hi"}}', '"Hi"}} '),
-      delta.replace("text_delta", "citations_delta"),
-      '{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"x"}}',
-      '{"type":"ping"}',
-    ]
-  ) {
-    assert.equal(parseCompactDelta(other), undefined, other);
-  }
+  readsOnly(parseCompactDelta, delta, [
+    delta.replace(":0,", ": 0,"),
+    delta.replace(":0,", ":00,"),
+    delta.replace(":0,", ":-1,"),
+    delta.replace(":0,", ":0.0,"),
+    delta.replace(":0,", ":1e0,"),
+    delta.replace('"Hi"', '"H\\ni"'),
+    delta.replace('"Hi"}}', '"Hi","extra":1}}'),
+    delta.replace('"Hi"}}', '"Hi"}} '),
+    delta.replace("text_delta", "citations_delta"),
+    '{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"x"}}',
+    '{"type":"ping"}',
+  ]);
   const line =
     '{"model":"llama3.2","created_at":"2025-11-03T14:22:05Z","message":{"role":"assistant","content":"The"},"done":false}';
-  assert.ok(parseCompactLine(line, "chat"));
-  for (
-    const other of [
-      line.replace('"done":false', '"done":true'),
-      line.replace('"assistant"', '"user"'),
-      line.replace('"The"}', '"The","tool_calls":[]}'),
-      line.replace('"done":false}', '"done":false,"logprobs":[]}'),
-      line.replace("The", 'T\\"he'),
-    ]
-  ) {
-    assert.equal(parseCompactLine(other, "chat"), undefined, other);
-  }
+  readsOnly(READERS["ollama chat"]!, line, [
+    line.replace('"done":false', '"done":true'),
+    line.replace('"assistant"', '"user"'),
+    line.replace('"The"}', '"The","tool_calls":[]}'),
+    line.replace('"done":false}', '"done":false,"logprobs":[]}'),
+    line.replace("The", 'T\\"he'),
+  ]);
   assert.equal(parseCompactLine(line, "generate"), undefined);
 });
 
