@@ -65,6 +65,9 @@ function finishReasonOf(raw: string): FinishReason {
 
 const DELTA_HEAD = '{"type":"content_block_delta","index":';
 const DELTA_TYPE = ',"delta":{"type":"';
+const TEXT_DELTA = 'text_delta","text":"';
+const THINKING_DELTA = 'thinking_delta","thinking":"';
+const INPUT_JSON_DELTA = 'input_json_delta","partial_json":"';
 const ZERO = 48;
 
 /**
@@ -95,15 +98,15 @@ export function parseCompactDelta(data: string): Json | undefined {
   if (!holds(data, DELTA_TYPE, at)) return undefined;
   at += DELTA_TYPE.length;
   let type: "text_delta" | "thinking_delta" | "input_json_delta";
-  if (holds(data, 'text_delta","text":"', at)) {
+  if (holds(data, TEXT_DELTA, at)) {
     type = "text_delta";
-    at += 20;
-  } else if (holds(data, 'thinking_delta","thinking":"', at)) {
+    at += TEXT_DELTA.length;
+  } else if (holds(data, THINKING_DELTA, at)) {
     type = "thinking_delta";
-    at += 28;
-  } else if (holds(data, 'input_json_delta","partial_json":"', at)) {
+    at += THINKING_DELTA.length;
+  } else if (holds(data, INPUT_JSON_DELTA, at)) {
     type = "input_json_delta";
-    at += 34;
+    at += INPUT_JSON_DELTA.length;
   } else {
     return undefined;
   }
