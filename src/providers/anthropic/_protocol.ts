@@ -65,10 +65,12 @@ function finishReasonOf(raw: string): FinishReason {
 
 const DELTA_HEAD = '{"type":"content_block_delta","index":';
 const DELTA_TYPE = ',"delta":{"type":"';
-const TEXT_DELTA = 'text_delta","text":"';
+/** The most frequent delta, compared in one piece. */
+const TEXT_DELTA = DELTA_TYPE + 'text_delta","text":"';
 const THINKING_DELTA = 'thinking_delta","thinking":"';
 const INPUT_JSON_DELTA = 'input_json_delta","partial_json":"';
 const ZERO = 48;
+const CLOSE_BRACE = 125;
 
 /**
  * The Messages API's most frequent event, a `content_block_delta` of text,
@@ -95,24 +97,31 @@ export function parseCompactDelta(data: string): Json | undefined {
   if (digits === 0 || digits > 9 || (digits > 1 && data.charCodeAt(start) === ZERO)) {
     return undefined;
   }
-  if (!holds(data, DELTA_TYPE, at)) return undefined;
-  at += DELTA_TYPE.length;
   let type: "text_delta" | "thinking_delta" | "input_json_delta";
   if (holds(data, TEXT_DELTA, at)) {
     type = "text_delta";
     at += TEXT_DELTA.length;
-  } else if (holds(data, THINKING_DELTA, at)) {
-    type = "thinking_delta";
-    at += THINKING_DELTA.length;
-  } else if (holds(data, INPUT_JSON_DELTA, at)) {
-    type = "input_json_delta";
-    at += INPUT_JSON_DELTA.length;
   } else {
-    return undefined;
+    if (!holds(data, DELTA_TYPE, at)) return undefined;
+    at += DELTA_TYPE.length;
+    if (holds(data, THINKING_DELTA, at)) {
+      type = "thinking_delta";
+      at += THINKING_DELTA.length;
+    } else if (holds(data, INPUT_JSON_DELTA, at)) {
+      type = "input_json_delta";
+      at += INPUT_JSON_DELTA.length;
+    } else {
+      return undefined;
+    }
   }
   // The string closes three characters before the end: `"}}`.
   const end = plainStringEnd(data, at);
-  if (end !== data.length - 3 || !holds(data, '"}}', end)) return undefined;
+  if (
+    end !== data.length - 3 || data.charCodeAt(end + 1) !== CLOSE_BRACE ||
+    data.charCodeAt(end + 2) !== CLOSE_BRACE
+  ) {
+    return undefined;
+  }
   const value = sliceOwn(data, at, end);
   const delta = type === "text_delta"
     ? { type, text: value }
