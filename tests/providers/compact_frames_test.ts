@@ -9,7 +9,11 @@ import assert from "node:assert/strict";
 import { parseCompactDelta } from "../../src/providers/anthropic/_protocol.ts";
 import { parseCompactLine } from "../../src/providers/ollama/_protocol.ts";
 import { CompactChunks } from "../../src/providers/openai/_compact_chunk.ts";
+import { Anthropic } from "../../src/providers/anthropic/mod.ts";
+import { Ollama } from "../../src/providers/ollama/mod.ts";
+import { OpenAI } from "../../src/providers/openai/mod.ts";
 import { seededRandom } from "../_seeded_random.ts";
+import { randomSplit } from "./anthropic/_helpers.ts";
 
 type Reader = (text: string) => unknown;
 
@@ -349,4 +353,60 @@ Deno.test("openai chunks: every recorded chunk of the fixtures agrees with JSON.
     read += readChunks(chunks);
   }
   assert.ok(read > 20, `only ${read} read`);
+});
+
+/** The fixture's frames as JSON.parse reads them: NDJSON lines, or SSE data (OpenAI's `[DONE]` left out). */
+function parsedFrames(body: string, ndjson: boolean): unknown[] {
+  const lines = body.split("\n");
+  return ndjson
+    ? lines.filter((line) => line.trim() !== "").map((line) => JSON.parse(line))
+    : lines.filter((line) => line.startsWith("data: {")).map((line) => JSON.parse(line.slice(6)));
+}
+
+const CLIENT_FIXTURES = [
+  ["anthropic/text.sse", "anthropic"],
+  ["anthropic/thinking.sse", "anthropic"],
+  ["anthropic/tool-use.sse", "anthropic"],
+  ["anthropic/thinking-parallel-tools.sse", "anthropic"],
+  ["ollama/chat-text.ndjson", "ollama chat"],
+  ["ollama/chat-thinking.ndjson", "ollama chat"],
+  ["ollama/chat-tools.ndjson", "ollama chat"],
+  ["ollama/generate-stats.ndjson", "ollama generate"],
+  ["openai/chat-text.sse", "openai"],
+  ["openai/chat-n2-usage.sse", "openai"],
+  ["openai/chat-parallel-tools-usage.sse", "openai"],
+  ["openai/compat-deepseek-reasoning.sse", "openai"],
+] as const;
+
+Deno.test("the clients deliver every chunk of the fixtures exactly as JSON.parse reads it, however the body is cut", async () => {
+  const testdata = new URL("../testdata/", import.meta.url);
+  for (const [file, kind] of CLIENT_FIXTURES) {
+    const body = await Deno.readTextFile(new URL(file, testdata));
+    const expected = parsedFrames(body, kind.startsWith("ollama"));
+    const bytes = new TextEncoder().encode(body);
+    for (const pieces of [[bytes], randomSplit(bytes, 1, 5), randomSplit(bytes, 2, 300)]) {
+      const fetch = () =>
+        Promise.resolve(
+          new Response(ReadableStream.from(pieces), {
+            headers: {
+              "content-type": kind.startsWith("ollama")
+                ? "application/x-ndjson"
+                : "text/event-stream",
+            },
+          }),
+        );
+      const request = { model: "m", messages: [] };
+      const stream = kind === "anthropic"
+        ? new Anthropic({ apiKey: "k", fetch }).messages({ ...request, max_tokens: 1 })
+        : kind === "openai"
+        ? new OpenAI({ apiKey: "k", fetch }).chat(request)
+        : kind === "ollama chat"
+        ? new Ollama({ fetch }).chat(request)
+        : new Ollama({ fetch }).generate({ model: "m", prompt: "x" });
+      const chunks: unknown[] = [];
+      for await (const chunk of stream as AsyncIterable<unknown>) chunks.push(chunk);
+      assert.deepStrictEqual(chunks, expected, file);
+      assert.equal(JSON.stringify(chunks), JSON.stringify(expected), `${file}: the key order`);
+    }
+  }
 });
