@@ -65,8 +65,8 @@ function finishReasonOf(raw: string): FinishReason {
 
 const DELTA_HEAD = '{"type":"content_block_delta","index":';
 const DELTA_TYPE = ',"delta":{"type":"';
-/** The most frequent delta, compared in one piece. */
-const TEXT_DELTA = DELTA_TYPE + 'text_delta","text":"';
+/** The most frequent delta, compared in one piece (a literal: a bundler keeps a `+` at load). */
+const TEXT_DELTA = ',"delta":{"type":"text_delta","text":"';
 const THINKING_DELTA = 'thinking_delta","thinking":"';
 const INPUT_JSON_DELTA = 'input_json_delta","partial_json":"';
 const ZERO = 48;
