@@ -19,76 +19,48 @@
  *
  * @module
  */
-import { childResult, shuffle, type Wire, WIRES } from "./layers_bench.ts";
+import { childResult, shuffle } from "./layers_bench.ts";
+import { openStream, readText, type Sluice, type Wire, wireNamed, WIRES } from "./_wires.ts";
 import { archiveRevision, median } from "./_common.ts";
-import { bodyOf } from "./_transcripts.ts";
 
 const EVENTS = 10_000;
 const root = new URL("../../", import.meta.url);
 const rootPath = decodeURIComponent(root.pathname);
 
-interface Streaming {
-  textStream: AsyncIterable<string>;
-  result(): Promise<{ text: string }>;
+/** A candidate: a client over its wire, or `streamText` over OpenAI's. */
+interface Candidate {
+  name: string;
+  wire: Wire;
+  unified: boolean;
 }
 
-// deno-lint-ignore no-explicit-any
-type Sluice = any;
-
-function open(sluice: Sluice, wire: Wire, pieces: readonly Uint8Array[]): Streaming {
-  const fetch = () =>
-    Promise.resolve(
-      new Response(bodyOf(pieces), { headers: { "content-type": wire.contentType } }),
-    );
-  if (wire.name === "streamText") {
-    return sluice.streamText({ model: sluice.openai("m", { fetch, apiKey: "k" }), prompt: "x" });
-  }
-  if (wire.name === "Ollama") {
-    return new sluice.Ollama({ fetch }).chat({ model: "m", messages: [] });
-  }
-  if (wire.name === "OpenAI") {
-    return new sluice.OpenAI({ fetch, apiKey: "k" }).chat({ model: "m", messages: [] });
-  }
-  return new sluice.Anthropic({ fetch, apiKey: "k" }).messages({
-    model: "m",
-    max_tokens: 1,
-    messages: [],
-  });
-}
-
-async function run(sluice: Sluice, wire: Wire, pieces: readonly Uint8Array[]): Promise<string> {
-  const stream = open(sluice, wire, pieces);
-  let length = 0;
-  for await (const delta of stream.textStream) length += delta.length;
-  const { text } = await stream.result();
-  if (text.length !== length) throw new Error(`${wire.name}: deltas lost`);
-  return text;
-}
-
-/** `streamText` over OpenAI's transcript is a wire of its own here. */
-const CANDIDATES: Wire[] = [
-  ...WIRES,
-  { ...WIRES.find((wire) => wire.name === "OpenAI")!, name: "streamText" },
+const CANDIDATES: Candidate[] = [
+  ...WIRES.map((wire) => ({ name: wire.name, wire, unified: false })),
+  { name: "streamText", wire: wireNamed("OpenAI"), unified: true },
 ];
+
+function run(sluice: Sluice, candidate: Candidate, pieces: readonly Uint8Array[]): Promise<string> {
+  return readText(openStream(sluice, candidate.wire, pieces, candidate.unified), candidate.name);
+}
 
 /** One process: every copy over one wire, `rounds` times; prints the two ratios as JSON. */
 async function child(dirs: string[], wireName: string, rounds: number): Promise<void> {
-  const wire = CANDIDATES.find((w) => w.name === wireName)!;
-  const pieces = wire.transcript(EVENTS).pieces;
+  const candidate = CANDIDATES.find((c) => c.name === wireName)!;
+  const pieces = candidate.wire.transcript(EVENTS).pieces;
   const copies: Sluice[] = [];
   for (const dir of dirs) copies.push(await import(`file://${dir}/mod.ts`));
-  const expected = await run(copies[0], wire, pieces);
+  const expected = await run(copies[0]!, candidate, pieces);
   for (const copy of copies) {
-    if ((await run(copy, wire, pieces)) !== expected) throw new Error("the copies disagree");
+    if ((await run(copy, candidate, pieces)) !== expected) throw new Error("the copies disagree");
   }
-  for (let i = 0; i < 4; i++) for (const copy of copies) await run(copy, wire, pieces);
+  for (let i = 0; i < 4; i++) for (const copy of copies) await run(copy, candidate, pieces);
   const ratios: number[][] = [[], []];
   for (let round = 0; round < rounds; round++) {
     const order = shuffle([0, 1, 2]);
     const times: number[] = [];
     for (const index of order) {
       const start = performance.now();
-      await run(copies[index], wire, pieces);
+      await run(copies[index]!, candidate, pieces);
       times[index] = performance.now() - start;
     }
     ratios[0]!.push(times[1]! / times[0]!);
@@ -132,13 +104,13 @@ if (import.meta.main) {
         `the working tree against ${rev}: time per run ÷ the revision's, median of ${rounds} ` +
           `rounds in each of ${processes} processes (control: the working tree against itself)`,
       );
-      for (const wire of CANDIDATES) {
-        if (only !== undefined && wire.name !== only) continue;
+      for (const candidate of CANDIDATES) {
+        if (only !== undefined && candidate.name !== only) continue;
         const changes: number[] = [];
         const controls: number[] = [];
         for (let p = 0; p < processes; p++) {
           const result = await childResult(new URL(import.meta.url).pathname, [
-            wire.name,
+            candidate.name,
             String(rounds),
             base,
             current,
@@ -149,7 +121,9 @@ if (import.meta.main) {
         }
         const list = (values: number[]) => values.map((v) => v.toFixed(3)).join(" ");
         console.log(
-          `${wire.name.padEnd(10)} change ${list(changes)} (median ${median(changes).toFixed(3)})` +
+          `${candidate.name.padEnd(10)} change ${list(changes)} (median ${
+            median(changes).toFixed(3)
+          })` +
             `   control ${list(controls)} (median ${median(controls).toFixed(3)})`,
         );
       }

@@ -42,90 +42,17 @@
  *
  * @module
  */
-import { Ollama } from "../../src/providers/ollama/mod.ts";
-import { OpenAI } from "../../src/providers/openai/mod.ts";
-import { Anthropic } from "../../src/providers/anthropic/mod.ts";
-import { openai as unifiedOpenAI, streamText } from "../../src/unified/mod.ts";
-import {
-  anthropicMessagesTranscript,
-  ollamaChatTranscript,
-  openAIChatTranscript,
-  PICK,
-  type Pick,
-  type Transcript,
-} from "./_transcripts.ts";
+import * as sluice from "../../mod.ts";
+import type { Transcript } from "./_transcripts.ts";
+import { openStream, type WireName, wireNamed, WIRES } from "./_wires.ts";
 import process from "node:process";
 import { bodyOf, Deltas, integer, median, table } from "./_common.ts";
-import { expectedText, Floor, type Framing } from "./_floor.ts";
+import { expectedText, Floor } from "./_floor.ts";
 
 const LOW = 2;
 const HIGH = 12;
 
-type WireName = "ollama" | "openai" | "anthropic";
 type Mode = "floor" | "text" | "iter" | "streamText";
-
-interface Wire {
-  title: string;
-  transcript(events: number): Transcript;
-  framing: Framing;
-  contentType: string;
-  pick: Pick;
-  client: string;
-}
-
-const WIRES: Record<WireName, Wire> = {
-  ollama: {
-    title: "Ollama /api/chat NDJSON",
-    transcript: ollamaChatTranscript,
-    framing: "ndjson",
-    contentType: "application/x-ndjson",
-    pick: PICK.ollama,
-    client: "Ollama.chat",
-  },
-  openai: {
-    title: "OpenAI chat.completion.chunk SSE",
-    transcript: openAIChatTranscript,
-    framing: "sse",
-    contentType: "text/event-stream",
-    pick: PICK.openai,
-    client: "OpenAI.chat",
-  },
-  anthropic: {
-    title: "Anthropic Messages SSE",
-    transcript: anthropicMessagesTranscript,
-    framing: "sse",
-    contentType: "text/event-stream",
-    pick: PICK.anthropic,
-    client: "Anthropic.messages",
-  },
-};
-
-/** What one run of a candidate reads from a stream: the text streamed and the result's. */
-interface Readable {
-  textStream: AsyncIterable<string>;
-  [Symbol.asyncIterator](): AsyncIterator<unknown>;
-  result(): Promise<{ text: string }>;
-}
-
-function open(name: WireName, mode: Mode, transcript: Transcript): Readable {
-  const wire = WIRES[name];
-  const fetch = () =>
-    Promise.resolve(
-      new Response(bodyOf(transcript.pieces), { headers: { "content-type": wire.contentType } }),
-    );
-  if (mode === "streamText") {
-    return streamText({ model: unifiedOpenAI("m", { fetch, apiKey: "k" }), prompt: "x" });
-  }
-  if (name === "ollama") return new Ollama({ fetch }).chat({ model: "m", messages: [] });
-  if (name === "openai") {
-    return new OpenAI({ fetch, apiKey: "k" }).chat({ model: "m", messages: [] });
-  }
-  return new Anthropic({ fetch, apiKey: "k" }).messages({
-    model: "m",
-    max_tokens: 1,
-    messages: [],
-  });
-}
 
 /**
  * One run of a candidate over the transcript; throws unless the text it
@@ -144,7 +71,7 @@ async function runOnce(
   expected: string,
   keep: boolean,
 ): Promise<void> {
-  const wire = WIRES[name];
+  const wire = wireNamed(name);
   const fail = (what: string) => {
     throw new Error(`${name} ${mode}: ${what} differs from the transcript's`);
   };
@@ -154,7 +81,7 @@ async function runOnce(
     if (floor.frames.text !== expected) fail("the text");
     return;
   }
-  const stream = open(name, mode, transcript);
+  const stream = openStream(sluice, wire, transcript.pieces, mode === "streamText");
   const deltas = new Deltas(keep);
   if (mode === "iter") {
     for await (const chunk of stream) {
@@ -185,7 +112,7 @@ async function child(
   events: number,
   cpu: boolean,
 ): Promise<void> {
-  const wire = WIRES[name];
+  const wire = wireNamed(name);
   const transcript = wire.transcript(events);
   const expected = expectedText(wire.framing, wire.pick, transcript.bytes);
   const warmUp = cpu ? 2 : 0;
@@ -276,12 +203,11 @@ interface Job {
 /** The candidates, floor first for each format. */
 function jobsOf(): Job[] {
   const jobs: Job[] = [];
-  for (const name of Object.keys(WIRES) as WireName[]) {
-    const client = WIRES[name].client;
+  for (const { name, client } of WIRES) {
     jobs.push({ name, mode: "floor", label: "floor: reads + decode + frames + JSON.parse" });
     jobs.push({ name, mode: "text", label: `sluice ${client} textStream + result()` });
     jobs.push({ name, mode: "iter", label: `sluice ${client} for await + result()` });
-    if (name === "openai") {
+    if (name === "OpenAI") {
       jobs.push({ name, mode: "streamText", label: "sluice streamText (openai()) textStream" });
     }
   }
@@ -306,7 +232,7 @@ async function mainCpu(events: number): Promise<void> {
     const own = perToken.get(job)!;
     const ratios = own.map((value, round) => value / floor[round]!);
     rows.push([
-      WIRES[job.name].title,
+      wireNamed(job.name).title,
       job.label,
       median(own).toFixed(2),
       `${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${
@@ -352,12 +278,12 @@ async function main(args: string[]): Promise<void> {
   };
   await Promise.all([worker(), worker()]);
   const rows: string[][] = [];
-  for (const name of Object.keys(WIRES) as WireName[]) {
+  for (const { name, title } of WIRES) {
     const floor = perToken.get(jobs.find((job) => job.name === name && job.mode === "floor")!)!;
     for (const job of jobs.filter((job) => job.name === name)) {
       const count = perToken.get(job)!;
       rows.push([
-        WIRES[name].title,
+        title,
         job.label,
         integer.format(Math.round(count)),
         `${(count / floor).toFixed(2)}×`,

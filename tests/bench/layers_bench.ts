@@ -30,86 +30,20 @@
 import { parseBody } from "../../src/streams/_body_stream.ts";
 import { SseParser } from "../../src/streams/_sse_parser.ts";
 import { NdjsonParser } from "../../src/streams/_ndjson_parser.ts";
-import { Anthropic } from "../../src/providers/anthropic/mod.ts";
-import { Ollama } from "../../src/providers/ollama/mod.ts";
-import { OpenAI } from "../../src/providers/openai/mod.ts";
-import { openai as unifiedOpenAI, streamText } from "../../src/unified/mod.ts";
-import { expectedText, Floor, type Framing } from "./_floor.ts";
-import {
-  anthropicMessagesTranscript,
-  bodyOf,
-  ollamaChatTranscript,
-  openAIChatTranscript,
-  PICK,
-  type Pick,
-  type Transcript,
-} from "./_transcripts.ts";
+import * as sluice from "../../mod.ts";
+import { expectedText, Floor } from "./_floor.ts";
+import { bodyOf, type Transcript } from "./_transcripts.ts";
+import { openStream, readText, type Wire, wireNamed, WIRES } from "./_wires.ts";
 import { median } from "./_common.ts";
 
 const EVENTS = 10_000;
 
-/** A wire format the benches stream: its transcript and how a text delta is taken out. */
-export interface Wire {
-  /** The provider's name, as the clients are named. */
-  name: string;
-  framing: Framing;
-  contentType: string;
-  transcript: (events: number) => Transcript;
-  pick: Pick;
-}
-
-/** Ollama's NDJSON, OpenAI's and Anthropic's SSE. */
-export const WIRES: Wire[] = [
-  {
-    name: "Ollama",
-    framing: "ndjson",
-    contentType: "application/x-ndjson",
-    transcript: ollamaChatTranscript,
-    pick: PICK.ollama,
-  },
-  {
-    name: "OpenAI",
-    framing: "sse",
-    contentType: "text/event-stream",
-    transcript: openAIChatTranscript,
-    pick: PICK.openai,
-  },
-  {
-    name: "Anthropic",
-    framing: "sse",
-    contentType: "text/event-stream",
-    transcript: anthropicMessagesTranscript,
-    pick: PICK.anthropic,
-  },
-];
-
 /** A candidate: one run over the transcript, resolving to the text it delivered. */
 type Run = () => Promise<string>;
-
-interface Streaming {
-  textStream: AsyncIterable<string>;
-  [Symbol.asyncIterator](): AsyncIterator<unknown>;
-  result(): Promise<{ text: string }>;
-}
 
 function candidates(wire: Wire, transcript: Transcript): Map<string, Run> {
   const pieces = transcript.pieces;
   const pick = wire.pick;
-  const fetch = () =>
-    Promise.resolve(
-      new Response(bodyOf(pieces), { headers: { "content-type": wire.contentType } }),
-    );
-  const client = (): Streaming => {
-    if (wire.name === "Ollama") return new Ollama({ fetch }).chat({ model: "m", messages: [] });
-    if (wire.name === "OpenAI") {
-      return new OpenAI({ fetch, apiKey: "k" }).chat({ model: "m", messages: [] });
-    }
-    return new Anthropic({ fetch, apiKey: "k" }).messages({
-      model: "m",
-      max_tokens: 1,
-      messages: [],
-    });
-  };
   const runs = new Map<string, Run>();
   runs.set("floor", async () => {
     const floor = new Floor(wire.framing, pick, bodyOf(pieces));
@@ -158,28 +92,14 @@ function candidates(wire: Wire, transcript: Transcript): Map<string, Run> {
     for await (const delta of deltas) text += delta;
     return text;
   });
-  runs.set("textStream + result()", async () => {
-    const stream = client();
-    let length = 0;
-    for await (const delta of stream.textStream) length += delta.length;
-    const { text } = await stream.result();
-    if (text.length !== length) throw new Error("textStream: deltas lost");
-    return text;
-  });
+  runs.set("textStream + result()", () => readText(openStream(sluice, wire, pieces), "textStream"));
   runs.set("for await + result()", async () => {
-    const stream = client();
+    const stream = openStream(sluice, wire, pieces);
     for await (const _ of stream);
     return (await stream.result()).text;
   });
   if (wire.name === "OpenAI") {
-    runs.set("streamText", async () => {
-      const stream = streamText({ model: unifiedOpenAI("m", { fetch, apiKey: "k" }), prompt: "x" });
-      let length = 0;
-      for await (const delta of stream.textStream) length += delta.length;
-      const { text } = await stream.result();
-      if (text.length !== length) throw new Error("streamText: deltas lost");
-      return text;
-    });
+    runs.set("streamText", () => readText(openStream(sluice, wire, pieces, true), "streamText"));
   }
   return runs;
 }
@@ -211,7 +131,7 @@ export async function childResult(
 
 /** One process: `rounds` rounds of every candidate of `wire`, printed as JSON. */
 async function child(wireName: string, rounds: number): Promise<void> {
-  const wire = WIRES.find((w) => w.name === wireName)!;
+  const wire = wireNamed(wireName);
   const transcript = wire.transcript(EVENTS);
   const expected = expectedText(wire.framing, wire.pick, transcript.bytes);
   const runs = candidates(wire, transcript);
