@@ -35,6 +35,8 @@ export class CompactChunks {
   /** The head's fields, copied into each chunk read. */
   #fields: Json = {};
   #attempts = 0;
+  /** The data of the last `read` began with the head (it failed further on). */
+  #headRead = false;
   // What the last `#tail` read.
   #content = "";
   #usage = 0;
@@ -43,9 +45,8 @@ export class CompactChunks {
   /** The chunk `JSON.parse(data)` would give, or `undefined` if `data` is not of the learnt shape. */
   read(data: string): Json | undefined {
     const head = this.#head;
-    if (head === undefined || !holds(data, head, 0) || !this.#tail(data, head.length)) {
-      return undefined;
-    }
+    this.#headRead = head !== undefined && holds(data, head, 0);
+    if (head === undefined || !this.#headRead || !this.#tail(data, head.length)) return undefined;
     const chunk: Json = { ...this.#fields };
     chunk.choices = [{
       index: 0,
@@ -60,11 +61,13 @@ export class CompactChunks {
     return chunk;
   }
 
-  /** Takes the head of a chunk `JSON.parse` read, if it is a token chunk of the shape `read` reads. */
+  /**
+   * Takes the head of a chunk `JSON.parse` read, if it is a token chunk of the
+   * shape `read` reads: `data` is what `read` was just given and refused.
+   */
   learn(data: string, chunk: Json): void {
-    if (this.#attempts >= ATTEMPTS) return;
     // A chunk whose head is the learnt one failed for its content or its end: nothing to learn.
-    if (this.#head !== undefined && holds(data, this.#head, 0)) return;
+    if (this.#headRead || this.#attempts >= ATTEMPTS) return;
     this.#attempts++;
     const at = data.indexOf(CHOICE_START);
     if (at <= 0 || data.indexOf('"choices"') !== at + 1) return;
