@@ -410,3 +410,77 @@ Deno.test("the clients deliver every chunk of the fixtures exactly as JSON.parse
     }
   }
 });
+
+Deno.test("the clients read token frames of the compact shape without calling JSON.parse", async () => {
+  const random = seededRandom(5);
+  const tokens = Array.from({ length: 40 }, () => plainString(random, 12) || "x");
+  const head = openAIHead(seededRandom(6));
+  const bodies = {
+    anthropic: [
+      `event: message_start\ndata: {"type":"message_start","message":{"id":"m","type":"message","role":"assistant","content":[],"model":"c"}}\n\n`,
+      `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n`,
+      ...tokens.map((text) =>
+        `event: content_block_delta\ndata: ${
+          JSON.stringify({
+            type: "content_block_delta",
+            index: 0,
+            delta: { type: "text_delta", text },
+          })
+        }\n\n`
+      ),
+      `event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n`,
+      `event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":40}}\n\n`,
+      `event: message_stop\ndata: {"type":"message_stop"}\n\n`,
+    ],
+    ollama: [
+      ...tokens.map((content) =>
+        JSON.stringify({
+          model: "llama3.2",
+          created_at: "2025-11-03T14:22:05.307044592Z",
+          message: { role: "assistant", content },
+          done: false,
+        }) + "\n"
+      ),
+      `{"model":"llama3.2","created_at":"2025-11-03T14:22:06Z","message":{"role":"assistant","content":""},"done":true,"done_reason":"stop"}\n`,
+    ],
+    openai: [
+      ...tokens.map((content) =>
+        `data: ${
+          JSON.stringify({
+            ...head,
+            choices: [{ index: 0, delta: { content }, logprobs: null, finish_reason: null }],
+          })
+        }\n\n`
+      ),
+      `data: ${
+        JSON.stringify({
+          ...head,
+          choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: "stop" }],
+        })
+      }\n\ndata: [DONE]\n\n`,
+    ],
+  };
+  for (const [kind, lines] of Object.entries(bodies)) {
+    const fetch = () => Promise.resolve(new Response(lines.join("")));
+    const request = { model: "m", messages: [] };
+    const stream = kind === "anthropic"
+      ? new Anthropic({ apiKey: "k", fetch }).messages({ ...request, max_tokens: 1 })
+      : kind === "openai"
+      ? new OpenAI({ apiKey: "k", fetch }).chat(request)
+      : new Ollama({ fetch }).chat(request);
+    const parse = JSON.parse;
+    let calls = 0;
+    JSON.parse = (...args: Parameters<typeof parse>) => {
+      calls++;
+      return parse(...args);
+    };
+    try {
+      assert.equal(await stream.text(), tokens.join(""));
+    } finally {
+      JSON.parse = parse;
+    }
+    // Only the frames around the tokens (at most five), the first frame once more (the
+    // retry probe reads it) and OpenAI's first token chunk (its head is learnt from it).
+    assert.ok(calls <= 7, `${kind}: JSON.parse called ${calls} times for 40 token frames`);
+  }
+});
