@@ -23,8 +23,9 @@ export function plainStringEnd(text: string, from: number): number {
 
 /**
  * Whether `text` holds `literal` at `position`: `text.startsWith(literal,
- * position)`, written as a slice compared whole, which V8 does several times
- * faster for a literal of a few dozen characters or more.
+ * position)`, written as a slice compared whole, which V8 does 1.1–4× faster
+ * at the 10 to 43 characters the readers compare
+ * (`deno bench tests/bench/compact_json_bench.ts`).
  */
 export function holds(text: string, literal: string, position: number): boolean {
   return text.slice(position, position + literal.length) === literal;
