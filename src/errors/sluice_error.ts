@@ -1,4 +1,4 @@
-import type { StreamResult } from "../response_stream/types.ts";
+import type { StreamResult } from "../shared/types.ts";
 
 /** Options shared by every sluice error. */
 export interface SluiceErrorOptions {
