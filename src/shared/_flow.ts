@@ -1,10 +1,12 @@
 /**
  * The key of an own method on a consumer stream that makes it read its source
  * to the end by itself, queueing what it reads for its reader: `result()`
- * calls it when a consumer took the stream (e.g. `stream.textStream`) but
- * never read it, so that the result does not wait forever.
+ * calls it when a consumer took the stream (e.g. `stream.textStream`), so
+ * that the result does not wait on a consumer that reads slowly or never.
  */
 export const FLOW: unique symbol = Symbol("sluice.flow");
+
+const ignore = (): void => {};
 
 /** A stream that can be made to flow (see {@linkcode FLOW}). */
 export interface Flowing {
@@ -49,6 +51,12 @@ class PullSource<T> {
   controller!: ReadableStreamDefaultController<T>;
   /** The iterator holding the stream's lock, released when the stream ends. */
   iterator: PullIterator<T> | undefined;
+  /**
+   * The latest read of the core by the stream's pull or its iterator: a flow
+   * begins after it, since a core answers reads in the order they come only
+   * one at a time.
+   */
+  pending: Promise<unknown> | undefined;
 
   constructor(create: (fail: (error: unknown) => void) => PullCore<T>) {
     this.#create = create;
@@ -70,7 +78,7 @@ class PullSource<T> {
 
   async pull(): Promise<void> {
     // While flowing, the flow loop enqueues; a pending read is served from it.
-    if (!this.flowing) await this.step();
+    if (!this.flowing) await (this.pending = this.step());
   }
 
   cancel(reason: unknown): void | Promise<void> {
@@ -131,9 +139,17 @@ class PullSource<T> {
     this.iterator?.unlock();
   }
 
+  /**
+   * Reads the core to its end into the queue. A reader that holds the lock
+   * (the iterator, `tee()`, a pipe) takes what flowed from the queue, in
+   * order: the read it began on the core is answered first, and the end of
+   * the source no longer releases its lock before it read the queue out.
+   */
   async flow(): Promise<void> {
     if (this.flowing || this.closed) return;
     this.flowing = true;
+    this.iterator = undefined;
+    await this.pending?.then(ignore, ignore);
     while (await this.step());
   }
 }
@@ -172,8 +188,11 @@ class PullIterator<T> implements AsyncIterableIterator<T> {
       });
     }
     // A direct core ends the stream itself (`ended`), which releases the lock.
-    if (source.direct) return core.next() as Promise<IteratorResult<T, undefined>>;
-    return core.next().then(this.#took, this.#failed);
+    const read = source.direct
+      ? core.next() as Promise<IteratorResult<T, undefined>>
+      : core.next().then(this.#took, this.#failed);
+    source.pending = read;
+    return read;
   }
 
   /** An item from the core, or its end. */

@@ -39,6 +39,73 @@ Deno.test("taking readable without reading it: result() resolves and the chunks 
   assert.deepEqual(chunks, hello);
 });
 
+Deno.test("a reader that holds the stream but does not read: result() still resolves", async (t) => {
+  await t.step("readable.getReader(), no read", async () => {
+    await using server = helloServer({ gap: 5 });
+    const stream = open(server.url);
+    const reader = stream.readable.getReader();
+    assert.equal((await within(stream.result(), 2000, "result()")).text, "Hello world");
+    const chunks: TestChunk[] = [];
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      chunks.push(read.value);
+    }
+    assert.deepEqual(chunks, hello);
+  });
+  await t.step("tee(), neither branch read", async () => {
+    await using server = helloServer({ gap: 5 });
+    const stream = open(server.url);
+    const [a, b] = stream.tee();
+    assert.equal((await within(stream.result(), 2000, "result()")).text, "Hello world");
+    const seen: TestChunk[][] = [[], []];
+    await Promise.all([a, b].map(async (branch, i) => {
+      for await (const chunk of branch) seen[i]!.push(chunk);
+    }));
+    assert.deepEqual(seen, [hello, hello]);
+  });
+  await t.step("textStream piped into a transform nobody reads", async () => {
+    await using server = helloServer({ gap: 5 });
+    const stream = open(server.url);
+    const upper = stream.textStream.pipeThrough(
+      new TransformStream<string, string>({ transform: (s, c) => c.enqueue(s.toUpperCase()) }),
+    );
+    assert.equal((await within(stream.result(), 2000, "result()")).text, "Hello world");
+    let text = "";
+    for await (const piece of upper) text += piece;
+    assert.equal(text, "HELLO WORLD");
+  });
+});
+
+Deno.test("result() while a reader is mid-stream: the reader still gets every item, in order", async () => {
+  // result() makes the stream read ahead into its queue; a read the reader began comes first.
+  for (let at = 0; at <= hello.length; at++) {
+    for (const inFlight of [false, true]) {
+      await using server = helloServer({ gap: 2 });
+      const stream = open(server.url);
+      const iterator = stream[Symbol.asyncIterator]();
+      const chunks: TestChunk[] = [];
+      for (let i = 0; i < at; i++) {
+        const read = await iterator.next();
+        if (!read.done) chunks.push(read.value);
+      }
+      const next = inFlight ? iterator.next() : undefined;
+      const result = await within(stream.result(), 2000, "result()");
+      if (next !== undefined) {
+        const read = await next;
+        if (!read.done) chunks.push(read.value);
+      }
+      for (let read = await iterator.next(); !read.done; read = await iterator.next()) {
+        chunks.push(read.value);
+      }
+      assert.deepEqual(
+        chunks,
+        hello,
+        `result() after ${at} reads${inFlight ? " + one in flight" : ""}`,
+      );
+      assert.equal(result.text, "Hello world");
+    }
+  }
+});
+
 Deno.test("a stream that is never read holds no timer (the process can exit)", async () => {
   // With the op sanitizer on, an idle timer re-arming itself would fail this test.
   const ollama = new Ollama({ fetch: createMockServer().fetch, idleTimeout: 50 });
