@@ -6,13 +6,7 @@ import { ObjectValidationError } from "./object_validation_error.ts";
 import { UnifiedStream } from "./stream_text.ts";
 import { isStandardSchema, jsonSchemaOf, validateStandard } from "./_schema.ts";
 import type { StandardSchemaV1 } from "./standard_schema.ts";
-import type {
-  CallWarning,
-  GenerateTextResult,
-  JsonSchema,
-  ResponseMetadata,
-  StreamTextOptions,
-} from "./types.ts";
+import type { JsonSchema, StreamTextOptions } from "./types.ts";
 
 /**
  * The options of {@linkcode streamObject}: those of `streamText` without
@@ -76,6 +70,12 @@ function parseError(text: string, cause: unknown): ObjectValidationError {
  * ({@linkcode ObjectStream.object}). Read one of the streams (once);
  * `object()` and `result()` work alongside.
  *
+ * It is `streamText`'s {@linkcode UnifiedStream}, and every member of that
+ * means the same here: `textStream` is the answer's raw JSON text (an array
+ * root inside `{"elements": …}`), and `response`, `partial`, `cancel()`,
+ * `tee()`, `toResponse()`, `await using` and the callbacks work as they do
+ * for every stream.
+ *
  * @example Watch an object being written (here a canned Ollama answer)
  * ```ts
  * import { ollama, streamObject } from "@sluice/sluice/unified";
@@ -99,12 +99,7 @@ function parseError(text: string, cause: unknown): ObjectValidationError {
  * assert.deepEqual(await stream.object(), { name: "Ada", age: 36 });
  * ```
  */
-export class ObjectStream<T = unknown> implements AsyncDisposable {
-  /** The options the provider could not honour. */
-  readonly warnings: CallWarning[];
-  /** Status, headers, id and model of the response, once it completed. */
-  readonly response: Promise<ResponseMetadata>;
-  #stream: UnifiedStream;
+export class ObjectStream<T = unknown> extends UnifiedStream {
   #schema: JsonSchema;
   #standard: StandardSchemaV1 | undefined;
   #wrapped: boolean;
@@ -137,13 +132,11 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
       throw new TypeError(`streamObject() needs a JSON Schema: received ${String(given)}`);
     }
     const schema = jsonSchemaOf(given, options.jsonSchema, "streamObject's schema");
-    this.#standard = isStandardSchema(given) ? given : undefined;
-    this.#schema = schema;
-    this.#wrapped = !isObjectSchema(schema);
+    const wrapped = !isObjectSchema(schema);
     const mode: ObjectMode = {
       name: options.schemaName ?? "response",
       description: options.schemaDescription,
-      schema: this.#wrapped
+      schema: wrapped
         ? {
           type: "object",
           properties: { [WRAPPER]: schema },
@@ -159,9 +152,10 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
       jsonSchema: _json,
       ...rest
     } = options;
-    this.#stream = new UnifiedStream(rest, mode);
-    this.warnings = this.#stream.warnings;
-    this.response = this.#stream.response;
+    super(rest, mode);
+    this.#standard = isStandardSchema(given) ? given : undefined;
+    this.#schema = schema;
+    this.#wrapped = wrapped;
   }
 
   /**
@@ -176,7 +170,7 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
     let last: unknown = undefined;
     const unwrap = this.#unwrap.bind(this);
     return iterable(
-      this.#stream.textStream.pipeThrough(
+      this.textStream.pipeThrough(
         new TransformStream<string, DeepPartial<T>>({
           transform(text, controller) {
             if (!parser.push(text)) return;
@@ -232,7 +226,7 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
       }
     };
     return iterable(
-      this.#stream.textStream.pipeThrough(
+      this.textStream.pipeThrough(
         new TransformStream<string, unknown>({
           transform(text, controller) {
             if (parser.push(text)) emit(unwrap(parser.value), false, controller);
@@ -243,11 +237,6 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
         }),
       ),
     );
-  }
-
-  /** The answer's raw JSON text as the model writes it (an array root inside `{"elements": …}`). */
-  get textStream(): IterableReadableStream<string> {
-    return this.#stream.textStream;
   }
 
   /**
@@ -277,7 +266,7 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
    * ```
    */
   object(): Promise<T> {
-    return this.#object ??= this.#stream.result().then(async (result) => {
+    return this.#object ??= this.result().then(async (result) => {
       let parsed: unknown;
       try {
         parsed = JSON.parse(result.text);
@@ -304,64 +293,6 @@ export class ObjectStream<T = unknown> implements AsyncDisposable {
       }
       return value as T;
     });
-  }
-
-  /**
-   * The generation's result (text, finish reason, usage, warnings, response).
-   *
-   * @example Read the usage (here against the mock server)
-   * ```ts
-   * import { ollama, streamObject } from "@sluice/sluice/unified";
-   * import { createMockServer } from "@sluice/sluice/testing";
-   *
-   * const model = ollama("llama3.2", { fetch: createMockServer().fetch });
-   * const schema = {
-   *   type: "object",
-   *   properties: { name: { type: "string" } },
-   *   required: ["name"],
-   * };
-   *
-   * const stream = streamObject({ model, schema, prompt: "A city" });
-   * const { usage, finishReason } = await stream.result();
-   * console.log(finishReason, usage.inputTokens, usage.outputTokens, usage.totalTokens);
-   * ```
-   */
-  result(): Promise<GenerateTextResult> {
-    return this.#stream.result();
-  }
-
-  /**
-   * Stops the stream and aborts the request.
-   *
-   * @example Cancel after the first snapshot (here against the mock server)
-   * ```ts
-   * import { ollama, streamObject } from "@sluice/sluice/unified";
-   * import { createMockServer } from "@sluice/sluice/testing";
-   * import assert from "node:assert/strict";
-   *
-   * const mock = createMockServer();
-   * const model = ollama("llama3.2", { fetch: mock.fetch });
-   * const schema = {
-   *   type: "object",
-   *   properties: { name: { type: "string" } },
-   *   required: ["name"],
-   * };
-   *
-   * const stream = streamObject({ model, schema, prompt: "A city" });
-   * const reader = stream.partialObjectStream.getReader();
-   * console.log((await reader.read()).value); // the first snapshot
-   * await stream.cancel(); // no reason given: the stream ends with an AbortError
-   * await assert.rejects(stream.object(), { name: "AbortError" });
-   * assert.equal(await mock.requests[0]!.settled, "aborted"); // the request was aborted too
-   * ```
-   */
-  cancel(reason?: unknown): Promise<void> {
-    return this.#stream.cancel(reason);
-  }
-
-  /** Cancels the stream when an `await using` block ends. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.#stream[Symbol.asyncDispose]();
   }
 
   #unwrap(value: unknown): unknown {

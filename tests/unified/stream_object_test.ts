@@ -9,6 +9,7 @@ import {
 } from "../../src/unified/mod.ts";
 import { validate } from "../../src/unified/_validate.ts";
 import { anthropicBody, fakeFetch, type Provider } from "./_fakes.ts";
+import { within } from "../http/_server.ts";
 
 const PROVIDERS: Provider[] = ["ollama", "openai", "anthropic"];
 
@@ -223,4 +224,50 @@ Deno.test("validate checks types, required, enums, nesting and additionalPropert
     "$",
     "expected number, received boolean",
   ]);
+});
+
+Deno.test("taking partialObjectStream or elementStream without reading it: object() resolves", async () => {
+  for (const provider of PROVIDERS) {
+    const { fetch } = fakeFetch([jsonBody(provider, pieces)]);
+    const stream = streamObject({ model: modelFor(provider, fetch), schema: recipe, prompt: "x" });
+    const partials = stream.partialObjectStream; // taken, not read
+    const object = await within(stream.object(), 1000, `${provider}: object()`);
+    assert.deepEqual((object as { items: unknown[] }).items.length, 2);
+    // What object() read waits for the reader: nothing is lost.
+    const seen: unknown[] = [];
+    for await (const partial of partials) seen.push(partial);
+    assert.deepEqual(seen.at(-1), object);
+  }
+  const schema = { type: "array", items: { type: "integer" } };
+  const { fetch } = fakeFetch([jsonBody("openai", ['{"elements":[1,', "2]}"])]);
+  const stream = streamObject({ model: modelFor("openai", fetch), schema, prompt: "x" });
+  const elements = stream.elementStream;
+  assert.equal((await within(stream.result(), 1000, "result()")).finishReason, "stop");
+  const seen: unknown[] = [];
+  for await (const element of elements) seen.push(element);
+  assert.deepEqual(seen, [1, 2]);
+});
+
+Deno.test("streamObject's stream is the stream core: response, partial, parts, onAbort", async () => {
+  const { fetch } = fakeFetch([jsonBody("openai", pieces)]);
+  const aborted: unknown[] = [];
+  const stream = streamObject({
+    model: modelFor("openai", fetch),
+    schema: recipe,
+    prompt: "x",
+    onAbort: (partial) => aborted.push(partial.text),
+  });
+  const types: string[] = [];
+  for await (const part of stream) {
+    types.push(part.type);
+    if (part.type === "text-delta") break;
+  }
+  // `response` is the status and headers, from when they arrived (as on every stream).
+  assert.equal((await stream.response).status, 200);
+  assert.deepEqual(types, ["step-start", "text-delta"]);
+  // The answer as far as it arrived (here the whole body came in one read).
+  const partial = stream.partial.text;
+  assert.ok(partial.startsWith(pieces[0]!), partial);
+  await assert.rejects(stream.object(), { name: "AbortError" });
+  assert.deepEqual(aborted, [partial]);
 });
