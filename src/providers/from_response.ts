@@ -9,7 +9,8 @@ import type {
   ProtocolReader,
   StreamProtocol,
 } from "../response_stream/stream_protocol.ts";
-import type { StreamCallbacks } from "../response_stream/types.ts";
+import type { StreamOptions } from "../response_stream/types.ts";
+import { callbacksOf } from "../response_stream/_callbacks.ts";
 import {
   chatProtocol as ollamaChat,
   generateProtocol as ollamaGenerate,
@@ -23,8 +24,8 @@ import { generateContentProtocol } from "./gemini/_protocol.ts";
 /** A format `toResponse()` writes, as `fromResponse()` reads it back. */
 export type ResponseFormat = "sse" | "ndjson" | "text" | "ui-message";
 
-/** Options of {@linkcode fromResponse}: callbacks, a signal, and the format. */
-export interface FromResponseOptions extends StreamCallbacks<unknown, StreamResult> {
+/** Options of {@linkcode fromResponse}: callbacks (or a handler), a signal, and the format. */
+export interface FromResponseOptions extends StreamOptions<unknown, StreamResult> {
   /** Stops the stream and cancels the response body (which aborts the fetch). */
   signal?: AbortSignal | undefined;
   /**
@@ -366,6 +367,6 @@ export function fromResponse(
       totalTimeout: false,
     }),
     protocol: protocolFor(described),
-    callbacks,
+    callbacks: callbacksOf(callbacks),
   });
 }

@@ -90,6 +90,7 @@ const CALL_KEYS = [
   "onError",
   "onFinish",
   "onAbort",
+  "handler",
 ];
 /**
  * Every option the unified API reads (`streamObject`'s own are taken out
@@ -826,7 +827,7 @@ export class UnifiedStream<TOOLS extends ToolSet = ToolSet>
 /**
  * Streams a model's answer through any provider with one set of options:
  * the same normalized parts, result, warnings and errors whether the model
- * comes from `ollama()`, `openai()` or `anthropic()`. Each option is mapped
+ * comes from `ollama()`, `openai()`, `anthropic()` or `gemini()`. Each option is mapped
  * onto the provider's own field; one a provider cannot honour is reported in
  * `warnings` (never silently dropped). With `tools` whose `execute` is given
  * and `maxSteps > 1`, sluice runs the tool loop itself.

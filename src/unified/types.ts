@@ -8,7 +8,7 @@ import type { GeminiGenerateContentRequest } from "../providers/gemini/types.ts"
 import type { OllamaChatRequest } from "../providers/ollama/types.ts";
 import type { OpenAIResponsesRequest } from "../providers/openai/responses_types.ts";
 import type { OpenAIChatRequest } from "../providers/openai/types.ts";
-import type { StreamCallbacks, StreamStats } from "../response_stream/types.ts";
+import type { StreamOptions, StreamStats } from "../response_stream/types.ts";
 import type {
   FinishPart,
   FinishReason,
@@ -560,8 +560,8 @@ export interface StreamTextOptions<TOOLS extends ToolSet = ToolSet>
     CallSettings,
     Prompt,
     RequestOptions,
-    StreamCallbacks<StreamPart<NoInfer<TOOLS>>, GenerateTextResult<NoInfer<TOOLS>>> {
-  /** The model, from `ollama()`, `openai()` or `anthropic()`. */
+    StreamOptions<StreamPart<NoInfer<TOOLS>>, GenerateTextResult<NoInfer<TOOLS>>> {
+  /** The model, from `ollama()`, `openai()`, `anthropic()` or `gemini()`. */
   model: LanguageModel;
   /** The tools the model may call. */
   tools?: TOOLS;

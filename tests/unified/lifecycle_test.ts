@@ -5,11 +5,13 @@ import {
   type LanguageModel,
   ollama,
   openai,
+  streamObject,
   type StreamPart,
   streamText,
   type ToolSet,
 } from "../../src/unified/mod.ts";
 import { HttpError } from "../../src/errors/http_error.ts";
+import { fromResponse } from "../../src/providers/from_response.ts";
 import { type Answer, BODIES, fakeFetch, type Provider } from "./_fakes.ts";
 
 const PROVIDERS: Provider[] = ["ollama", "openai", "anthropic"];
@@ -756,6 +758,55 @@ Deno.test("taking textStream without reading it: result() resolves, the text str
   }
 });
 
+Deno.test("result() while textStream is mid-read: every delta still arrives, in order", async () => {
+  // result() makes the stream read ahead into its queue. textStream skips the reasoning and usage
+  // parts, so a read in flight may take several parts of the step: it must answer first.
+  const answer: Answer = { reasoning: "Think", text: ["a", "b", "c", "d"], finish: "stop" };
+  for (const provider of PROVIDERS) {
+    for (let at = 0; at <= 4; at++) {
+      for (const inFlight of [false, true]) {
+        const { fetch } = fakeFetch([BODIES[provider](answer)]);
+        const stream = streamText({ model: modelFor(provider, fetch), prompt: "Hi" });
+        const iterator = stream.textStream[Symbol.asyncIterator]();
+        const deltas: string[] = [];
+        for (let i = 0; i < at; i++) {
+          const read = await iterator.next();
+          if (!read.done) deltas.push(read.value);
+        }
+        const next = inFlight ? iterator.next() : undefined;
+        const result = await within(stream.result(), 1000, "result()");
+        if (next !== undefined) {
+          const read = await next;
+          if (!read.done) deltas.push(read.value);
+        }
+        for (let read = await iterator.next(); !read.done; read = await iterator.next()) {
+          deltas.push(read.value);
+        }
+        const label = `${provider}: result() after ${at} deltas${
+          inFlight ? " + one in flight" : ""
+        }`;
+        assert.deepEqual(deltas, ["a", "b", "c", "d"], label);
+        assert.equal(result.text, "abcd", label);
+      }
+    }
+  }
+});
+
+Deno.test("tee() with neither branch read: result() resolves, both branches have every part", async () => {
+  for (const provider of PROVIDERS) {
+    const { fetch } = fakeFetch([BODIES[provider]({ text: ["Hel", "lo"], finish: "stop" })]);
+    const stream = streamText({ model: modelFor(provider, fetch), prompt: "Hi" });
+    const [a, b] = stream.tee();
+    assert.equal((await within(stream.result(), 1000, "result()")).text, "Hello");
+    const texts = await Promise.all([a, b].map(async (branch) => {
+      let text = "";
+      for await (const part of branch) if (part.type === "text-delta") text += part.text;
+      return text;
+    }));
+    assert.deepEqual(texts, ["Hello", "Hello"], provider);
+  }
+});
+
 Deno.test("parts gives only the normalized content parts", async () => {
   const { fetch } = fakeFetch([
     BODIES.anthropic({
@@ -1049,3 +1100,49 @@ for (
     );
   });
 }
+
+Deno.test("a handler object works in streamText, streamObject and fromResponse as in a client call", async () => {
+  const seen: string[] = [];
+  const handler = {
+    prefix: "handler",
+    onText(this: { prefix: string }, text: string) {
+      seen.push(`${this.prefix}:${text}`);
+    },
+    onFinish() {
+      seen.push("finish");
+    },
+  };
+  const { fetch } = fakeFetch([
+    BODIES.ollama({ text: ["Hel", "lo"], finish: "stop" }),
+    BODIES.ollama({ text: ['{"a":', "1}"], finish: "stop" }),
+  ]);
+  const model = modelFor("ollama", fetch);
+  const stream = streamText({ model, prompt: "Hi", handler });
+  assert.equal((await stream.result()).text, "Hello");
+  assert.deepEqual(stream.warnings, [], "handler is an option of streamText, not an unknown one");
+  const object = streamObject({ model, prompt: "Hi", schema: { type: "object" }, handler });
+  assert.deepEqual(await object.object(), { a: 1 });
+  const back = fromResponse(
+    await streamText({
+      model: modelFor(
+        "ollama",
+        fakeFetch([
+          BODIES.ollama({ text: ["Bye"], finish: "stop" }),
+        ]).fetch,
+      ),
+      prompt: "Hi",
+    }).toResponse(),
+    { handler },
+  );
+  assert.equal(await back.text(), "Bye");
+  assert.deepEqual(seen, [
+    "handler:Hel",
+    "handler:lo",
+    "finish",
+    'handler:{"a":',
+    "handler:1}",
+    "finish",
+    "handler:Bye",
+    "finish",
+  ]);
+});
