@@ -46,6 +46,8 @@ export class UIMessageEncoder {
   #inStep = false;
   #started = new Set<string>();
   #usage: unknown;
+  /** The `finish` part, written at the end: usage may come after it (OpenAI's last chunk). */
+  #finish: AnyPart | undefined;
 
   /** `steps`: the parts carry their own `step-start` / `step-finish` (a unified stream). */
   constructor(steps: boolean) {
@@ -112,15 +114,9 @@ export class UIMessageEncoder {
         return "";
       case "step-finish":
         return this.#finishStep();
-      case "finish": {
-        const usage = part.totalUsage ?? this.#usage;
-        return this.#finishStep() +
-          data({
-            type: "finish",
-            finishReason: part.finishReason,
-            ...(usage === undefined ? {} : { messageMetadata: { usage } }),
-          });
-      }
+      case "finish":
+        this.#finish = part;
+        return this.#finishStep();
       case "error":
         return this.error(part.error);
       default:
@@ -128,9 +124,19 @@ export class UIMessageEncoder {
     }
   }
 
-  /** The end of the stream. */
+  /** The end of the stream: the `finish` chunk, with the last usage, and `[DONE]`. */
   end(): string {
-    return this.#finishStep() + "data: [DONE]\n\n";
+    let out = this.#finishStep();
+    const finish = this.#finish;
+    if (finish !== undefined) {
+      const usage = finish.totalUsage ?? this.#usage;
+      out += data({
+        type: "finish",
+        finishReason: finish.finishReason,
+        ...(usage === undefined ? {} : { messageMetadata: { usage } }),
+      });
+    }
+    return out + "data: [DONE]\n\n";
   }
 
   /** A failure: an `error` chunk (or `abort` for an `AbortError`), after the open blocks end. */

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import type { UIMessage } from "npm:ai@7.0.173";
-import { Anthropic, Ollama } from "../../mod.ts";
+import { Anthropic, Ollama, OpenAI } from "../../mod.ts";
 import { createMockServer } from "../../src/testing/mod.ts";
 import { anthropic } from "../../src/unified/mod.ts";
 import { streamText } from "../../src/unified/mod.ts";
@@ -78,6 +78,36 @@ Deno.test("ui-message: the headers and the wire format", async () => {
   const finish = chunks.at(-1);
   assert.equal(finish.finishReason, "stop");
   assert.equal(typeof finish.messageMetadata.usage.outputTokens, "number");
+});
+
+Deno.test("ui-message: usage that comes after the finish (OpenAI's last chunk) is in the finish chunk", async () => {
+  // With stream_options.include_usage, OpenAI sends the usage in a chunk of its own after the
+  // one with finish_reason.
+  const chunk = (fields: object) =>
+    `data: ${
+      JSON.stringify({
+        id: "chatcmpl-1",
+        object: "chat.completion.chunk",
+        created: 1,
+        model: "gpt-4o-mini",
+        ...fields,
+      })
+    }\n\n`;
+  const body = chunk({ choices: [{ index: 0, delta: { content: "Hi." }, finish_reason: null }] }) +
+    chunk({ choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }) +
+    chunk({ choices: [], usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 } }) +
+    "data: [DONE]\n\n";
+  const response = await new OpenAI({ fetch: () => Promise.resolve(new Response(body)) })
+    .chat({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }] })
+    .toResponse({ format: "ui-message" });
+  const events = (await response.text()).trim().split("\n\n");
+  assert.equal(events.at(-1), "data: [DONE]");
+  const finish = JSON.parse(events.at(-2)!.replace(/^data: /, ""));
+  assert.deepEqual(finish, {
+    type: "finish",
+    finishReason: "stop",
+    messageMetadata: { usage: { inputTokens: 9, outputTokens: 2, totalTokens: 11 } },
+  });
 });
 
 Deno.test("ui-message: a unified tool loop shows reasoning, the tool call and its output", async () => {
