@@ -154,6 +154,17 @@ function contentOf(result: GeminiResult): AssistantContentPart[] {
   return content;
 }
 
+/**
+ * A part of a remembered turn as sent back: as received, except a call's
+ * arguments that were not a JSON object (answered with an error result),
+ * which go as `{}`, the only kind of `args` Gemini takes.
+ */
+function replayed(part: GeminiPart): GeminiPart {
+  const call = part.functionCall;
+  if (call === undefined || call.args === undefined || isRecord(call.args)) return { ...part };
+  return { ...part, functionCall: { ...call, args: {} } };
+}
+
 /** How many tool calls' turns a model remembers (the oldest are forgotten first). */
 const MEMORY = 1024;
 
@@ -195,7 +206,7 @@ function build(
         const remembered = calls.length > 0 ? memory.get(calls[0]!.id) : undefined;
         if (remembered !== undefined) {
           // The turn as Gemini sent it: thought signatures go back unchanged.
-          add("model", remembered.content.parts.map((part) => ({ ...part })));
+          add("model", remembered.content.parts.map(replayed));
           break;
         }
         // The turn from its parts, each with the thought signature Gemini attached to it.
@@ -213,7 +224,8 @@ function build(
           } else {
             const functionCall: GeminiPart["functionCall"] = {
               name: part.name,
-              // Arguments that were not an object (sent back as an error result) go as {}.
+              // Arguments that were not a JSON object (the reader marks the call, and the tool
+              // loop sends an error result instead of running it) go as {}: Gemini takes an object.
               args: isRecord(part.arguments) ? part.arguments : {},
             };
             if (serverId(part.id) || metadataString(part, "gemini", "id") === part.id) {

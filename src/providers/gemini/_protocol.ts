@@ -7,7 +7,7 @@ import type { ServerSentEvent } from "../../streams/server_sent_event.ts";
 import { ProviderError } from "../../errors/provider_error.ts";
 import { IncompleteStreamError } from "../../errors/incomplete_stream_error.ts";
 import { generatedCallId } from "../../shared/_tool_arguments.ts";
-import type { FinishReason, StreamResult } from "../../shared/types.ts";
+import type { FinishPart, FinishReason, StreamResult, ToolCallPart } from "../../shared/types.ts";
 import type { GeminiResult, GeminiUsage } from "./gemini_result.ts";
 import type {
   GeminiCandidate,
@@ -87,21 +87,34 @@ interface CandidateState {
   fields: Json;
 }
 
-/** The keys of a text part that a following text piece may be joined to. */
-function isPlainText(part: Json): boolean {
+/**
+ * Whether a text part (or its copy without the text) has no key besides
+ * `text`, `thought` and `thoughtSignature`: only such pieces are joined.
+ */
+function isPlain(part: Json): boolean {
   for (const key in part) {
     if (key !== "text" && key !== "thought" && key !== "thoughtSignature") return false;
   }
-  return typeof part.text === "string";
+  return true;
+}
+
+/** What a value that should have been a JSON object is, in words. */
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
 }
 
 /**
  * Reads Gemini's stream: every SSE event is a whole `GenerateContentResponse`
  * with the parts that arrived since the last one. The one place the format
  * is interpreted: the first candidate's parts become the normalized parts
- * (text, `thought: true` text as reasoning, whole function calls, anything
- * else as `raw`), every candidate is assembled for the result, and usage is
- * replaced by each `usageMetadata` (Gemini's counts are cumulative).
+ * (every part with a string `text` as text, or reasoning when
+ * `thought: true`, whatever other keys it carries; whole function calls;
+ * anything else as `raw`), every candidate is assembled for the result, and
+ * usage is replaced by each `usageMetadata` (Gemini's counts are
+ * cumulative). An event's usage is emitted before its finish, so that a
+ * consumer that ends at the finish (the UI message stream) has it.
  *
  * Gemini sends no end marker: the stream is complete once a finish reason
  * (or a prompt's block reason) arrived and the body ended.
@@ -126,11 +139,13 @@ class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, Gemi
       if (key === "candidates" || key === "usageMetadata" || key === "promptFeedback") continue;
       this.#top[key] = event[key];
     }
+    // The finishes of this event, emitted after its usage.
+    const finishes: FinishPart[] = [];
     if (Array.isArray(event.candidates)) {
       event.candidates.forEach((candidate: unknown, position: number) => {
         if (!isRecord(candidate)) return;
         const index = typeof candidate.index === "number" ? candidate.index : position;
-        this.#candidate(index, candidate, emit);
+        this.#candidate(index, candidate, emit, finishes);
       });
     }
     const feedback = event.promptFeedback;
@@ -138,8 +153,7 @@ class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, Gemi
       this.#promptFeedback = { ...feedback };
       if (typeof feedback.blockReason === "string" && feedback.blockReason !== "") {
         // A blocked prompt is an answer: a content filter, with the reason as sent.
-        this.#finished = true;
-        emit({
+        finishes.push({
           type: "finish",
           finishReason: "content-filter",
           rawFinishReason: feedback.blockReason,
@@ -150,12 +164,16 @@ class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, Gemi
       this.#usage = { ...event.usageMetadata };
       emit({ type: "usage", usage: usageOf(this.#usage) });
     }
+    for (const finish of finishes) {
+      this.#finished = true;
+      emit(finish);
+    }
     const chunk = event as GeminiGenerateContentResponse;
     this.#lastChunk = chunk;
     return chunk;
   }
 
-  #candidate(index: number, candidate: Json, emit: PartSink): void {
+  #candidate(index: number, candidate: Json, emit: PartSink, finishes: FinishPart[]): void {
     let state = this.#candidates.get(index);
     if (state === undefined) {
       state = { parts: [], fields: {} };
@@ -183,19 +201,24 @@ class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, Gemi
     }
     const reason = candidate.finishReason;
     if (first && typeof reason === "string" && reason !== "") {
-      this.#finished = true;
-      emit({ type: "finish", finishReason: finishReasonOf(reason), rawFinishReason: reason });
+      finishes.push({
+        type: "finish",
+        finishReason: finishReasonOf(reason),
+        rawFinishReason: reason,
+      });
     }
   }
 
   #part(state: CandidateState, part: Json, emit: PartSink | undefined): void {
-    if (isPlainText(part)) {
-      const text = part.text as string;
+    if (typeof part.text === "string" && part.functionCall === undefined) {
+      // Text (reasoning when `thought: true`), whatever other keys the part carries: those
+      // stay on its assembled part, and only plain pieces are joined.
+      const text = part.text;
       const thought = part.thought === true;
       const last = state.parts[state.parts.length - 1];
       if (
         last?.texts !== undefined && (last.part.thought === true) === thought &&
-        last.part.thoughtSignature === undefined
+        last.part.thoughtSignature === undefined && isPlain(last.part) && isPlain(part)
       ) {
         // The next piece of the same text: joined, and the signature (if it came) goes with it.
         last.texts.push(text);
@@ -221,10 +244,17 @@ class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, Gemi
       if (emit === undefined) return;
       const id = typeof call.id === "string" && call.id !== "" ? call.id : generatedCallId();
       const name = typeof call.name === "string" ? call.name : "";
-      const args = call.args ?? {};
+      // Missing arguments are none; arguments that are not an object are unusable: the call
+      // is marked, and a tool loop sends an error result back instead of running the tool.
+      const args = call.args === undefined ? {} : call.args;
       emit({ type: "tool-call-start", id, name });
       emit({ type: "tool-call-delta", id, argumentsDelta: JSON.stringify(args) });
-      emit({ type: "tool-call", id, name, arguments: args });
+      const toolCall: ToolCallPart = { type: "tool-call", id, name, arguments: args };
+      if (!isRecord(args)) {
+        toolCall.parseError =
+          `The arguments of tool call '${name}' are not a JSON object: Gemini sent ${kindOf(args)}`;
+      }
+      emit(toolCall);
       return;
     }
     state.parts.push({ part: copy, texts: undefined });
