@@ -11,6 +11,7 @@ import { ProviderError } from "../../src/errors/provider_error.ts";
 import { OpenAI } from "../../src/providers/openai/mod.ts";
 import type { StreamResult } from "../../src/shared/types.ts";
 import { RESPONSES_TRANSCRIPTS, responsesBody } from "../testdata/openai-responses/transcripts.ts";
+import { collectParts } from "../_parts.ts";
 
 const WEATHER = {
   description: "The weather in a city",
@@ -230,6 +231,15 @@ for (const transcript of RESPONSES_TRANSCRIPTS) {
     const reasoning = parts.flatMap((part) => part.type === "reasoning-delta" ? [part.text] : [])
       .join("");
     assert.equal(reasoning, provider.reasoning, "reasoning-delta parts");
+    // What the parts do not model (built-in items, citations, new event types) is handed on.
+    const { parts: providerParts } = await collectParts(
+      new OpenAI({ fetch }).responses({ model: "m", input: "x" }),
+    );
+    assert.deepEqual(
+      parts.filter((part) => part.type === "raw"),
+      providerParts.filter((part) => part.type === "raw"),
+      "raw parts",
+    );
     if (providerError === undefined) {
       const calls = parts.filter((part) => part.type === "tool-call")
         .map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));

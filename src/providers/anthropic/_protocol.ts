@@ -166,6 +166,8 @@ function usageFrom(raw: Json): AnthropicUsage {
  * `compaction_delta`) is applied to its block by one rule — a string field is
  * appended to the block's field of the same name, any other value replaces
  * it — and is also handed on as a `raw` part, so nothing received is lost.
+ * So are a `citations_delta` (no part models a citation) and an event of a
+ * type added later; a `ping` carries nothing and gives no part.
  */
 class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicResult> {
   done = false;
@@ -208,8 +210,13 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
         break;
       case "error":
         throw this.#error(data);
+      case "ping":
+        // A keep-alive: delivered, no content.
+        break;
       default:
-        // `ping`, and event types added later: delivered, nothing to assemble.
+        // An event type added later: delivered, and handed on as a `raw` part
+        // (a copy: the chunk is the caller's), so nothing received is dropped.
+        emit({ type: "raw", value: structuredClone(event) });
         break;
     }
     const chunk = event as unknown as AnthropicStreamEvent;
@@ -362,6 +369,8 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
       case "citations_delta":
         if (Array.isArray(block.citations)) block.citations.push(delta.citation);
         else block.citations = [delta.citation];
+        // No part models a citation: handed on as a `raw` part, like any unmodeled delta.
+        emit({ type: "raw", value: { index, delta: structuredClone(delta) } });
         return;
       default:
         // The documented rule for a delta type sluice does not model.

@@ -31,6 +31,38 @@ const str = (value: unknown): string | undefined => typeof value === "string" ? 
 /** Put between two summary (or reasoning) parts in the reasoning text. */
 const PART_SEPARATOR = "\n\n";
 
+/**
+ * Events that carry nothing a part must hand on: the progress of a built-in
+ * tool call (only `item_id` and `output_index`), and the pieces of a built-in
+ * call's code or arguments, which its item carries whole and which go out as
+ * that item's `raw` part at `response.output_item.done`. Any other event the
+ * reader does not model is a `raw` part.
+ */
+const WITHOUT_CONTENT = new Set([
+  "response.web_search_call.in_progress",
+  "response.web_search_call.searching",
+  "response.web_search_call.completed",
+  "response.file_search_call.in_progress",
+  "response.file_search_call.searching",
+  "response.file_search_call.completed",
+  "response.code_interpreter_call.in_progress",
+  "response.code_interpreter_call.interpreting",
+  "response.code_interpreter_call.completed",
+  "response.image_generation_call.in_progress",
+  "response.image_generation_call.generating",
+  "response.image_generation_call.completed",
+  "response.mcp_call.in_progress",
+  "response.mcp_call.completed",
+  "response.mcp_call.failed",
+  "response.mcp_list_tools.in_progress",
+  "response.mcp_list_tools.completed",
+  "response.mcp_list_tools.failed",
+  "response.code_interpreter_call_code.delta",
+  "response.code_interpreter_call_code.done",
+  "response.mcp_call_arguments.delta",
+  "response.mcp_call_arguments.done",
+]);
+
 /** One output item being assembled. */
 interface ItemState {
   /** A copy of the item as added, updated by the events (replaced by the `.done` item). */
@@ -91,6 +123,9 @@ function errorOf(value: Json, failed: boolean): ProviderError {
  * the deltas (or taken whole from `.done` or the `.done` item when a server
  * sends no deltas) and parsed once complete; text and summaries that arrive
  * only whole are emitted whole. `sequence_number` must increase by one.
+ * Annotations (citations), built-in tool items, partial images and event
+ * types added later are handed on as `raw` parts, so nothing received is
+ * dropped; a built-in tool's progress events carry nothing and give none.
  */
 class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, OpenAIResponsesResult> {
   done = false;
@@ -142,6 +177,8 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
         break;
       case "response.output_text.annotation.added":
         this.#annotation(event);
+        // No part models a citation: handed on as a `raw` part (a copy: the chunk is the caller's).
+        emit({ type: "raw", value: structuredClone(event) });
         break;
       case "response.refusal.delta":
         this.#refusalDelta(event, emit);
@@ -188,7 +225,10 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
       case "error":
         throw errorOf(event, false);
       default:
-        // Built-in tool progress, and event types added later: delivered, nothing to assemble.
+        // A built-in tool's progress, or pieces of its input its item carries whole at
+        // `response.output_item.done` (handed on there): delivered, nothing more. Any other
+        // event (a partial image, a type added later) is handed on as a `raw` part, a copy.
+        if (!WITHOUT_CONTENT.has(type)) emit({ type: "raw", value: structuredClone(event) });
         break;
     }
     return chunk;

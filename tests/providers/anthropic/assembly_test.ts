@@ -422,6 +422,8 @@ Deno.test("Anthropic replaces the signature, collects citations and passes other
       },
     },
     { type: "raw", value: searchResult },
+    // A citation is no text: its delta is handed on as it came, like an unmodeled delta.
+    { type: "raw", value: { index: 4, delta: { type: "citations_delta", citation } } },
     { type: "raw", value: { index: 5, delta: { type: "mystery_delta", y: 2 } } },
     { type: "raw", value: { type: "mystery_block", x: 1, y: 2 } },
   ]);
@@ -446,30 +448,39 @@ Deno.test("Anthropic appends an unmodeled delta's string fields to the block's",
   assert.equal(result.text, "");
 });
 
-Deno.test("Anthropic delivers unknown events as chunks and ignores them when assembling", async () => {
+Deno.test("Anthropic delivers unknown events as chunks and raw parts, pings as chunks only", async () => {
   const body = sse([
     messageStart(),
+    { type: "ping" },
     { type: "brand_new_event", payload: { a: 1 } },
     { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
     { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "ok" } },
+    { type: "ping" },
     { type: "content_block_stop", index: 0 },
     ...end(),
   ]);
-  const { result, events } = await run(body);
+  const { result, events, parts } = await run(body);
   assert.ok(result);
   assert.deepEqual(
     events.map((event) => event.type),
     [
       "message_start",
+      "ping",
       "brand_new_event",
       "content_block_start",
       "content_block_delta",
+      "ping",
       "content_block_stop",
       "message_delta",
       "message_stop",
     ] as string[],
   );
   assert.equal(result.text, "ok");
+  assert.deepEqual(result.content, [{ type: "text", text: "ok" }], "nothing assembled from it");
+  // A ping is a keep-alive, no content; the unknown event is handed on whole.
+  assert.deepEqual(parts.filter((part) => part.type === "raw"), [
+    { type: "raw", value: { type: "brand_new_event", payload: { a: 1 } } },
+  ]);
 });
 
 Deno.test("Anthropic replaces usage with each message_delta's cumulative counts, never adds", async () => {
