@@ -263,7 +263,7 @@ export interface OpenAIProvider {
 // One pure expression (no assignment after the function): unused, it leaves a bundle.
 /**
  * A model behind OpenAI's Chat Completions API or any compatible server
- * (`baseUrl`), for `streamText`, `generateText` and `streamObject`.
+ * (`baseURL`), for `streamText`, `generateText` and `streamObject`.
  * `maxTokens` is sent as `max_completion_tokens` (see
  * {@linkcode OpenAIProviderOptions.maxTokensField} for servers that want
  * `max_tokens`); `topK` is reported as a warning (OpenAI has none).

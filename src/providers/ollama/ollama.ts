@@ -29,6 +29,7 @@ import type {
   OllamaChatResponse,
   OllamaChatResult,
   OllamaCopyRequest,
+  OllamaCreateOptions,
   OllamaCreateRequest,
   OllamaDeleteRequest,
   OllamaEmbedRequest,
@@ -46,7 +47,9 @@ import type {
   OllamaProgressOptions,
   OllamaProgressResult,
   OllamaPsResponse,
+  OllamaPullOptions,
   OllamaPullRequest,
+  OllamaPushOptions,
   OllamaPushRequest,
   OllamaShowRequest,
   OllamaShowResponse,
@@ -470,7 +473,7 @@ export class Ollama {
    */
   pull(
     request: OllamaPullRequest & { stream?: true },
-    options?: OllamaProgressOptions,
+    options?: OllamaPullOptions,
   ): ResponseStream<OllamaProgressChunk, OllamaProgressResult>;
   /** With `stream: false`: resolves to the complete response instead of streaming. */
   pull(
@@ -480,11 +483,11 @@ export class Ollama {
   /** Streams progress, or with `stream: false` resolves to the complete response. */
   pull(
     request: OllamaPullRequest,
-    options?: OllamaProgressOptions,
+    options?: OllamaPullOptions,
   ): ResponseStream<OllamaProgressChunk, OllamaProgressResult> | Promise<OllamaProgressLine>;
   pull(
     request: OllamaPullRequest,
-    options: OllamaProgressOptions = {},
+    options: OllamaPullOptions = {},
   ): ResponseStream<OllamaProgressChunk, OllamaProgressResult> | Promise<OllamaProgressLine> {
     checkModel(request, "pull");
     return this.#progress("/api/pull", request, options);
@@ -509,7 +512,7 @@ export class Ollama {
    */
   push(
     request: OllamaPushRequest & { stream?: true },
-    options?: OllamaProgressOptions,
+    options?: OllamaPushOptions,
   ): ResponseStream<OllamaProgressChunk, OllamaProgressResult>;
   /** With `stream: false`: resolves to the complete response instead of streaming. */
   push(
@@ -519,11 +522,11 @@ export class Ollama {
   /** Streams progress, or with `stream: false` resolves to the complete response. */
   push(
     request: OllamaPushRequest,
-    options?: OllamaProgressOptions,
+    options?: OllamaPushOptions,
   ): ResponseStream<OllamaProgressChunk, OllamaProgressResult> | Promise<OllamaProgressLine>;
   push(
     request: OllamaPushRequest,
-    options: OllamaProgressOptions = {},
+    options: OllamaPushOptions = {},
   ): ResponseStream<OllamaProgressChunk, OllamaProgressResult> | Promise<OllamaProgressLine> {
     checkModel(request, "push");
     return this.#progress("/api/push", request, options);
@@ -552,7 +555,7 @@ export class Ollama {
    */
   create(
     request: OllamaCreateRequest & { stream?: true },
-    options?: OllamaProgressOptions,
+    options?: OllamaCreateOptions,
   ): ResponseStream<OllamaProgressChunk, OllamaProgressResult>;
   /** With `stream: false`: resolves to the complete response instead of streaming. */
   create(
@@ -562,11 +565,11 @@ export class Ollama {
   /** Streams progress, or with `stream: false` resolves to the complete response. */
   create(
     request: OllamaCreateRequest,
-    options?: OllamaProgressOptions,
+    options?: OllamaCreateOptions,
   ): ResponseStream<OllamaProgressChunk, OllamaProgressResult> | Promise<OllamaProgressLine>;
   create(
     request: OllamaCreateRequest,
-    options: OllamaProgressOptions = {},
+    options: OllamaCreateOptions = {},
   ): ResponseStream<OllamaProgressChunk, OllamaProgressResult> | Promise<OllamaProgressLine> {
     checkModel(request, "create");
     const body = request.messages === undefined

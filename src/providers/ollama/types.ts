@@ -714,3 +714,12 @@ export interface OllamaProgressOptions
    */
   rateWindow?: number;
 }
+
+/** The options of a streaming `pull()`: request options, callbacks and the speed's clock. */
+export type OllamaPullOptions = OllamaProgressOptions;
+
+/** The options of a streaming `push()`: request options, callbacks and the speed's clock. */
+export type OllamaPushOptions = OllamaProgressOptions;
+
+/** The options of a streaming `create()`: request options, callbacks and the speed's clock. */
+export type OllamaCreateOptions = OllamaProgressOptions;

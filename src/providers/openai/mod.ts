@@ -40,6 +40,7 @@ export {
   type OpenAIChatOptions,
   type OpenAIChatStream,
   type OpenAICompletionOptions,
+  type OpenAICompletionsOptions,
   type OpenAICompletionStream,
   type OpenAIOptions,
   type OpenAIResponsesOptions,

@@ -88,10 +88,17 @@ export type OpenAIChatOptions =
   & RequestOptions
   & StreamOptions<OpenAIChatChunk, OpenAIChatResult>;
 
-/** The per-call options of a streamed {@linkcode OpenAI.completions}. */
-export type OpenAICompletionOptions =
+/** The per-call options of a streamed {@linkcode OpenAI.completions}: request options and callbacks. */
+export type OpenAICompletionsOptions =
   & RequestOptions
   & StreamOptions<OpenAICompletion, OpenAICompletionResult>;
+
+/**
+ * The former name of {@linkcode OpenAICompletionsOptions}.
+ *
+ * @deprecated Use {@linkcode OpenAICompletionsOptions} (the call is `completions()`).
+ */
+export type OpenAICompletionOptions = OpenAICompletionsOptions;
 
 /** A base path that ends with an API version (`/v1`, `/openai/v1/`, `/api/v3`). */
 const VERSIONED = /\/v\d+[a-z]*\/*$/;
@@ -301,7 +308,7 @@ export class OpenAI {
    */
   completions(
     request: OpenAICompletionRequest & { stream?: true | undefined },
-    options?: OpenAICompletionOptions,
+    options?: OpenAICompletionsOptions,
   ): OpenAICompletionStream;
   /**
    * Asks the legacy `/completions` endpoint for a complete answer
@@ -335,11 +342,11 @@ export class OpenAI {
    */
   completions(
     request: OpenAICompletionRequest,
-    options?: OpenAICompletionOptions,
+    options?: OpenAICompletionsOptions,
   ): OpenAICompletionStream | Promise<OpenAICompletion>;
   completions(
     request: OpenAICompletionRequest,
-    options: OpenAICompletionOptions = {},
+    options: OpenAICompletionsOptions = {},
   ): OpenAICompletionStream | Promise<OpenAICompletion> {
     const trace = () =>
       openaiTrace("text_completion", this.#completionsUrl, request, () => openaiInput(request));
