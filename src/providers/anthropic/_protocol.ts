@@ -134,7 +134,7 @@ export function parseCompactDelta(data: string): Json | undefined {
 const count = (value: unknown) => typeof value === "number" ? value : undefined;
 
 /** Anthropic's counts in the shared vocabulary: input includes cache reads and writes. */
-function usagePart(raw: Json): Usage {
+export function usagePart(raw: Json): Usage {
   const input = count(raw.input_tokens);
   const creation = count(raw.cache_creation_input_tokens);
   const read = count(raw.cache_read_input_tokens);

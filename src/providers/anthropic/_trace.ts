@@ -1,12 +1,12 @@
 import {
   answerMessages,
   inputMessages,
-  numberOf,
   stringOf,
   type TraceRequest,
   type TraceResponse,
 } from "../../shared/_trace.ts";
 import type { AnthropicMessagesRequest } from "./types.ts";
+import { usagePart } from "./_protocol.ts";
 
 type Body = Record<string, unknown>;
 
@@ -31,20 +31,14 @@ export function anthropicTrace(url: string, request: AnthropicMessagesRequest): 
 /** What the span of a complete (`stream: false`) message records. */
 export function anthropicResponse(value: unknown): TraceResponse {
   const body = value as Body;
-  const usage = (body.usage ?? {}) as Body;
+  const { inputTokens, outputTokens } = usagePart((body.usage ?? {}) as Body);
   const reason = stringOf(body.stop_reason);
-  const input = numberOf(usage.input_tokens);
-  const cached = (numberOf(usage.cache_read_input_tokens) ?? 0) +
-    (numberOf(usage.cache_creation_input_tokens) ?? 0);
   return {
     id: stringOf(body.id),
     model: stringOf(body.model),
     finishReasons: reason === undefined ? undefined : [reason],
     // As the stream's result counts them: cache reads and writes included.
-    usage: {
-      inputTokens: input === undefined ? undefined : input + cached,
-      outputTokens: numberOf(usage.output_tokens),
-    },
+    usage: { inputTokens, outputTokens },
     output: () => answerMessages(body, reason),
   };
 }

@@ -52,7 +52,7 @@ export function finishReasonOf(raw: string): FinishReason {
  * thinking (`candidatesTokenCount` does not include `thoughtsTokenCount`),
  * the total is `totalTokenCount` as sent.
  */
-function usageOf(raw: Json): GeminiUsage {
+export function usageOf(raw: Json): GeminiUsage {
   const usage: GeminiUsage = {};
   const input = count(raw.promptTokenCount);
   const candidates = count(raw.candidatesTokenCount);

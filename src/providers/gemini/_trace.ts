@@ -1,12 +1,12 @@
 import {
   answerMessages,
   inputMessages,
-  numberOf,
   stringOf,
   type TraceOperation,
   type TraceRequest,
   type TraceResponse,
 } from "../../shared/_trace.ts";
+import { usageOf } from "./_protocol.ts";
 
 type Body = Record<string, unknown>;
 
@@ -43,22 +43,16 @@ export function geminiTrace(
 /** What the span of a complete (`stream: false`) answer or of embeddings records. */
 export function geminiResponse(value: unknown): TraceResponse {
   const body = value as Body;
-  const usage = (body.usageMetadata ?? {}) as Body;
+  const { inputTokens, outputTokens } = usageOf((body.usageMetadata ?? {}) as Body);
   const candidates = Array.isArray(body.candidates) ? body.candidates as Body[] : [];
   const reasons = candidates.map((candidate) => candidate.finishReason)
     .filter((reason): reason is string => typeof reason === "string");
-  const output = numberOf(usage.candidatesTokenCount);
-  const thoughts = numberOf(usage.thoughtsTokenCount);
   return {
     id: stringOf(body.responseId),
     model: stringOf(body.modelVersion),
     finishReasons: reasons.length > 0 ? reasons : undefined,
-    usage: {
-      inputTokens: numberOf(usage.promptTokenCount),
-      outputTokens: output === undefined && thoughts === undefined
-        ? undefined
-        : (output ?? 0) + (thoughts ?? 0),
-    },
+    // As the stream's result counts them: the thinking is output too.
+    usage: { inputTokens, outputTokens },
     output: () => answerMessages(candidates[0]?.content ?? {}, reasons[0]),
   };
 }

@@ -1,12 +1,15 @@
 import {
   answerMessages,
   inputMessages,
-  numberOf,
   stringOf,
   type TraceOperation,
   type TraceRequest,
   type TraceResponse,
 } from "../../shared/_trace.ts";
+import { mapUsage } from "./_sse_assembler.ts";
+import { responsesUsage } from "./_responses_protocol.ts";
+import type { OpenAIUsage } from "./types.ts";
+import type { OpenAIResponsesUsage } from "./responses_types.ts";
 
 type Body = Record<string, unknown>;
 
@@ -52,7 +55,11 @@ export function openaiInput(request: object): unknown {
 /** What the span of a complete (`stream: false`) answer or of embeddings records. */
 export function openaiResponse(value: unknown): TraceResponse {
   const body = value as Body;
-  const usage = (body.usage ?? {}) as Body;
+  const raw = (body.usage ?? {}) as Body;
+  // Chat Completions' and legacy completions' counts, or the Responses API's.
+  const { inputTokens, outputTokens } = "input_tokens" in raw
+    ? responsesUsage(raw as OpenAIResponsesUsage)
+    : mapUsage(raw as unknown as OpenAIUsage);
   const choices = Array.isArray(body.choices) ? body.choices as Body[] : undefined;
   const reasons = choices?.map((choice) => choice.finish_reason)
     .filter((reason): reason is string => typeof reason === "string");
@@ -62,10 +69,7 @@ export function openaiResponse(value: unknown): TraceResponse {
     id: stringOf(body.id),
     model: stringOf(body.model),
     finishReasons: reasons ?? (status === undefined ? undefined : [status]),
-    usage: {
-      inputTokens: numberOf(usage.prompt_tokens ?? usage.input_tokens),
-      outputTokens: numberOf(usage.completion_tokens ?? usage.output_tokens),
-    },
+    usage: { inputTokens, outputTokens },
     output: () => {
       if (first !== undefined) {
         const message = first.message ?? { content: first.text };
