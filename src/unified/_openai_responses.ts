@@ -261,7 +261,7 @@ export function responsesAdapter(
               status: result.status,
               refusal: result.refusal,
               output: result.output,
-              rawUsage: result.rawUsage,
+              rawUsage: result.usage.raw,
             },
           });
           end.content = contentOf(result);

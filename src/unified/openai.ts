@@ -202,7 +202,7 @@ function chatEnd(value: StreamResult): StepEnd {
     openai: {
       systemFingerprint: result.systemFingerprint,
       serviceTier: result.serviceTier,
-      rawUsage: result.rawUsage,
+      rawUsage: result.usage.raw,
     },
   });
 }

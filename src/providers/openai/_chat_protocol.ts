@@ -206,6 +206,7 @@ class ChatAssembler extends SseAssembler<OpenAIChatChunk, OpenAIChatChunkChoice>
       : base.toolCalls;
     return {
       ...base,
+      usage: this.resultUsage(base.usage),
       toolCalls,
       lastChunk: this.last,
       id: this.id,

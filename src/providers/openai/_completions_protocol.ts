@@ -90,6 +90,7 @@ class CompletionAssembler extends SseAssembler<OpenAICompletion, OpenAICompletio
       }));
     return {
       ...base,
+      usage: this.resultUsage(base.usage),
       lastChunk: this.last,
       id: this.id,
       model: this.model,

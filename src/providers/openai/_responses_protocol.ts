@@ -621,8 +621,10 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
       output.push(item as unknown as OpenAIResponsesOutputItem);
     }
     const response = this.#response;
+    const usage = this.#usage;
     return {
       ...base,
+      usage: usage === undefined ? base.usage : { ...base.usage, raw: { ...usage } },
       id: str(response?.id),
       model: str(response?.model),
       output,

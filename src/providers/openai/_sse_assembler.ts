@@ -5,7 +5,7 @@ import type { ServerSentEvent } from "../../streams/server_sent_event.ts";
 import type { PartSink } from "../../response_stream/stream_protocol.ts";
 import { usageOf } from "../../shared/_usage.ts";
 import type { FinishReason, Usage } from "../../shared/types.ts";
-import type { OpenAITimings, OpenAIUsage } from "./types.ts";
+import type { OpenAIResultUsage, OpenAITimings, OpenAIUsage } from "./types.ts";
 import type { CompactChunks } from "./_compact_chunk.ts";
 
 const GENERIC = "The server reported an error";
@@ -116,6 +116,12 @@ export abstract class SseAssembler<Chunk, ChoiceDelta> {
   protected last: Chunk | undefined;
   /** Reads the stream's token chunks without `JSON.parse`, where a subclass knows their shape. */
   protected readonly compact: CompactChunks | undefined = undefined;
+
+  /** The result's usage: the shared counts, and the usage object as the server sent it. */
+  protected resultUsage(usage: Usage): OpenAIResultUsage {
+    const raw = this.rawUsage;
+    return raw === undefined ? usage : { ...usage, raw: { ...raw } };
+  }
 
   /** Adds one `choices[]` element, emitting choice 0's parts. */
   protected abstract addChoice(choice: ChoiceDelta, emit: PartSink): void;

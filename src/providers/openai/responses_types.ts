@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { StreamResult } from "../../shared/types.ts";
+import type { StreamResult, Usage } from "../../shared/types.ts";
 import type { OpenAIJsonSchema } from "./types.ts";
 
 // --- the request ---------------------------------------------------------------------
@@ -662,6 +662,12 @@ export type OpenAIResponsesEventOf<Type extends OpenAIResponsesKnownEvent["type"
 
 // --- the result ----------------------------------------------------------------------
 
+/** The token counts of a Responses stream's result, with the usage object as sent. */
+export interface OpenAIResponsesResultUsage extends Usage {
+  /** The usage object of the terminal event as sent; absent when none came. */
+  raw?: OpenAIResponsesUsage | undefined;
+}
+
 /** The assembled result of a Responses stream. */
 export interface OpenAIResponsesResult extends StreamResult {
   /** The response id (`resp_…`), for `previous_response_id`. */
@@ -679,7 +685,16 @@ export interface OpenAIResponsesResult extends StreamResult {
   refusal: string;
   /** The response's status (`completed`, `incomplete`, `failed`, or `in_progress` when cut). */
   status: string | undefined;
-  /** The raw usage object of the terminal event. */
+  /**
+   * The shared counts (`input_tokens` → `inputTokens`, cached and reasoning
+   * tokens too); `raw`, the usage object of the terminal event as sent.
+   */
+  usage: OpenAIResponsesResultUsage;
+  /**
+   * The raw usage object of the terminal event.
+   *
+   * @deprecated Use `usage.raw`, where every provider's result keeps it.
+   */
   rawUsage: OpenAIResponsesUsage | undefined;
   /** The response object of the terminal event (of the last lifecycle event before it). */
   response: OpenAIResponsesResponse | undefined;

@@ -474,6 +474,15 @@ export interface OpenAIChatChunkChoice {
 }
 
 /** Token counts, with the details OpenAI and compatible servers add. */
+/** The token counts of an OpenAI-style stream's result, with the usage object as sent. */
+export interface OpenAIResultUsage extends Usage {
+  /**
+   * The usage object as the server sent it (top-level `usage`, or Groq's
+   * `x_groq.usage`), vendor fields included; absent when none came.
+   */
+  raw?: OpenAIUsage | undefined;
+}
+
 export interface OpenAIUsage {
   /** Tokens in the prompt. */
   prompt_tokens: number;
@@ -818,12 +827,14 @@ export interface OpenAIChatResult extends StreamResult {
   /**
    * `prompt_tokens` → `inputTokens`, `completion_tokens` → `outputTokens`,
    * cached prompt tokens → `cachedInputTokens`, reasoning tokens →
-   * `reasoningTokens`.
+   * `reasoningTokens`; `raw`, the usage object as the server sent it.
    */
-  usage: Usage;
+  usage: OpenAIResultUsage;
   /**
    * The usage object as the server sent it (top-level `usage`, or Groq's
    * `x_groq.usage`), vendor fields included; `undefined` when none came.
+   *
+   * @deprecated Use `usage.raw`, where every provider's result keeps it.
    */
   rawUsage: OpenAIUsage | undefined;
   /** llama.cpp's timings, when sent. */
@@ -860,9 +871,16 @@ export interface OpenAICompletionResult extends StreamResult {
   systemFingerprint: string | undefined;
   /** Every choice, by index. */
   choices: OpenAICompletionChoiceResult[];
-  /** `prompt_tokens` → `inputTokens`, `completion_tokens` → `outputTokens`. */
-  usage: Usage;
-  /** The usage object as the server sent it; `undefined` when none came. */
+  /**
+   * `prompt_tokens` → `inputTokens`, `completion_tokens` → `outputTokens`;
+   * `raw`, the usage object as the server sent it.
+   */
+  usage: OpenAIResultUsage;
+  /**
+   * The usage object as the server sent it; `undefined` when none came.
+   *
+   * @deprecated Use `usage.raw`, where every provider's result keeps it.
+   */
   rawUsage: OpenAIUsage | undefined;
   /** llama.cpp's timings, when sent. */
   timings: OpenAITimings | undefined;

@@ -5,6 +5,8 @@ import {
   type OpenAIChatRequest,
   type OpenAIChatResult,
   type OpenAIChatStream,
+  type OpenAIResultUsage,
+  type Usage,
 } from "../../../src/providers/openai/mod.ts";
 import { ProviderError } from "../../../src/errors/provider_error.ts";
 import { IncompleteStreamError } from "../../../src/errors/incomplete_stream_error.ts";
@@ -426,6 +428,11 @@ Deno.test("role may repeat and finish_reason may come on a content chunk (older 
   assert.equal(result.rawFinishReason, "stop");
 });
 
+/** A result's token counts, without the usage object as sent (`raw`). */
+function counts({ raw: _, ...counts }: OpenAIResultUsage): Usage {
+  return counts;
+}
+
 Deno.test("usage is read from the usage chunk, the finish chunk or x_groq.usage", async () => {
   const usage = { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 };
   const openai = await resultOf(sse([
@@ -440,23 +447,24 @@ Deno.test("usage is read from the usage chunk, the finish chunk or x_groq.usage"
       usage,
     },
   ]));
-  assert.deepEqual(openai.usage, { inputTokens: 5, outputTokens: 7, totalTokens: 12 });
-  assert.deepEqual(openai.rawUsage, usage);
+  assert.deepEqual(counts(openai.usage), { inputTokens: 5, outputTokens: 7, totalTokens: 12 });
+  assert.deepEqual(openai.usage.raw, usage);
+  assert.deepEqual(openai.rawUsage, usage, "the deprecated name");
 
   const groqUsage = { ...usage, queue_time: 0.01, total_time: 0.2 };
   const groq = await resultOf(sse([
     chunk({ content: "a" }, { extra: { x_groq: { id: "req_1" } } }),
     finish("stop", { extra: { x_groq: { id: "req_1", usage: groqUsage } } }),
   ]));
-  assert.deepEqual(groq.usage, { inputTokens: 5, outputTokens: 7, totalTokens: 12 });
-  assert.deepEqual(groq.rawUsage, groqUsage);
+  assert.deepEqual(counts(groq.usage), { inputTokens: 5, outputTokens: 7, totalTokens: 12 });
+  assert.deepEqual(groq.usage.raw, groqUsage);
 
   // vLLM continuous_usage_stats: usage on every chunk, the last one wins.
   const vllm = await resultOf(sse([
     chunk({ content: "a" }, { extra: { usage: { ...usage, completion_tokens: 1 } } }),
     finish("stop", { extra: { usage } }),
   ]));
-  assert.deepEqual(vllm.usage, { inputTokens: 5, outputTokens: 7, totalTokens: 12 });
+  assert.deepEqual(counts(vllm.usage), { inputTokens: 5, outputTokens: 7, totalTokens: 12 });
 });
 
 Deno.test("cached prompt tokens and reasoning tokens are mapped, DeepSeek's cache hits too", async () => {
@@ -474,7 +482,7 @@ Deno.test("cached prompt tokens and reasoning tokens are mapped, DeepSeek's cach
       },
     }),
   ]));
-  assert.deepEqual(details.usage, {
+  assert.deepEqual(counts(details.usage), {
     inputTokens: 100,
     outputTokens: 40,
     totalTokens: 140,
@@ -496,7 +504,7 @@ Deno.test("cached prompt tokens and reasoning tokens are mapped, DeepSeek's cach
       },
     }),
   ]));
-  assert.deepEqual(deepseek.usage, {
+  assert.deepEqual(counts(deepseek.usage), {
     inputTokens: 19,
     outputTokens: 5,
     totalTokens: 24,
@@ -508,7 +516,7 @@ Deno.test("cached prompt tokens and reasoning tokens are mapped, DeepSeek's cach
     chunk({ content: "a" }),
     finish("stop", { extra: { usage: { prompt_tokens: 9 } } }),
   ]));
-  assert.deepEqual(partialCounts.usage, { inputTokens: 9 });
+  assert.deepEqual(counts(partialCounts.usage), { inputTokens: 9 });
 });
 
 Deno.test("Mistral's content parts are read: text parts are text, thinking parts reasoning", async () => {

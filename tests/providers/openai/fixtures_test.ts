@@ -90,7 +90,7 @@ function reconstruct(
     id: result.id,
     model: result.model,
     choices,
-    usage: (result.rawUsage ?? null) as Record<string, unknown> | null,
+    usage: (result.usage.raw ?? null) as Record<string, unknown> | null,
     done_sentinel: result.done,
     error: null,
   };
@@ -155,7 +155,11 @@ function checkCommon(result: OpenAIChatResult | OpenAICompletionResult, fixture:
   const raw = first.finish_reason ?? undefined;
   assert.equal(result.rawFinishReason, raw);
   assert.equal(result.finishReason, raw === undefined ? undefined : FINISH_REASONS[raw]);
-  assert.deepEqual(result.usage, expectedUsage(expected.usage));
+  const { raw: sent, ...counts } = result.usage;
+  assert.deepEqual(counts, expectedUsage(expected.usage));
+  // The usage object as sent, and its deprecated name.
+  assert.deepEqual(sent ?? null, expected.usage);
+  assert.deepEqual(result.rawUsage, sent);
   // The shared tool calls are choice 0's, without OpenAI's index, type and text.
   assert.deepEqual(
     result.toolCalls,

@@ -39,7 +39,11 @@ function assertResult(
   );
   assert.equal(result.finishReason, expect.finishReason, label);
   assert.equal(result.rawFinishReason, expect.rawFinishReason, label);
-  assert.deepEqual(result.usage, expect.usage, label);
+  const { raw, ...counts } = result.usage;
+  assert.deepEqual(counts, expect.usage, label);
+  // The terminal event's usage object as sent, also under its deprecated name.
+  assert.deepEqual(raw, result.rawUsage, label);
+  assert.deepEqual(raw, result.response?.usage ?? undefined, label);
   assert.deepEqual(result.output, expect.output, label);
   assert.equal(result.refusal, expect.refusal ?? "", label);
   assert.equal(result.id, expect.id, label);
