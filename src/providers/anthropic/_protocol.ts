@@ -337,20 +337,23 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
   #delta(event: Json, emit: PartSink): void {
     const index = event.index;
     const delta = event.delta;
-    if (!isIndex(index) || !isRecord(delta)) return;
-    const state = this.#blocks.get(index);
-    if (state === undefined) return;
+    const state = isIndex(index) ? this.#blocks.get(index) : undefined;
+    if (state === undefined || !isRecord(delta)) {
+      // A delta of no block that started: kept as received, never dropped.
+      emit({ type: "raw", value: structuredClone(event) });
+      return;
+    }
     const block = state.block;
     switch (delta.type) {
       case "text_delta": {
         const text = delta.text;
-        if (typeof text !== "string" || block.type !== "text") return;
+        if (typeof text !== "string" || block.type !== "text") break;
         this.#emitText(text, emit);
         return;
       }
       case "thinking_delta": {
         const thinking = delta.thinking;
-        if (typeof thinking !== "string" || block.type !== "thinking") return;
+        if (typeof thinking !== "string" || block.type !== "thinking") break;
         this.#emitReasoning(thinking, emit);
         return;
       }
@@ -367,8 +370,8 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
         if (typeof delta.signature === "string") block.signature = delta.signature;
         return;
       case "citations_delta":
-        if (Array.isArray(block.citations)) block.citations.push(delta.citation);
-        else block.citations = [delta.citation];
+        if (Array.isArray(block.citations)) block.citations.push(structuredClone(delta.citation));
+        else block.citations = [structuredClone(delta.citation)];
         // No part models a citation: handed on as a `raw` part, like any unmodeled delta.
         emit({ type: "raw", value: { index, delta: structuredClone(delta) } });
         return;
@@ -383,7 +386,10 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
             : value;
         }
         emit({ type: "raw", value: { index, delta: { ...delta } } });
+        return;
     }
+    // A text or thinking delta that does not fit its block: kept as received, never dropped.
+    emit({ type: "raw", value: { index, delta: structuredClone(delta) } });
   }
 
   #stop(event: Json, emit: PartSink): void {

@@ -99,6 +99,48 @@ Deno.test("Anthropic hands citations and unknown events on as raw parts, a copy 
   assert.deepEqual(parts.filter((part) => part.type === "raw"), RAW);
 });
 
+Deno.test("Anthropic keeps its own copy of a citation: changing the chunk changes no result", async () => {
+  const stream = new Anthropic({ fetch: fakeFetch(bytes(sse(EVENTS))), maxRetries: 0 })
+    .messages(REQUEST);
+  for await (const event of stream) {
+    if (event.type === "content_block_delta" && event.delta.type === "citations_delta") {
+      (event.delta.citation as unknown as Json).url = "changed";
+    }
+  }
+  const block = (await stream.result()).content[1] as unknown as { citations: Json[] };
+  assert.equal(block.citations[0]!.url, citation.url);
+});
+
+Deno.test("Anthropic hands a delta that fits no started block on as a raw part, not dropped", () => {
+  const reader = messagesProtocol.createReader();
+  const parts: ContentPart[] = [];
+  const emit = (part: ContentPart) => parts.push(part);
+  const strays: Json[] = [
+    // A delta for a block that never started.
+    { type: "content_block_delta", index: 7, delta: { type: "text_delta", text: "lost?" } },
+    // Text sent to a tool_use block, thinking to a text block.
+    { type: "content_block_delta", index: 1, delta: { type: "text_delta", text: "x" } },
+    { type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "y" } },
+  ];
+  const events: Json[] = [
+    EVENTS[0]!,
+    { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+    {
+      type: "content_block_start",
+      index: 1,
+      content_block: { type: "tool_use", id: "toolu_1", name: "f", input: {} },
+    },
+    ...strays,
+  ];
+  for (const event of events) reader.push({ event: event.type, data: JSON.stringify(event) }, emit);
+  assert.deepEqual(parts.filter((part) => part.type !== "usage"), [
+    { type: "tool-call-start", id: "toolu_1", name: "f" },
+    { type: "raw", value: strays[0] },
+    { type: "raw", value: { index: 1, delta: strays[1]!.delta } },
+    { type: "raw", value: { index: 0, delta: strays[2]!.delta } },
+  ]);
+});
+
 Deno.test("Anthropic gives a ping no part: the fixtures' pings leave no raw part", async () => {
   for (const file of ["text.sse", "thinking.sse", "tool-use.sse", "thinking-parallel-tools.sse"]) {
     const body = await Deno.readTextFile(
