@@ -1,6 +1,17 @@
 /** Canned wire transcripts of equivalent answers, one builder per provider. */
 
+/**
+ * The first three model kinds: Ollama, OpenAI Chat Completions, Anthropic
+ * (stream_text_test.ts keys records by them).
+ */
 export type Provider = "ollama" | "openai" | "anthropic";
+
+/**
+ * Every model kind with canned bodies: also `"gemini"`
+ * (`streamGenerateContent?alt=sse`) and `"openai-responses"`
+ * (`openai(…, { api: "responses" })`).
+ */
+export type AnyProvider = Provider | "gemini" | "openai-responses";
 
 export interface Answer {
   reasoning?: string;
@@ -165,10 +176,225 @@ export function anthropicBody(answer: Answer): string {
   return sse(events);
 }
 
-export const BODIES: Record<Provider, (answer: Answer) => string> = {
+/**
+ * Gemini's `streamGenerateContent?alt=sse`: `data:` lines only, each a whole
+ * `GenerateContentResponse` with the parts since the last one; no end marker.
+ * The thought summary comes as a `thought: true` part, the first answer part
+ * after thinking carries the `thoughtSignature`, the calls come whole (with
+ * ids) in one chunk. `usageMetadata` is cumulative on every chunk: until the
+ * last one it has no `candidatesTokenCount`; `thoughtsTokenCount` counts
+ * apart from it (sluice's output is their sum). Gemini has no finish reason
+ * for tool calls: a turn with calls ends `STOP`.
+ */
+export function geminiBody(answer: Answer): string {
+  const input = answer.input ?? 10;
+  const output = answer.output ?? 5;
+  // The thinking's share of the output tokens (at least one answer token stays).
+  const thoughts = answer.reasoning ? Math.max(0, Math.min(output - 1, Math.ceil(output / 2))) : 0;
+  const signature = "CiQB0e2Kb7m3xQ4v1l2yH8ZpS0aJ9dE5fW6gT3uR1cV2bN4kYhEK";
+  const chunks: object[][] = [];
+  if (answer.reasoning) chunks.push([{ text: answer.reasoning, thought: true }]);
+  for (const text of answer.text ?? []) chunks.push([{ text }]);
+  if (answer.toolCalls) {
+    chunks.push(answer.toolCalls.map((call) => ({
+      functionCall: { id: call.id, name: call.name, args: call.args },
+    })));
+  }
+  // An answer with nothing in it still ends with a chunk: an empty text part.
+  if (chunks.length === (answer.reasoning ? 1 : 0)) chunks.push([{ text: "" }]);
+  if (answer.reasoning) {
+    const first = chunks[1]![0] as Record<string, unknown>;
+    chunks[1]![0] = { ...first, thoughtSignature: signature };
+  }
+  const finishReason = answer.finish === "length" ? "MAX_TOKENS" : "STOP";
+  return chunks.map((parts, i) => {
+    const last = i === chunks.length - 1;
+    const usageMetadata: Record<string, number> = { promptTokenCount: input };
+    if (last) usageMetadata.candidatesTokenCount = output - thoughts;
+    if (thoughts > 0) usageMetadata.thoughtsTokenCount = thoughts;
+    usageMetadata.totalTokenCount = input + thoughts + (last ? output - thoughts : 0);
+    return `data: ${
+      JSON.stringify({
+        candidates: [{
+          content: { parts, role: "model" },
+          ...(last ? { finishReason } : {}),
+          index: 0,
+        }],
+        usageMetadata,
+        modelVersion: "gemini-2.5-flash",
+        responseId: "rsp-1",
+      })
+    }\n\n`;
+  }).join("");
+}
+
+/**
+ * The OpenAI Responses API's typed events (`event:` named as the `type`,
+ * increasing `sequence_number`, no `[DONE]`): `response.created` and
+ * `.in_progress`; a reasoning item whose summary streams; a message item
+ * whose text streams as `output_text.delta`; one `function_call` item per
+ * call (`id` fc_…, `call_id` the call's id) whose arguments stream as
+ * `function_call_arguments.delta` then `.done`; each item closed by
+ * `output_item.done`; then `response.completed` (a turn with calls is
+ * completed too) or `response.incomplete` with `max_output_tokens`, the usage
+ * and the whole output on the terminal event only.
+ */
+export function openaiResponsesBody(answer: Answer): string {
+  const events: { type: string; [key: string]: unknown }[] = [];
+  const response = (status: string, extra: object = {}) => ({
+    id: "resp_1",
+    object: "response",
+    created_at: 1741476542,
+    status,
+    model: "gpt-4.1-mini-2025-04-14",
+    output: [],
+    usage: null,
+    incomplete_details: null,
+    error: null,
+    ...extra,
+  });
+  events.push(
+    { type: "response.created", response: response("in_progress") },
+    { type: "response.in_progress", response: response("in_progress") },
+  );
+  const output: object[] = [];
+  const incomplete = answer.finish === "length";
+  if (answer.reasoning) {
+    const output_index = output.length;
+    const item_id = "rs_1";
+    const text = answer.reasoning;
+    const done = { id: item_id, type: "reasoning", summary: [{ type: "summary_text", text }] };
+    events.push(
+      {
+        type: "response.output_item.added",
+        output_index,
+        item: { id: item_id, type: "reasoning", summary: [] },
+      },
+      {
+        type: "response.reasoning_summary_part.added",
+        item_id,
+        output_index,
+        summary_index: 0,
+        part: { type: "summary_text", text: "" },
+      },
+      {
+        type: "response.reasoning_summary_text.delta",
+        item_id,
+        output_index,
+        summary_index: 0,
+        delta: text,
+      },
+      {
+        type: "response.reasoning_summary_text.done",
+        item_id,
+        output_index,
+        summary_index: 0,
+        text,
+      },
+      {
+        type: "response.reasoning_summary_part.done",
+        item_id,
+        output_index,
+        summary_index: 0,
+        part: { type: "summary_text", text },
+      },
+      { type: "response.output_item.done", output_index, item: done },
+    );
+    output.push(done);
+  }
+  if (answer.text) {
+    const output_index = output.length;
+    const item_id = "msg_1";
+    const text = answer.text.join("");
+    const common = { item_id, output_index, content_index: 0 };
+    const done = {
+      id: item_id,
+      type: "message",
+      status: incomplete ? "incomplete" : "completed",
+      role: "assistant",
+      content: [{ type: "output_text", text, annotations: [] }],
+    };
+    events.push(
+      {
+        type: "response.output_item.added",
+        output_index,
+        item: {
+          id: item_id,
+          type: "message",
+          status: "in_progress",
+          role: "assistant",
+          content: [],
+        },
+      },
+      {
+        type: "response.content_part.added",
+        ...common,
+        part: { type: "output_text", text: "", annotations: [] },
+      },
+      ...answer.text.map((delta) => ({
+        type: "response.output_text.delta",
+        ...common,
+        delta,
+        logprobs: [],
+      })),
+      { type: "response.output_text.done", ...common, text, logprobs: [] },
+      {
+        type: "response.content_part.done",
+        ...common,
+        part: { type: "output_text", text, annotations: [] },
+      },
+      { type: "response.output_item.done", output_index, item: done },
+    );
+    output.push(done);
+  }
+  (answer.toolCalls ?? []).forEach((call, n) => {
+    const output_index = output.length;
+    const item_id = `fc_${n + 1}`;
+    const args = JSON.stringify(call.args);
+    const item = { id: item_id, type: "function_call", call_id: call.id, name: call.name };
+    const done = { ...item, arguments: args, status: "completed" };
+    events.push(
+      {
+        type: "response.output_item.added",
+        output_index,
+        item: { ...item, arguments: "", status: "in_progress" },
+      },
+      { type: "response.function_call_arguments.delta", item_id, output_index, delta: args },
+      { type: "response.function_call_arguments.done", item_id, output_index, arguments: args },
+      { type: "response.output_item.done", output_index, item: done },
+    );
+    output.push(done);
+  });
+  const input = answer.input ?? 10;
+  const outputTokens = answer.output ?? 5;
+  const usage = {
+    input_tokens: input,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: outputTokens,
+    output_tokens_details: { reasoning_tokens: answer.reasoning ? Math.ceil(outputTokens / 2) : 0 },
+    total_tokens: input + outputTokens,
+  };
+  events.push(
+    incomplete
+      ? {
+        type: "response.incomplete",
+        response: response("incomplete", {
+          output,
+          usage,
+          incomplete_details: { reason: "max_output_tokens" },
+        }),
+      }
+      : { type: "response.completed", response: response("completed", { output, usage }) },
+  );
+  return sse(events.map((event, sequence_number) => ({ ...event, sequence_number })));
+}
+
+export const BODIES: Record<AnyProvider, (answer: Answer) => string> = {
   ollama: ollamaBody,
   openai: openaiBody,
   anthropic: anthropicBody,
+  gemini: geminiBody,
+  "openai-responses": openaiResponsesBody,
 };
 
 export interface Recorded {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   anthropic,
+  gemini,
   type GenerateTextResult,
   type LanguageModel,
   ollama,
@@ -12,15 +13,24 @@ import {
 } from "../../src/unified/mod.ts";
 import { HttpError } from "../../src/errors/http_error.ts";
 import { fromResponse } from "../../src/providers/from_response.ts";
-import { type Answer, BODIES, fakeFetch, type Provider } from "./_fakes.ts";
+import { type Answer, type AnyProvider, BODIES, fakeFetch } from "./_fakes.ts";
 
-const PROVIDERS: Provider[] = ["ollama", "openai", "anthropic"];
+const PROVIDERS: AnyProvider[] = ["ollama", "openai", "anthropic", "gemini", "openai-responses"];
 
-function modelFor(provider: Provider, fetch: typeof globalThis.fetch): LanguageModel {
+function modelFor(provider: AnyProvider, fetch: typeof globalThis.fetch): LanguageModel {
   const common = { fetch, retryDelay: 1, maxRetries: 0 };
-  if (provider === "ollama") return ollama("llama3.2", common);
-  if (provider === "openai") return openai("gpt-4o-mini", { ...common, apiKey: "sk-test" });
-  return anthropic("claude-sonnet-4-6", { ...common, apiKey: "sk-ant-test" });
+  switch (provider) {
+    case "ollama":
+      return ollama("llama3.2", common);
+    case "openai":
+      return openai("gpt-4o-mini", { ...common, apiKey: "sk-test" });
+    case "openai-responses":
+      return openai("gpt-4.1-mini", { ...common, apiKey: "sk-test", api: "responses" });
+    case "anthropic":
+      return anthropic("claude-sonnet-4-6", { ...common, apiKey: "sk-ant-test" });
+    case "gemini":
+      return gemini("gemini-2.5-flash", { ...common, apiKey: "AIza-test" });
+  }
 }
 
 /** One OpenAI chat chunk as an SSE event. */
@@ -123,6 +133,49 @@ function callbacksLog() {
 }
 
 const finalAnswer: Answer = { text: ["Done."], finish: "stop", input: 30, output: 2 };
+
+// --- The canned bodies -------------------------------------------------------
+
+Deno.test("every provider's canned body reads back as the same answer", async () => {
+  const answers: Answer[] = [
+    { reasoning: "Think", text: ["a", "b"], finish: "stop", input: 7, output: 6 },
+    {
+      reasoning: "Think",
+      text: ["Checking."],
+      toolCalls: [
+        { id: "call_1", name: "f", args: { x: 1 } },
+        { id: "call_2", name: "g", args: {} },
+      ],
+      finish: "tool",
+    },
+    { text: ["Hel", "lo"], finish: "length", input: 3, output: 4 },
+  ];
+  for (const answer of answers) {
+    for (const provider of PROVIDERS) {
+      const { fetch } = fakeFetch([BODIES[provider](answer)]);
+      const result = await streamText({ model: modelFor(provider, fetch), prompt: "Hi" }).result();
+      const label = `${provider}: ${JSON.stringify(answer)}`;
+      assert.equal(result.text, (answer.text ?? []).join(""), label);
+      assert.equal(result.reasoning, answer.reasoning ?? "", label);
+      assert.deepEqual(
+        result.toolCalls,
+        (answer.toolCalls ?? []).map(({ id, name, args }) => ({ id, name, arguments: args })),
+        label,
+      );
+      const finish = { stop: "stop", tool: "tool-calls", length: "length" }[answer.finish];
+      assert.equal(result.finishReason, finish, label);
+      // The shared counts (Gemini and the Responses API add reasoning and cached counts).
+      const { inputTokens, outputTokens, totalTokens } = result.usage;
+      const input = answer.input ?? 10;
+      const output = answer.output ?? 5;
+      assert.deepEqual(
+        { inputTokens, outputTokens, totalTokens },
+        { inputTokens: input, outputTokens: output, totalTokens: input + output },
+        label,
+      );
+    }
+  }
+});
 
 // --- The tool loop ---------------------------------------------------------
 
@@ -627,14 +680,14 @@ Deno.test("onError is called once for an HTTP error, and onFinish never", async 
     const stream = streamText({ model: modelFor(provider, fetch), prompt: "Hi", ...callbacks });
     const parts: StreamPart[] = [];
     for await (const part of stream) parts.push(part);
-    assert.equal(parts.at(-1)?.type, "error");
-    await assert.rejects(stream.result(), HttpError);
+    assert.equal(parts.at(-1)?.type, "error", provider);
+    await assert.rejects(stream.result(), HttpError, provider);
     await tick();
     assert.equal(log.errors.length, 1, provider);
-    assert.ok(log.errors[0] instanceof HttpError);
-    assert.equal(log.errors[0], (parts.at(-1) as { error: unknown }).error);
-    assert.deepEqual(log.finishes, []);
-    assert.deepEqual(log.aborts, []);
+    assert.ok(log.errors[0] instanceof HttpError, provider);
+    assert.equal(log.errors[0], (parts.at(-1) as { error: unknown }).error, provider);
+    assert.deepEqual(log.finishes, [], provider);
+    assert.deepEqual(log.aborts, [], provider);
   }
 });
 
@@ -750,11 +803,11 @@ Deno.test("taking textStream without reading it: result() resolves, the text str
     const { fetch } = fakeFetch([BODIES[provider]({ text: ["Hel", "lo", "!"], finish: "stop" })]);
     const stream = streamText({ model: modelFor(provider, fetch), prompt: "Hi" });
     const text = stream.textStream;
-    const result = await within(stream.result(), 1000, "result()");
-    assert.equal(result.text, "Hello!");
+    const result = await within(stream.result(), 1000, `${provider}: result()`);
+    assert.equal(result.text, "Hello!", provider);
     const deltas: string[] = [];
     for await (const delta of text) deltas.push(delta);
-    assert.deepEqual(deltas, ["Hel", "lo", "!"]);
+    assert.deepEqual(deltas, ["Hel", "lo", "!"], provider);
   }
 });
 
@@ -774,7 +827,7 @@ Deno.test("result() while textStream is mid-read: every delta still arrives, in 
           if (!read.done) deltas.push(read.value);
         }
         const next = inFlight ? iterator.next() : undefined;
-        const result = await within(stream.result(), 1000, "result()");
+        const result = await within(stream.result(), 1000, `${provider}: result()`);
         if (next !== undefined) {
           const read = await next;
           if (!read.done) deltas.push(read.value);
@@ -797,7 +850,7 @@ Deno.test("tee() with neither branch read: result() resolves, both branches have
     const { fetch } = fakeFetch([BODIES[provider]({ text: ["Hel", "lo"], finish: "stop" })]);
     const stream = streamText({ model: modelFor(provider, fetch), prompt: "Hi" });
     const [a, b] = stream.tee();
-    assert.equal((await within(stream.result(), 1000, "result()")).text, "Hello");
+    assert.equal((await within(stream.result(), 1000, `${provider}: result()`)).text, "Hello");
     const texts = await Promise.all([a, b].map(async (branch) => {
       let text = "";
       for await (const part of branch) if (part.type === "text-delta") text += part.text;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   anthropic,
+  gemini,
   type LanguageModel,
   ObjectValidationError,
   ollama,
@@ -8,13 +9,22 @@ import {
   streamObject,
 } from "../../src/unified/mod.ts";
 import { validate } from "../../src/unified/_validate.ts";
-import { anthropicBody, fakeFetch, type Provider } from "./_fakes.ts";
+import {
+  anthropicBody,
+  type AnyProvider,
+  fakeFetch,
+  geminiBody,
+  openaiResponsesBody,
+} from "./_fakes.ts";
 import { within } from "../http/_server.ts";
 
-const PROVIDERS: Provider[] = ["ollama", "openai", "anthropic"];
+const PROVIDERS: AnyProvider[] = ["ollama", "openai", "anthropic", "gemini", "openai-responses"];
 
 /** An answer whose JSON text arrives in the given pieces, for each provider. */
-function jsonBody(provider: Provider, pieces: string[]): string {
+function jsonBody(provider: AnyProvider, pieces: string[]): string {
+  // Gemini (responseMimeType) and the Responses API (text.format): plain text deltas.
+  if (provider === "gemini") return geminiBody({ text: pieces, finish: "stop" });
+  if (provider === "openai-responses") return openaiResponsesBody({ text: pieces, finish: "stop" });
   if (provider === "ollama") {
     return pieces.map((content, i) =>
       JSON.stringify({
@@ -62,10 +72,19 @@ function jsonBody(provider: Provider, pieces: string[]): string {
   return events.join("\n\n") + "\n\n";
 }
 
-function modelFor(provider: Provider, fetch: typeof globalThis.fetch): LanguageModel {
-  if (provider === "ollama") return ollama("llama3.2", { fetch });
-  if (provider === "openai") return openai("gpt-4o-mini", { fetch });
-  return anthropic("claude-sonnet-4-6", { fetch });
+function modelFor(provider: AnyProvider, fetch: typeof globalThis.fetch): LanguageModel {
+  switch (provider) {
+    case "ollama":
+      return ollama("llama3.2", { fetch });
+    case "openai":
+      return openai("gpt-4o-mini", { fetch });
+    case "openai-responses":
+      return openai("gpt-4.1-mini", { fetch, api: "responses" });
+    case "anthropic":
+      return anthropic("claude-sonnet-4-6", { fetch });
+    case "gemini":
+      return gemini("gemini-2.5-flash", { fetch });
+  }
 }
 
 const recipe = {
@@ -120,6 +139,20 @@ for (const provider of PROVIDERS) {
       assert.deepEqual(body.tools, [{ name: "recipe", input_schema: recipe }]);
       assert.deepEqual(body.tool_choice, { type: "tool", name: "recipe" });
     }
+    if (provider === "gemini") {
+      // The recipe uses only keywords of Gemini's schema subset: sent as it is.
+      assert.deepEqual(body.generationConfig, {
+        responseMimeType: "application/json",
+        responseSchema: recipe,
+      });
+      assert.equal(body.tools, undefined);
+    }
+    if (provider === "openai-responses") {
+      assert.deepEqual(body.text, {
+        format: { type: "json_schema", name: "recipe", schema: recipe, strict: false },
+      });
+      assert.equal(body.tools, undefined);
+    }
   });
 }
 
@@ -137,7 +170,7 @@ Deno.test("object() names the path of the first mismatch", async () => {
       );
       assert.equal(error.path, "$.items[2].price");
       return true;
-    });
+    }, provider);
   }
 });
 
@@ -163,8 +196,8 @@ Deno.test("an array root is wrapped for the provider and its elements streamed",
     const stream = streamObject({ model: modelFor(provider, fetch), schema, prompt: "x" });
     const elements: unknown[] = [];
     for await (const element of stream.elementStream) elements.push(element);
-    assert.deepEqual(elements, [{ city: "Paris" }, { city: "Rome" }]);
-    assert.deepEqual(await stream.object(), elements);
+    assert.deepEqual(elements, [{ city: "Paris" }, { city: "Rome" }], provider);
+    assert.deepEqual(await stream.object(), elements, provider);
     const wrapped = {
       type: "object",
       properties: { elements: schema },
@@ -176,8 +209,16 @@ Deno.test("an array root is wrapped for the provider and its elements streamed",
       ? body.format
       : provider === "openai"
       ? (body.response_format as { json_schema: { schema: unknown } }).json_schema.schema
+      : provider === "openai-responses"
+      ? (body.text as { format: { schema: unknown } }).format.schema
+      : provider === "gemini"
+      ? (body.generationConfig as { responseSchema: unknown }).responseSchema
       : (body.tools as { input_schema: unknown }[])[0]!.input_schema;
-    assert.deepEqual(sent, wrapped);
+    if (provider === "gemini") {
+      // Gemini's schema subset has no additionalProperties: toGeminiSchema drops it.
+      const { additionalProperties: _, ...subset } = wrapped;
+      assert.deepEqual(sent, subset, provider);
+    } else assert.deepEqual(sent, wrapped, provider);
   }
 });
 
@@ -232,11 +273,11 @@ Deno.test("taking partialObjectStream or elementStream without reading it: objec
     const stream = streamObject({ model: modelFor(provider, fetch), schema: recipe, prompt: "x" });
     const partials = stream.partialObjectStream; // taken, not read
     const object = await within(stream.object(), 1000, `${provider}: object()`);
-    assert.deepEqual((object as { items: unknown[] }).items.length, 2);
+    assert.deepEqual((object as { items: unknown[] }).items.length, 2, provider);
     // What object() read waits for the reader: nothing is lost.
     const seen: unknown[] = [];
     for await (const partial of partials) seen.push(partial);
-    assert.deepEqual(seen.at(-1), object);
+    assert.deepEqual(seen.at(-1), object, provider);
   }
   const schema = { type: "array", items: { type: "integer" } };
   const { fetch } = fakeFetch([jsonBody("openai", ['{"elements":[1,', "2]}"])]);
