@@ -473,7 +473,6 @@ export interface OpenAIChatChunkChoice {
   content_filter_results?: Record<string, unknown>;
 }
 
-/** Token counts, with the details OpenAI and compatible servers add. */
 /** The token counts of an OpenAI-style stream's result, with the usage object as sent. */
 export interface OpenAIResultUsage extends Usage {
   /**
@@ -483,6 +482,7 @@ export interface OpenAIResultUsage extends Usage {
   raw?: OpenAIUsage | undefined;
 }
 
+/** Token counts, with the details OpenAI and compatible servers add. */
 export interface OpenAIUsage {
   /** Tokens in the prompt. */
   prompt_tokens: number;
