@@ -37,6 +37,7 @@ import {
 } from "./harness.ts";
 import {
   assertServerSawClose,
+  iterate,
   observation,
   observed,
   readAll,
@@ -817,6 +818,24 @@ test('toResponse({ format: "sse" }) of an OpenAI stream reads back through an Op
     .chat(fixture.request.body as never);
   checkResult(fixture, await again.result());
   checkResult(fixture, await stream.result());
+});
+
+test("result() resolves while a reader holds the stream unread (getReader(), tee()), and the reader still gets every chunk", async (ctx) => {
+  const fixture = await entry(ctx, "openai/chat-parallel-tools-usage.sse");
+  const held = call(ctx, fixture, {});
+  const reader = held.readable.getReader();
+  checkResult(fixture, await held.result());
+  let chunks = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) chunks++;
+  assert(chunks > 0, "the reader got the chunks result() read ahead");
+  const teed = call(ctx, fixture, {});
+  const [a, b] = teed.tee();
+  checkResult(fixture, await teed.result());
+  let first = 0;
+  let second = 0;
+  for await (const _ of iterate(a)) first++;
+  for await (const _ of iterate(b)) second++;
+  assertEquals([first, second], [chunks, chunks], "both branches have every chunk");
 });
 
 test('toResponse({ format: "sse" }) of an Anthropic stream reads back through an Anthropic client as the same answer', async (ctx) => {
