@@ -52,9 +52,10 @@ class PullSource<T> {
   /** The iterator holding the stream's lock, released when the stream ends. */
   iterator: PullIterator<T> | undefined;
   /**
-   * The latest read of the core by the stream's pull or its iterator: a flow
-   * begins after it, since a core answers reads in the order they come only
-   * one at a time.
+   * A read of the core under way by the stream's pull or its iterator (not
+   * kept once it settled): a flow begins after it, since a core answers reads
+   * in the order they come only one at a time. A direct core queues its reads
+   * itself and needs none.
    */
   pending: Promise<unknown> | undefined;
 
@@ -78,7 +79,11 @@ class PullSource<T> {
 
   async pull(): Promise<void> {
     // While flowing, the flow loop enqueues; a pending read is served from it.
-    if (!this.flowing) await (this.pending = this.step());
+    if (this.flowing) return;
+    const step = this.step();
+    this.pending = step;
+    await step;
+    if (this.pending === step) this.pending = undefined;
   }
 
   cancel(reason: unknown): void | Promise<void> {
@@ -188,15 +193,13 @@ class PullIterator<T> implements AsyncIterableIterator<T> {
       });
     }
     // A direct core ends the stream itself (`ended`), which releases the lock.
-    const read = source.direct
-      ? core.next() as Promise<IteratorResult<T, undefined>>
-      : core.next().then(this.#took, this.#failed);
-    source.pending = read;
-    return read;
+    if (source.direct) return core.next() as Promise<IteratorResult<T, undefined>>;
+    return source.pending = core.next().then(this.#took, this.#failed);
   }
 
   /** An item from the core, or its end. */
   #took = (result: IteratorResult<T, unknown>): IteratorResult<T, undefined> => {
+    this.#source.pending = undefined;
     if (!result.done) return result;
     this.#source.ended(undefined);
     this.unlock();
@@ -204,6 +207,7 @@ class PullIterator<T> implements AsyncIterableIterator<T> {
   };
 
   #failed = (error: unknown): never => {
+    this.#source.pending = undefined;
     this.#source.fail(error);
     this.unlock();
     throw error;
