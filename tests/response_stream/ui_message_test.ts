@@ -82,21 +82,8 @@ Deno.test("ui-message: the headers and the wire format", async () => {
 
 Deno.test("ui-message: usage that comes after the finish (OpenAI's last chunk) is in the finish chunk", async () => {
   // With stream_options.include_usage, OpenAI sends the usage in a chunk of its own after the
-  // one with finish_reason.
-  const chunk = (fields: object) =>
-    `data: ${
-      JSON.stringify({
-        id: "chatcmpl-1",
-        object: "chat.completion.chunk",
-        created: 1,
-        model: "gpt-4o-mini",
-        ...fields,
-      })
-    }\n\n`;
-  const body = chunk({ choices: [{ index: 0, delta: { content: "Hi." }, finish_reason: null }] }) +
-    chunk({ choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }) +
-    chunk({ choices: [], usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 } }) +
-    "data: [DONE]\n\n";
+  // one with finish_reason (as the canned body does).
+  const body = BODIES.openai({ text: ["Hi."], finish: "stop", input: 9, output: 2 });
   const response = await new OpenAI({ fetch: () => Promise.resolve(new Response(body)) })
     .chat({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }] })
     .toResponse({ format: "ui-message" });
