@@ -10,6 +10,7 @@ import { OpenAI } from "../../src/providers/openai/mod.ts";
 import { Ollama } from "../../src/providers/ollama/mod.ts";
 import { IncompleteStreamError } from "../../src/errors/incomplete_stream_error.ts";
 import type { ContentPart } from "../../src/shared/types.ts";
+import { assertAgree } from "../unified/_agree.ts";
 
 const MESSAGE = {
   id: "msg_1",
@@ -22,7 +23,9 @@ const MESSAGE = {
   usage: { input_tokens: 10, output_tokens: 1 },
 };
 
+/** Each chunking's result through the client; `streamText` must agree with the client. */
 async function anthropicReplay(text: string) {
+  await assertAgree("anthropic", text, "streamText");
   const results = [];
   for (const { label, pieces } of chunkings(text)) {
     const anthropic = new Anthropic({ apiKey: "k", fetch: fakeFetch(pieces) });
@@ -180,7 +183,9 @@ function openAISse(chunks: unknown[]): string {
   return chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join("") + "data: [DONE]\n\n";
 }
 
+/** Each chunking's result through the client; `streamText` must agree with the client. */
 async function openAIReplay(text: string) {
+  await assertAgree("openai", text, "streamText");
   const results = [];
   for (const { label, pieces } of chunkings(text)) {
     const openai = new OpenAI({ fetch: fakeFetch(pieces) });
@@ -240,6 +245,7 @@ Deno.test("Ollama: null and mistyped fields are ignored, never garbage in the an
     line({ message: { role: "assistant", content: "lo", tool_calls: [null, 3] } }),
     line({ done: true, done_reason: "stop", message: { role: "assistant", content: "" } }),
   ].join("");
+  await assertAgree("ollama", text, "streamText");
   for (const { label, pieces } of chunkings(text)) {
     const ollama = new Ollama({
       fetch: fakeFetch(pieces, { headers: { "content-type": "application/x-ndjson" } }),

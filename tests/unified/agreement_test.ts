@@ -5,13 +5,7 @@
  * with the provider result (text, reasoning, tool calls, finish reason and
  * usage), also when the stream fails.
  */
-import assert from "node:assert/strict";
-import { anthropic, ollama, openai, streamText } from "../../src/unified/mod.ts";
-import { Ollama } from "../../src/providers/ollama/mod.ts";
-import { OpenAI } from "../../src/providers/openai/mod.ts";
-import { Anthropic } from "../../src/providers/anthropic/mod.ts";
-import type { LanguageModel, StreamPart } from "../../src/unified/mod.ts";
-import type { StreamResult } from "../../src/shared/types.ts";
+import { type Api, assertAgree } from "./_agree.ts";
 
 interface Fixture {
   file: string;
@@ -22,93 +16,6 @@ interface Fixture {
 const manifest = JSON.parse(
   await Deno.readTextFile(new URL("../testdata/manifest.json", import.meta.url)),
 ) as { fixtures: Fixture[] };
-
-type Api = "ollama" | "openai" | "anthropic";
-
-function fetchOf(body: string): typeof fetch {
-  return () => Promise.resolve(new Response(body));
-}
-
-/** The provider client's result (or its error's partial) for a body. */
-async function providerRun(api: Api, body: string) {
-  const fetch = fetchOf(body);
-  const stream = api === "ollama"
-    ? new Ollama({ fetch }).chat({ model: "m", messages: [] })
-    : api === "openai"
-    ? new OpenAI({ fetch }).chat({ model: "m", messages: [] })
-    : new Anthropic({ fetch }).messages({ model: "m", max_tokens: 5, messages: [] });
-  try {
-    return { result: await stream.result() as StreamResult, error: undefined };
-  } catch (error) {
-    return { result: stream.partial as StreamResult, error };
-  }
-}
-
-function modelOf(api: Api, body: string): LanguageModel {
-  const fetch = fetchOf(body);
-  return api === "ollama"
-    ? ollama("m", { fetch })
-    : api === "openai"
-    ? openai("m", { fetch })
-    : anthropic("m", { fetch });
-}
-
-/** `streamText`'s parts and its view of the step (from the result, or partial after a failure). */
-async function unifiedRun(api: Api, body: string) {
-  const stream = streamText({ model: modelOf(api, body), prompt: "x" });
-  const parts: StreamPart[] = [];
-  for await (const part of stream) parts.push(part);
-  let error: unknown;
-  let result;
-  try {
-    result = await stream.result();
-  } catch (caught) {
-    error = caught;
-    result = stream.partial;
-  }
-  return { parts, result, error };
-}
-
-/** Ids sluice makes up (the provider sent none) differ per run. */
-function same(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value ?? null).replace(/"call_[0-9a-z]+"/g, '"call_*"'));
-}
-
-function shared(result: StreamResult) {
-  const { inputTokens, outputTokens, totalTokens, cachedInputTokens, reasoningTokens } =
-    result.usage;
-  return same({
-    text: result.text,
-    reasoning: result.reasoning,
-    toolCalls: result.toolCalls,
-    finishReason: result.finishReason,
-    rawFinishReason: result.rawFinishReason,
-    usage: { inputTokens, outputTokens, totalTokens, cachedInputTokens, reasoningTokens },
-  });
-}
-
-async function assertAgree(api: Api, body: string, label: string): Promise<void> {
-  const provider = await providerRun(api, body);
-  const unified = await unifiedRun(api, body);
-  assert.equal(String(unified.error), String(provider.error), `${label}: the same failure`);
-  assert.deepEqual(shared(unified.result), shared(provider.result), `${label}: the same result`);
-  const partsText = unified.parts.flatMap((part) => part.type === "text-delta" ? [part.text] : [])
-    .join("");
-  assert.equal(partsText, provider.result.text, `${label}: text-delta parts`);
-  const reasoning = unified.parts.flatMap((part) =>
-    part.type === "reasoning-delta" ? [part.text] : []
-  ).join("");
-  assert.equal(reasoning, provider.result.reasoning, `${label}: reasoning-delta parts`);
-  if (provider.error === undefined) {
-    const calls = unified.parts.filter((part) => part.type === "tool-call")
-      .map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));
-    assert.deepEqual(same(calls), same(provider.result.toolCalls), `${label}: tool-call parts`);
-    const starts = unified.parts.filter((part) => part.type === "tool-call-start");
-    assert.equal(starts.length, provider.result.toolCalls.length, `${label}: one start a call`);
-  } else {
-    assert.equal(unified.parts.at(-1)?.type, "error", `${label}: an error part last`);
-  }
-}
 
 for (const fixture of manifest.fixtures) {
   const chat = fixture.kind === "ollama-chat" || fixture.kind === "openai-chat" ||
