@@ -44,7 +44,13 @@ export class Watchdog {
   #errorIdle: number | false = false;
 
   constructor(timeouts: WatchdogTimeouts, caller: AbortSignal | undefined) {
-    this.#timeouts = timeouts;
+    // A copy of the four: the options they come in (headers, fetch, …) need not live as long.
+    this.#timeouts = {
+      timeout: timeouts.timeout,
+      idleTimeout: timeouts.idleTimeout,
+      totalTimeout: timeouts.totalTimeout,
+      firstTokenTimeout: timeouts.firstTokenTimeout ?? false,
+    };
     this.#caller = caller;
     if (caller) {
       if (caller.aborted) {

@@ -178,7 +178,8 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
   #maxLineLength: number | undefined;
   #watchdog: Watchdog;
   #opening: Promise<Transfer>;
-  #init: StreamRequestInit<Chunk, Result>;
+  /** What a retry of the first read needs; let go once the body is found. */
+  #init: StreamRequestInit<Chunk, Result> | undefined;
   /** The body to parse, once the first read asked for it (see `#bodySource`). */
   #body: Promise<BodySource> | undefined;
   #callerSignal: AbortSignal | undefined;
@@ -302,7 +303,7 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
    */
   #bodySource(): Promise<BodySource> {
     return this.#body ??= (async () => {
-      const { request, options, protocol, maxLineLength } = this.#init;
+      const { request, options, protocol, maxLineLength } = this.#init!;
       let transfer = await this.#opening;
       for (let attempt = 0;; attempt++) {
         const first = await readFirstFrame(
@@ -311,8 +312,11 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
           maxLineLength,
           this.#watchdog,
         );
-        if ("body" in first) return first.body;
-        if (attempt >= options.maxRetries) return replay(first.retry);
+        if ("body" in first || attempt >= options.maxRetries) {
+          // No retry can come now: the request, its body and options go.
+          this.#init = undefined;
+          return "body" in first ? first.body : replay(first.retry);
+        }
         this.#watchdog.betweenAttempts();
         await sleep(backoff(attempt, options.retryDelay), this.#watchdog.signal);
         transfer = await openRequest(request, options, this.#watchdog);
