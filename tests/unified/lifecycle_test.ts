@@ -179,10 +179,16 @@ Deno.test("every provider's canned body reads back as the same answer", async ()
 
 // --- The tool loop ---------------------------------------------------------
 
-for (const provider of ["openai", "anthropic"] as const) {
+for (const provider of ["openai", "anthropic", "openai-responses"] as const) {
   Deno.test(`${provider}: a tool call with invalid JSON arguments is not executed; an error result goes back`, async () => {
     const bad = '{"city": Par';
-    const first = provider === "openai"
+    const first = provider === "openai-responses"
+      // The canned call's arguments, "{}", replaced by the broken text in every event.
+      ? BODIES[provider]({
+        toolCalls: [{ id: "call_b", name: "weather", args: {} }],
+        finish: "tool",
+      }).replaceAll('"{}"', JSON.stringify(bad))
+      : provider === "openai"
       ? openaiToolBody([
         [{
           index: 0,
@@ -275,7 +281,14 @@ for (const provider of ["openai", "anthropic"] as const) {
     // The parse error is what the model reads back.
     assert.equal(requests.length, 2);
     const messages = requests[1]!.body.messages as Record<string, unknown>[];
-    if (provider === "openai") {
+    if (provider === "openai-responses") {
+      const input = requests[1]!.body.input as Record<string, unknown>[];
+      assert.deepEqual(input.at(-1), {
+        type: "function_call_output",
+        call_id: "call_b",
+        output: call.parseError,
+      });
+    } else if (provider === "openai") {
       assert.deepEqual(messages.slice(1), [
         {
           role: "assistant",
