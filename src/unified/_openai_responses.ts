@@ -20,8 +20,14 @@ import {
   unsupported,
 } from "./_adapter.ts";
 import type { AssistantContentPart, CallWarning } from "./types.ts";
+import { isRecord } from "../shared/_is_record.ts";
 import { dataUrl, mediaTypeOf, partData } from "./_content.ts";
 import { assistantParts, metadataString, toolCallPart, toolCallsOf } from "./_messages.ts";
+
+/** `value` when it is a list, else none. */
+function listOf(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
+}
 
 /**
  * A response's output as an assistant message's parts, in order: each
@@ -34,7 +40,9 @@ function contentOf(result: OpenAIResponsesResult): AssistantContentPart[] {
     // The other items' `type` is any string: each known item is told by its type.
     if (output.type === "reasoning") {
       const item = output as OpenAIResponsesReasoningItem;
-      const texts = [...item.summary, ...(item.content ?? [])].map((part) => part.text);
+      // The item as the server sent it: a list or a part of another shape is not read.
+      const texts = [...listOf(item.summary), ...listOf(item.content)]
+        .map((part) => isRecord(part) && typeof part.text === "string" ? part.text : "");
       const openai: Record<string, unknown> = { itemId: item.id };
       if (typeof item.encrypted_content === "string") {
         openai.encryptedContent = item.encrypted_content;
@@ -42,9 +50,13 @@ function contentOf(result: OpenAIResponsesResult): AssistantContentPart[] {
       content.push({ type: "reasoning", text: texts.join("\n\n"), providerMetadata: { openai } });
     } else if (output.type === "message") {
       const item = output as OpenAIResponsesMessageItem;
-      const text = item.content.map((part) => part.type === "output_text" ? part.text : "").join(
-        "",
-      );
+      const text = listOf(item.content)
+        .map((part) =>
+          isRecord(part) && part.type === "output_text" && typeof part.text === "string"
+            ? part.text
+            : ""
+        )
+        .join("");
       if (text) content.push({ type: "text", text });
     } else if (output.type === "function_call") {
       const callId = (output as { call_id?: unknown }).call_id;

@@ -1,5 +1,6 @@
 import { Gemini, type GeminiOptions } from "../providers/gemini/gemini.ts";
 import type { GeminiResult } from "../providers/gemini/gemini_result.ts";
+import { wholeCall } from "../providers/gemini/_protocol.ts";
 import type {
   GeminiContent,
   GeminiGenerateContentRequest,
@@ -139,11 +140,15 @@ function contentOf(result: GeminiResult): AssistantContentPart[] {
     const metadata: Record<string, unknown> = {};
     if (part.thoughtSignature !== undefined) metadata.thoughtSignature = part.thoughtSignature;
     let out: AssistantContentPart;
-    if (part.functionCall !== undefined) {
+    const whole = wholeCall(part as unknown as Record<string, unknown>);
+    if (whole !== undefined) {
+      // The calls in order, as the reader read them (a part it kept raw is not one).
       const toolCall = result.toolCalls[call++];
       if (toolCall === undefined) continue;
       out = toolCallPart(toolCall);
-      if (part.functionCall.id === toolCall.id) metadata.id = toolCall.id;
+      if (whole.id === toolCall.id) metadata.id = toolCall.id;
+    } else if (part.functionCall !== undefined) {
+      continue;
     } else if (typeof part.text === "string" || part.thoughtSignature !== undefined) {
       const text = part.text ?? "";
       out = part.thought === true ? { type: "reasoning", text } : { type: "text", text };

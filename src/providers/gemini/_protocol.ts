@@ -98,6 +98,19 @@ function isPlain(part: Json): boolean {
   return true;
 }
 
+/**
+ * The function call a part holds, when it is read as a tool call: a whole
+ * one. A call whose arguments stream in pieces (`partialArgs`, Vertex AI
+ * only) is not modeled: kept as received, never read as a complete call with
+ * no arguments.
+ */
+export function wholeCall(part: Record<string, unknown>): Json | undefined {
+  const call = part.functionCall;
+  return isRecord(call) && !Array.isArray(call.partialArgs) && call.willContinue !== true
+    ? call
+    : undefined;
+}
+
 /** What a value that should have been a JSON object is, in words. */
 function kindOf(value: unknown): string {
   if (value === null) return "null";
@@ -235,10 +248,8 @@ class GeminiReader implements ProtocolReader<GeminiGenerateContentResponse, Gemi
       return;
     }
     const copy = { ...part };
-    const call = part.functionCall;
-    // A call whose arguments stream in pieces (`partialArgs`, Vertex AI only) is not modeled:
-    // kept as received, never read as a complete call with no arguments.
-    if (isRecord(call) && !Array.isArray(call.partialArgs) && call.willContinue !== true) {
+    const call = wholeCall(part);
+    if (call !== undefined) {
       copy.functionCall = { ...call };
       state.parts.push({ part: copy, texts: undefined });
       if (emit === undefined) return;

@@ -28,6 +28,21 @@ function isIndex(value: unknown): value is number {
 
 const str = (value: unknown): string | undefined => typeof value === "string" ? value : undefined;
 
+/** How far past the parts received an index may point (a server numbers them in order). */
+const MAX_GAP = 1024;
+
+/**
+ * `index` as a place in `list`, which grows to it. An index far past the
+ * parts received would make an array that long (1e9: out of memory): it is a
+ * `SyntaxError`, which the stream reports as a `ParseError`.
+ */
+function slot(list: readonly unknown[], index: number, what: string): number {
+  if (index > list.length + MAX_GAP) {
+    throw new SyntaxError(`The ${what} ${index} is far past the ${list.length} received`);
+  }
+  return index;
+}
+
 /** Put between two summary (or reasoning) parts in the reasoning text. */
 const PART_SEPARATOR = "\n\n";
 
@@ -465,7 +480,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
     if (!state || !isIndex(index)) return undefined;
     const item = state.item;
     const parts = Array.isArray(item.content) ? item.content : (item.content = []);
-    return { parts, index };
+    return { parts, index: slot(parts, index, "content_index") };
   }
 
   #partAdded(event: Json): void {
@@ -543,7 +558,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
     if (!part || !isRecord(event.annotation)) return;
     const list = Array.isArray(part.annotations) ? part.annotations : (part.annotations = []);
     const index = event.annotation_index;
-    if (isIndex(index)) list[index] = { ...event.annotation };
+    if (isIndex(index)) list[slot(list, index, "annotation_index")] = { ...event.annotation };
     else list.push({ ...event.annotation });
   }
 
@@ -557,7 +572,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
   #reasoningPart(event: Json, key: "summary" | "content", index: unknown, type: string): void {
     const list = this.#reasoningList(event, key);
     if (!list || !isIndex(index)) return;
-    if (!isRecord(list[index])) list[index] = { type, text: "" };
+    if (!isRecord(list[slot(list, index, `${key}_index`)])) list[index] = { type, text: "" };
   }
 
   #reasoningDelta(
