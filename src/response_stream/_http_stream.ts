@@ -67,6 +67,9 @@ const RETRYABLE_TYPES = new Set([
   "INTERNAL",
 ]);
 
+/** How much of a body may come before its first frame and still be probed for a retryable error. */
+const PROBE_BYTES = 65_536;
+
 /** A response whose first frame was read: the body to parse (those bytes first), or a retryable error. */
 type FirstFrame = { body: BodySource } | { retry: ProviderError };
 
@@ -102,13 +105,17 @@ async function readFirstFrame(
   const frames = protocol.framing === "sse"
     ? new SseParser(onFrame, maxLineLength)
     : new NdjsonParser(onFrame, maxLineLength, protocol.parseLine);
+  let held = 0;
   try {
-    while (!decided) {
+    // Comments or blank lines ahead of the first frame (a gateway's keep-alives while it queues)
+    // are held for the real parse only up to PROBE_BYTES: past that, no retry is waited for.
+    while (!decided && held <= PROBE_BYTES) {
       watchdog.reading();
       const { done, value } = await reader.read();
       watchdog.touch();
       if (done) break;
       prefix.push(value);
+      held += value.byteLength;
       frames.push(decoder.decode(value, { stream: true }));
     }
   } catch {
@@ -399,7 +406,18 @@ class HttpStream<Chunk, Result extends StreamResult> extends ResponseStream<Chun
     let ending = false;
     return new FrameFeeder(frames, reader, () => {
       ending = true;
-      frames.end();
+      try {
+        frames.end();
+      } catch (error) {
+        // NDJSON: the last line, which had no newline, is not JSON: the body ended inside it.
+        if (sse || !(error instanceof ParseError) || !(error.cause instanceof SyntaxError)) {
+          throw error;
+        }
+        throw new IncompleteStreamError(
+          `The stream ended inside its last line: ${error.snippet ?? ""}`,
+          { cause: error },
+        );
+      }
       reader.finish(sink);
       this.#succeed();
     });

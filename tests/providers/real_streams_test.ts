@@ -299,3 +299,32 @@ Deno.test("a last event cut short is an IncompleteStreamError, not a ParseError"
     assert.equal(result.text, "Hi", label);
   }
 });
+
+Deno.test("an NDJSON body cut inside its last line is an IncompleteStreamError, as an SSE one is", async () => {
+  const line = (content: string, done = false) =>
+    JSON.stringify({ model: "m", created_at: "", message: { role: "assistant", content }, done }) +
+    "\n";
+  const body = line("Hel") + line("lo") + line("", true);
+  const second = line("Hel").length;
+  for (const [cut, text] of [[5, ""], [second + 7, "Hel"], [body.length - 3, "Hello"]] as const) {
+    for (const { label, pieces } of chunkings(body.slice(0, cut))) {
+      const ollama = new Ollama({
+        fetch: fakeFetch(pieces, { headers: { "content-type": "application/x-ndjson" } }),
+      });
+      const stream = ollama.chat({ model: "m", messages: [] });
+      const error = await stream.result().then(() => undefined, (error) => error);
+      assert(error instanceof IncompleteStreamError, `${cut}, ${label}: ${error}`);
+      assert.match(error.message, /ended inside its last line/, label);
+      assert.equal(stream.partial.text, text, label);
+    }
+  }
+  // A line that is not JSON before the end stays a ParseError with its line number.
+  const broken = new Ollama({
+    fetch: fakeFetch([new TextEncoder().encode(line("Hi") + "not json\n" + line("", true))], {
+      headers: { "content-type": "application/x-ndjson" },
+    }),
+  }).chat({ model: "m", messages: [] });
+  const error = await broken.result().then(() => undefined, (error) => error);
+  assert.equal(error?.name, "ParseError");
+  assert.equal(error?.line, 2);
+});

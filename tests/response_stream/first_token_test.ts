@@ -153,3 +153,44 @@ Deno.test("the first-event error is not retried past maxRetries, nor after outpu
   assert.equal((failure as { partial?: { text: string } }).partial?.text, "Hi");
   assert.equal(calls, 1, "after output, never retried");
 });
+
+Deno.test("keep-alive comments ahead of the first event are held for the probe up to 64 KiB only", async () => {
+  // A gateway that queues the request sends comments until the model starts. The probe for a
+  // retryable first event holds what it read for the real parse: up to 64 KiB, then it gives up
+  // waiting for the first event (and a first-event error past that is not retried).
+  const comments = (bytes: number) => ": PROCESSING\n\n".repeat(Math.ceil(bytes / 14));
+  // The body in reads of 1 KiB, as comments trickle in.
+  const inReads = (text: string) => {
+    const bytes = new TextEncoder().encode(text);
+    let at = 0;
+    return new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (at >= bytes.length) return controller.close();
+        controller.enqueue(bytes.slice(at, at += 1024));
+      },
+    });
+  };
+  for (const [before, retried] of [[1_000, true], [100_000, false]] as const) {
+    let calls = 0;
+    const anthropic = new Anthropic({
+      apiKey: "k",
+      retryDelay: 1,
+      fetch: () =>
+        Promise.resolve(
+          new Response(
+            inReads(calls++ === 0 ? comments(before) + overloaded : anthropicAnswer("Hi")),
+            {
+              headers: { "content-type": "text/event-stream" },
+            },
+          ),
+        ),
+    });
+    const stream = anthropic.messages({ model: "m", max_tokens: 5, messages: [] });
+    if (retried) assert.equal(await stream.text(), "Hi", `${before} bytes of comments`);
+    else {
+      const error = await rejection(stream.text());
+      assert.equal((error as Error).name, "ProviderError", `${before} bytes of comments`);
+    }
+    assert.equal(calls, retried ? 2 : 1, `${before} bytes of comments`);
+  }
+});
