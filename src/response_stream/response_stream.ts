@@ -231,7 +231,7 @@ export abstract class ResponseStream<Item, Result extends StreamResult = StreamR
    * The assembled result: text, reasoning, tool calls, finish reason, usage
    * and the provider's own fields. Reads the stream to its end if nothing is
    * reading it. If a consumer took it (`textStream`, `readable`, `tee()`,
-   * `toResponse()`, …), the stream now reads its source to the end by itself
+   * `toResponse()`, …), the stream reads its source to the end by itself
    * and queues every item for that consumer, who still gets each one, in
    * order, at its own pace: the result never waits on a consumer that took
    * the stream but reads slowly, or not at all.
