@@ -2,38 +2,50 @@
  * One reading of each wire format, the check: a body goes through the
  * provider client and through `streamText`; the unified parts and result must
  * agree with the provider result (text, reasoning, tool calls, finish reason
- * and usage), also when the stream fails. Used by the fixture and drift tests
- * (agreement_test.ts) and the recorded-stream shapes (real_streams_test.ts).
+ * and usage, and the raw parts of what no part models), also when the stream
+ * fails. Used by the fixture and drift tests (agreement_test.ts), the
+ * recorded-stream shapes (real_streams_test.ts), and the Gemini and Responses
+ * API transcripts.
  *
  * @module
  */
 import assert from "node:assert/strict";
-import { anthropic, ollama, openai, streamText } from "../../src/unified/mod.ts";
+import { anthropic, gemini, ollama, openai, streamText } from "../../src/unified/mod.ts";
 import { Ollama } from "../../src/providers/ollama/mod.ts";
 import { OpenAI } from "../../src/providers/openai/mod.ts";
 import { Anthropic } from "../../src/providers/anthropic/mod.ts";
+import { Gemini } from "../../src/providers/gemini/mod.ts";
 import type { LanguageModel, StreamPart } from "../../src/unified/mod.ts";
-import type { StreamResult } from "../../src/shared/types.ts";
+import type { ContentPart, StreamResult } from "../../src/shared/types.ts";
 
 /** A wire format both a client and `streamText` read. */
-export type Api = "ollama" | "openai" | "anthropic";
+export type Api = "ollama" | "openai" | "openai-responses" | "anthropic" | "gemini";
 
 function fetchOf(body: string): typeof fetch {
   return () => Promise.resolve(new Response(body));
 }
 
-/** The provider client's result (or its error's partial) for a body. */
+/** The provider client's parts and result (or its error's partial) for a body. */
 async function providerRun(api: Api, body: string) {
   const fetch = fetchOf(body);
   const stream = api === "ollama"
     ? new Ollama({ fetch }).chat({ model: "m", messages: [] })
     : api === "openai"
     ? new OpenAI({ fetch }).chat({ model: "m", messages: [] })
-    : new Anthropic({ fetch }).messages({ model: "m", max_tokens: 5, messages: [] });
+    : api === "openai-responses"
+    ? new OpenAI({ fetch }).responses({ model: "m", input: "x" })
+    : api === "anthropic"
+    ? new Anthropic({ fetch }).messages({ model: "m", max_tokens: 5, messages: [] })
+    : new Gemini({ fetch }).generateContent({
+      model: "gemini-2.5-flash",
+      contents: [{ role: "user", parts: [{ text: "x" }] }],
+    });
+  const parts: ContentPart[] = [];
   try {
-    return { result: await stream.result() as StreamResult, error: undefined };
+    for await (const part of stream.parts) parts.push(part);
+    return { parts, result: await stream.result() as StreamResult, error: undefined };
   } catch (error) {
-    return { result: stream.partial as StreamResult, error };
+    return { parts, result: stream.partial as StreamResult, error };
   }
 }
 
@@ -43,7 +55,11 @@ function modelOf(api: Api, body: string): LanguageModel {
     ? ollama("m", { fetch })
     : api === "openai"
     ? openai("m", { fetch })
-    : anthropic("m", { fetch });
+    : api === "openai-responses"
+    ? openai("m", { fetch, api: "responses" })
+    : api === "anthropic"
+    ? anthropic("m", { fetch })
+    : gemini("gemini-2.5-flash", { fetch });
 }
 
 /** `streamText`'s parts and its view of the step (from the result, or partial after a failure). */
@@ -93,6 +109,12 @@ export async function assertAgree(api: Api, body: string, label: string): Promis
     part.type === "reasoning-delta" ? [part.text] : []
   ).join("");
   assert.equal(reasoning, provider.result.reasoning, `${label}: reasoning-delta parts`);
+  // What the parts do not model (built-in items, citations, new event types) is handed on.
+  assert.deepEqual(
+    unified.parts.filter((part) => part.type === "raw"),
+    provider.parts.filter((part) => part.type === "raw"),
+    `${label}: raw parts`,
+  );
   if (provider.error === undefined) {
     const calls = unified.parts.filter((part) => part.type === "tool-call")
       .map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));

@@ -8,10 +8,8 @@ import {
 } from "../../src/unified/mod.ts";
 import { createMockServer } from "../../src/testing/mod.ts";
 import { ProviderError } from "../../src/errors/provider_error.ts";
-import { OpenAI } from "../../src/providers/openai/mod.ts";
-import type { StreamResult } from "../../src/shared/types.ts";
 import { RESPONSES_TRANSCRIPTS, responsesBody } from "../testdata/openai-responses/transcripts.ts";
-import { collectParts } from "../_parts.ts";
+import { assertAgree } from "./_agree.ts";
 
 const WEATHER = {
   description: "The weather in a city",
@@ -187,65 +185,8 @@ Deno.test("streamObject through the Responses API sends text.format and parses t
   });
 });
 
-function shared(result: StreamResult) {
-  const { inputTokens, outputTokens, totalTokens, cachedInputTokens, reasoningTokens } =
-    result.usage;
-  return {
-    text: result.text,
-    reasoning: result.reasoning,
-    toolCalls: result.toolCalls,
-    finishReason: result.finishReason,
-    rawFinishReason: result.rawFinishReason,
-    usage: { inputTokens, outputTokens, totalTokens, cachedInputTokens, reasoningTokens },
-  };
-}
-
 for (const transcript of RESPONSES_TRANSCRIPTS) {
   Deno.test(`Responses transcript '${transcript.name}': streamText agrees with the provider client`, async () => {
-    const body = responsesBody(transcript.events);
-    const fetch = () => Promise.resolve(new Response(body));
-    const providerStream = new OpenAI({ fetch }).responses({ model: "m", input: "x" });
-    let providerError: unknown;
-    let provider: StreamResult;
-    try {
-      provider = await providerStream.result();
-    } catch (error) {
-      providerError = error;
-      provider = providerStream.partial;
-    }
-    const stream = streamText({ model: openai("m", { fetch, api: "responses" }), prompt: "x" });
-    const parts: StreamPart[] = [];
-    for await (const part of stream) parts.push(part);
-    let unifiedError: unknown;
-    let unified: StreamResult;
-    try {
-      unified = await stream.result();
-    } catch (error) {
-      unifiedError = error;
-      unified = stream.partial;
-    }
-    assert.equal(String(unifiedError), String(providerError), "the same failure");
-    assert.deepEqual(shared(unified), shared(provider), "the same result");
-    const text = parts.flatMap((part) => part.type === "text-delta" ? [part.text] : []).join("");
-    assert.equal(text, provider.text, "text-delta parts");
-    const reasoning = parts.flatMap((part) => part.type === "reasoning-delta" ? [part.text] : [])
-      .join("");
-    assert.equal(reasoning, provider.reasoning, "reasoning-delta parts");
-    // What the parts do not model (built-in items, citations, new event types) is handed on.
-    const { parts: providerParts } = await collectParts(
-      new OpenAI({ fetch }).responses({ model: "m", input: "x" }),
-    );
-    assert.deepEqual(
-      parts.filter((part) => part.type === "raw"),
-      providerParts.filter((part) => part.type === "raw"),
-      "raw parts",
-    );
-    if (providerError === undefined) {
-      const calls = parts.filter((part) => part.type === "tool-call")
-        .map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));
-      assert.deepEqual(calls, provider.toolCalls, "tool-call parts");
-    } else {
-      assert.equal(parts.at(-1)?.type, "error", "an error part last");
-    }
+    await assertAgree("openai-responses", responsesBody(transcript.events), transcript.name);
   });
 }

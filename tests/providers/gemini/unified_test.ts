@@ -7,9 +7,9 @@ import {
   toGeminiSchema,
 } from "../../../src/unified/mod.ts";
 import { createMockServer } from "../../../src/testing/mod.ts";
-import { Gemini } from "../../../src/providers/gemini/mod.ts";
 import type { StreamPart } from "../../../src/unified/types.ts";
 import { sseBody, transcripts } from "./_transcripts.ts";
+import { assertAgree } from "../../unified/_agree.ts";
 
 const MODEL = "gemini-2.5-flash";
 type Json = Record<string, unknown>;
@@ -296,67 +296,8 @@ Deno.test("toGeminiSchema maps JSON Schema onto Gemini's subset", () => {
   );
 });
 
-/** Ids sluice makes up (Gemini sent none) differ per run. */
-const same = (value: unknown) =>
-  JSON.parse(JSON.stringify(value ?? null).replace(/"call_[0-9a-z]+"/g, '"call_*"'));
-
-function sharedOf(result: {
-  text: string;
-  reasoning: string;
-  toolCalls: unknown[];
-  finishReason?: string | undefined;
-  rawFinishReason?: string | undefined;
-  usage: Record<string, unknown>;
-}) {
-  const { inputTokens, outputTokens, totalTokens, cachedInputTokens, reasoningTokens } =
-    result.usage;
-  return same({
-    text: result.text,
-    reasoning: result.reasoning,
-    toolCalls: result.toolCalls,
-    finishReason: result.finishReason,
-    rawFinishReason: result.rawFinishReason,
-    usage: { inputTokens, outputTokens, totalTokens, cachedInputTokens, reasoningTokens },
-  });
-}
-
 for (const transcript of transcripts) {
   Deno.test(`gemini/${transcript.name}: streamText agrees with the Gemini client`, async () => {
-    const body = sseBody(transcript.events);
-    const fetch = () => Promise.resolve(new Response(body));
-    const client = new Gemini({ fetch }).generateContent({
-      model: MODEL,
-      contents: [{ role: "user", parts: [{ text: "x" }] }],
-    });
-    let providerError: unknown;
-    const provider = await client.result().catch((error) => {
-      providerError = error;
-      return client.partial;
-    });
-    const stream = streamText({ model: gemini(MODEL, { fetch }), prompt: "x" });
-    const parts: StreamPart[] = [];
-    for await (const part of stream) parts.push(part);
-    let unifiedError: unknown;
-    const unified = await stream.result().catch((error) => {
-      unifiedError = error;
-      return stream.partial;
-    });
-    assert.equal(String(unifiedError), String(providerError));
-    assert.deepEqual(
-      sharedOf(unified as never),
-      sharedOf(provider as never),
-      "the same result",
-    );
-    const texts = parts.flatMap((part) => part.type === "text-delta" ? [part.text] : []);
-    assert.equal(texts.join(""), provider.text);
-    const thoughts = parts.flatMap((part) => part.type === "reasoning-delta" ? [part.text] : []);
-    assert.equal(thoughts.join(""), provider.reasoning);
-    if (providerError === undefined) {
-      const calls = parts.filter((part) => part.type === "tool-call")
-        .map((part) =>
-          part.type === "tool-call" && { id: part.id, name: part.name, arguments: part.arguments }
-        );
-      assert.deepEqual(same(calls), same(provider.toolCalls));
-    } else assert.equal(parts.at(-1)?.type, "error");
+    await assertAgree("gemini", sseBody(transcript.events), transcript.name);
   });
 }
