@@ -560,23 +560,42 @@ function mutationCases(file: string): Case[] {
   });
 }
 
-function wrongTypeCases(target: Target, file: string): Case[] {
+/**
+ * Each field of each frame of a distinct structure (of the many text deltas,
+ * the first), with the body that has another value in its place.
+ */
+function* fieldEdits(
+  target: Target,
+  file: string,
+): Generator<{ path: Path; value: unknown; body: (by: unknown) => Bytes }> {
   const text = decoder.decode(fixture(file));
-  const cases: Case[] = [];
   const seen = new Set<string>();
-  // Frames of the same structure (the many text deltas) are changed in the first of them only.
   for (const frame of framesOf(text, target.framing)) {
     const shape = shapeOf(frame.value);
     if (seen.has(shape)) continue;
     seen.add(shape);
     for (const path of positions(frame.value)) {
-      for (const [label, by] of WRONG) {
-        const json = JSON.stringify(replaced(frame.value, path, by));
-        cases.push({
-          input: `${file} ${path.length === 0 ? "(the frame)" : path.join(".")} = ${label}`,
-          body: encoder.encode(text.slice(0, frame.start) + json + text.slice(frame.end)),
-        });
-      }
+      yield {
+        path,
+        value: valueAt(frame.value, path),
+        body: (by) =>
+          encoder.encode(
+            text.slice(0, frame.start) + JSON.stringify(replaced(frame.value, path, by)) +
+              text.slice(frame.end),
+          ),
+      };
+    }
+  }
+}
+
+function wrongTypeCases(target: Target, file: string): Case[] {
+  const cases: Case[] = [];
+  for (const { path, body } of fieldEdits(target, file)) {
+    for (const [label, by] of WRONG) {
+      cases.push({
+        input: `${file} ${path.length === 0 ? "(the frame)" : path.join(".")} = ${label}`,
+        body: body(by),
+      });
     }
   }
   return cases;
@@ -586,20 +605,10 @@ function wrongTypeCases(target: Target, file: string): Case[] {
 const HUGE = 1e8;
 
 function hugeIntegerCases(target: Target, file: string): Case[] {
-  const text = decoder.decode(fixture(file));
   const cases: Case[] = [];
-  const seen = new Set<string>();
-  for (const frame of framesOf(text, target.framing)) {
-    const shape = shapeOf(frame.value);
-    if (seen.has(shape)) continue;
-    seen.add(shape);
-    for (const path of positions(frame.value)) {
-      if (!Number.isInteger(valueAt(frame.value, path))) continue;
-      const json = JSON.stringify(replaced(frame.value, path, HUGE));
-      cases.push({
-        input: `${file} ${path.join(".")} = ${HUGE}`,
-        body: encoder.encode(text.slice(0, frame.start) + json + text.slice(frame.end)),
-      });
+  for (const { path, value, body } of fieldEdits(target, file)) {
+    if (Number.isInteger(value)) {
+      cases.push({ input: `${file} ${path.join(".")} = ${HUGE}`, body: body(HUGE) });
     }
   }
   return cases;
