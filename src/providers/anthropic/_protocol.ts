@@ -372,9 +372,7 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
       case "citations_delta":
         if (Array.isArray(block.citations)) block.citations.push(structuredClone(delta.citation));
         else block.citations = [structuredClone(delta.citation)];
-        // No part models a citation: handed on as a `raw` part, like any unmodeled delta.
-        emit({ type: "raw", value: { index, delta: structuredClone(delta) } });
-        return;
+        break;
       default:
         // The documented rule for a delta type sluice does not model.
         for (const key in delta) {
@@ -385,10 +383,9 @@ class MessageReader implements ProtocolReader<AnthropicStreamEvent, AnthropicRes
             ? (current ?? "") + value
             : value;
         }
-        emit({ type: "raw", value: { index, delta: { ...delta } } });
-        return;
     }
-    // A text or thinking delta that does not fit its block: kept as received, never dropped.
+    // What no part models (a citation, a delta of another type) or a text or thinking delta that
+    // does not fit its block: handed on as a `raw` part, a copy, so nothing received is dropped.
     emit({ type: "raw", value: { index, delta: structuredClone(delta) } });
   }
 
