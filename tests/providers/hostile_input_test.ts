@@ -32,6 +32,7 @@ import {
   openai,
   streamText,
 } from "../../src/unified/mod.ts";
+import { concat } from "../streams/_chunkings.ts";
 import { seededRandom } from "../_seeded_random.ts";
 
 // ---------------------------------------------------------------------------
@@ -619,17 +620,6 @@ function valueAt(value: unknown, path: Path): unknown {
   return value;
 }
 
-function concat(...pieces: (Bytes | string)[]): Bytes {
-  const parts = pieces.map((piece) => typeof piece === "string" ? encoder.encode(piece) : piece);
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 const INVALID_UTF8: readonly [string, number[]][] = [
   ["0xff", [0xff]],
   ["a lone continuation byte", [0x80]],
@@ -664,7 +654,7 @@ function garbageCases(target: Target, file: string): Case[] {
     cases.push({ input: `${length} garbage bytes (#${i})`, body: garbage });
     cases.push({
       input: `${length} garbage bytes after the transcript (#${i})`,
-      body: concat(bytes, garbage),
+      body: concat([bytes, garbage]),
     });
   }
   for (const [label, sequence] of INVALID_UTF8) {
@@ -674,9 +664,9 @@ function garbageCases(target: Target, file: string): Case[] {
     const quote = text.indexOf('":"') + 3;
     cases.push({
       input: `${label} inside the first string`,
-      body: concat(bytes.slice(0, quote), raw, bytes.slice(quote)),
+      body: concat([bytes.slice(0, quote), raw, bytes.slice(quote)]),
     });
-    cases.push({ input: `${label} between frames`, body: concat(raw, bytes) });
+    cases.push({ input: `${label} between frames`, body: concat([raw, bytes]) });
   }
   return cases;
 }

@@ -102,7 +102,7 @@ export function textChunkings(text: string, options: ChunkingsOptions = {}): Chu
 }
 
 /** Concatenates byte arrays. */
-export function concat(pieces: readonly Uint8Array[]): Uint8Array {
+export function concat(pieces: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
   let offset = 0;
   for (const piece of pieces) {
