@@ -17,6 +17,7 @@ import {
   openaiResponsesBody,
 } from "./_fakes.ts";
 import { within } from "../http/_server.ts";
+import { ResponseStream } from "../../src/response_stream/response_stream.ts";
 
 const PROVIDERS: AnyProvider[] = ["ollama", "openai", "anthropic", "gemini", "openai-responses"];
 
@@ -298,6 +299,7 @@ Deno.test("streamObject's stream is the stream core: response, partial, parts, o
     prompt: "x",
     onAbort: (partial) => aborted.push(partial.text),
   });
+  assert.ok(stream instanceof ResponseStream, "a ResponseStream, as every stream object");
   const types: string[] = [];
   for await (const part of stream) {
     types.push(part.type);
