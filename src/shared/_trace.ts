@@ -233,17 +233,12 @@ export async function traced<T>(
 }
 
 /** The answer of a result as `gen_ai.output.messages`. */
-export function outputMessages(result: StreamResult): unknown {
-  const parts: unknown[] = [];
-  if (result.reasoning) parts.push({ type: "reasoning", content: result.reasoning });
-  if (result.text) parts.push({ type: "text", content: result.text });
-  for (const call of result.toolCalls) {
-    parts.push({ type: "tool_call", id: call.id, name: call.name, arguments: call.arguments });
-  }
-  const message: Record<string, unknown> = { role: "assistant", parts };
-  const reason = result.rawFinishReason ?? result.finishReason;
-  if (reason !== undefined) message.finish_reason = reason;
-  return [message];
+export function outputMessages(result: StreamResult): GenAIMessage[] {
+  const parts: GenAIPart[] = [];
+  if (result.reasoning) parts.push(textPart(result.reasoning, "reasoning"));
+  if (result.text) parts.push(textPart(result.text));
+  for (const call of result.toolCalls) parts.push(callPart(call.id, call.name, call.arguments));
+  return answerMessages(parts, result.rawFinishReason ?? result.finishReason);
 }
 
 /**
@@ -262,81 +257,70 @@ export function streamResponse(result: StreamResult): TraceResponse {
   };
 }
 
-function textPart(content: string, type = "text"): Record<string, unknown> {
-  return { type, content };
+/** A part of a GenAI message (`gen_ai.input.messages`, `gen_ai.output.messages`). */
+export type GenAIPart = Record<string, unknown>;
+
+/** A GenAI message: a role, its parts, and for an answer why it ended. */
+export interface GenAIMessage {
+  role: string;
+  parts: GenAIPart[];
+  finish_reason?: string;
 }
 
-/** One content part of a provider's message (any provider's shape) as a GenAI message part. */
-function partOf(part: unknown): Record<string, unknown> {
-  if (typeof part === "string") return textPart(part);
-  if (!isRecord(part)) return { type: "unknown" };
-  if (typeof part.text === "string") {
-    return textPart(part.text, part.thought ? "reasoning" : "text");
-  }
-  if (typeof part.thinking === "string") return textPart(part.thinking, "reasoning");
-  if (part.type === "tool_use") {
-    return { type: "tool_call", id: part.id, name: part.name, arguments: part.input };
-  }
-  if (part.type === "tool_result") {
-    return { type: "tool_call_response", id: part.tool_use_id, response: part.content };
-  }
-  if (isRecord(part.functionCall)) {
-    const { id, name, args } = part.functionCall;
-    return { type: "tool_call", id, name, arguments: args };
-  }
-  if (isRecord(part.functionResponse)) {
-    const { id, name, response } = part.functionResponse;
-    return { type: "tool_call_response", id, name, response };
-  }
-  // Images, files, audio: the kind only, never the bytes.
-  return { type: typeof part.type === "string" ? part.type : "unknown" };
+/** Text, or reasoning. */
+export function textPart(content: unknown, type: "text" | "reasoning" = "text"): GenAIPart {
+  return { type, content: typeof content === "string" ? content : "" };
 }
 
-function messageOf(message: unknown): unknown {
-  if (!isRecord(message)) return { role: "user", parts: [partOf(message)] };
-  const role = message.role === "model" ? "assistant" : message.role ?? "user";
-  const parts: unknown[] = [];
-  if (typeof message.thinking === "string" && message.thinking !== "") {
-    parts.push(textPart(message.thinking, "reasoning"));
-  }
-  const content = message.content ?? message.parts;
-  if (role === "tool" && typeof content === "string") {
-    parts.push({ type: "tool_call_response", id: message.tool_call_id, response: content });
-  } else if (typeof content === "string") {
-    if (content !== "") parts.push(textPart(content));
-  } else if (Array.isArray(content)) {
-    for (const part of content) parts.push(partOf(part));
-  }
-  if (Array.isArray(message.tool_calls)) {
-    for (const call of message.tool_calls) {
-      if (!isRecord(call)) continue;
-      const fn = isRecord(call.function) ? call.function : {};
-      parts.push({ type: "tool_call", id: call.id, name: fn.name, arguments: fn.arguments });
-    }
-  }
-  return { role, parts };
+/** A tool call the model made. */
+export function callPart(id: unknown, name: unknown, args: unknown): GenAIPart {
+  return { type: "tool_call", id, name, arguments: args };
+}
+
+/** A tool's result sent back (with the tool's name where the format has one). */
+export function resultPart(id: unknown, response: unknown, name?: unknown): GenAIPart {
+  return { type: "tool_call_response", id, name, response };
+}
+
+/** A part recorded by its kind only (an image, a file, audio): never its bytes. */
+export function kindPart(type: unknown): GenAIPart {
+  return { type: typeof type === "string" ? type : "unknown" };
 }
 
 /**
- * A provider's prompt as `gen_ai.input.messages`: its system instructions
- * (a string, content blocks or a Gemini `systemInstruction`) as a system
- * message, then each message with its text, reasoning, tool calls and tool
- * results (other parts by their type only).
+ * A message's content as parts: a string is one text part ("" none), a list
+ * is read part by part by the format's own reader.
  */
-export function inputMessages(system: unknown, messages: unknown): unknown[] {
-  const list: unknown[] = [];
-  if (system !== undefined && system !== null && system !== "") {
-    list.push(messageOf({ role: "system", content: isRecord(system) ? system.parts : system }));
+export function contentParts(
+  content: unknown,
+  partOf: (part: Record<string, unknown>) => GenAIPart,
+): GenAIPart[] {
+  if (typeof content === "string") return content === "" ? [] : [textPart(content)];
+  if (!Array.isArray(content)) return [];
+  return content.map((part) => isRecord(part) ? partOf(part) : kindPart(undefined));
+}
+
+/**
+ * A prompt as `gen_ai.input.messages`: the system instructions (when any) as
+ * a system message, then each message as the format's own reader reads it; a
+ * prompt given as a string is one user message.
+ */
+export function inputMessages(
+  system: GenAIPart[],
+  messages: unknown,
+  messageOf: (message: Record<string, unknown>) => GenAIMessage,
+): GenAIMessage[] {
+  const list: GenAIMessage[] = system.length > 0 ? [{ role: "system", parts: system }] : [];
+  if (typeof messages === "string") list.push({ role: "user", parts: [textPart(messages)] });
+  else if (Array.isArray(messages)) {
+    for (const message of messages) list.push(messageOf(isRecord(message) ? message : {}));
   }
-  if (Array.isArray(messages)) { for (const message of messages) list.push(messageOf(message)); }
-  else if (typeof messages === "string") list.push(messageOf({ role: "user", content: messages }));
   return list;
 }
 
-/** A provider's answer message (any provider's shape) as `gen_ai.output.messages`. */
-export function answerMessages(message: unknown, finishReason: unknown): unknown[] {
-  const answer = messageOf(message) as Record<string, unknown>;
-  answer.role = "assistant";
+/** A provider's answer as `gen_ai.output.messages`: its parts as the assistant's, and why it ended. */
+export function answerMessages(parts: GenAIPart[], finishReason: unknown): GenAIMessage[] {
+  const answer: GenAIMessage = { role: "assistant", parts };
   if (typeof finishReason === "string") answer.finish_reason = finishReason;
   return [answer];
 }

@@ -1,12 +1,53 @@
 import {
+  callPart,
+  contentParts,
+  type GenAIMessage,
+  type GenAIPart,
   inputMessages,
+  kindPart,
   outputMessages,
+  resultPart,
+  textPart,
   type TraceOperation,
   type TraceRequest,
   type TraceResponse,
 } from "../shared/_trace.ts";
 import type { ModelCall } from "./_adapter.ts";
 import type { GenerateTextResult, ProviderId } from "./types.ts";
+import { isRecord } from "../shared/_is_record.ts";
+
+type Body = Record<string, unknown>;
+
+/** A part of a message: text, reasoning, a tool call; an image or a file by its type. */
+function partOf(part: Body): GenAIPart {
+  switch (part.type) {
+    case "text":
+      return textPart(part.text);
+    case "reasoning":
+      return textPart(part.text, "reasoning");
+    case "tool-call":
+      return callPart(part.id, part.name, part.arguments);
+    default:
+      return kindPart(part.type);
+  }
+}
+
+/** A message: an assistant's reasoning, content and tool calls, or a tool's result. */
+function messageOf(message: Body): GenAIMessage {
+  const role = typeof message.role === "string" ? message.role : "user";
+  if (role === "tool") {
+    return { role, parts: [resultPart(message.id, message.result, message.name)] };
+  }
+  const parts = [
+    ...contentParts(message.reasoning, partOf),
+    ...contentParts(message.content, partOf),
+  ];
+  const calls = Array.isArray(message.toolCalls) ? message.toolCalls : [];
+  for (const call of calls) {
+    if (isRecord(call)) parts.push(callPart(call.id, call.name, call.arguments));
+  }
+  return { role, parts };
+}
 
 /** `gen_ai.provider.name` of each provider. */
 export const TRACE_SYSTEMS: Record<ProviderId, string> = {
@@ -40,7 +81,7 @@ export function unifiedTrace(
       seed: settings.seed,
     };
     // Read at the start: the tool loop adds to the messages later.
-    trace.input = () => inputMessages(call.system, call.messages);
+    trace.input = () => inputMessages(contentParts(call.system, partOf), call.messages, messageOf);
   }
   return trace;
 }

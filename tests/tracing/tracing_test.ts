@@ -390,6 +390,249 @@ test("traceContent on a complete (stream: false) answer and per call", async () 
   assertUsage(without!);
 });
 
+// --- Each format's messages read by its own reader ---------------------------------------------
+
+/**
+ * One tool turn as GenAI messages: the question, reasoning and a call (its
+ * arguments as the format gives them), the tool's answer.
+ */
+function toolTurn(
+  call: { id?: string; name: string; arguments?: unknown },
+  result: Record<string, unknown>,
+  reasoning = true,
+): unknown[] {
+  const parts = [{ type: "tool_call", ...call, arguments: call.arguments ?? ARGS }];
+  return JSON.parse(JSON.stringify([
+    { role: "user", parts: [{ type: "text", content: "Weather in Oslo?" }] },
+    {
+      role: "assistant",
+      parts: reasoning ? [{ type: "reasoning", content: "Ask the tool." }, ...parts] : parts,
+    },
+    result,
+  ]));
+}
+
+const ARGS = { city: "Oslo" };
+const ARGS_TEXT = JSON.stringify(ARGS);
+
+/** The `gen_ai.input.messages` a span recorded. */
+function inputOf(span: ReadableSpan): unknown {
+  return JSON.parse(span.attributes["gen_ai.input.messages"] as string);
+}
+
+test("traceContent reads a tool turn in every provider's own message format", async () => {
+  const { tracer, spans } = otel();
+  const fetch = createMockServer().fetch;
+  const options = { fetch, apiKey: "sk-test", tracer, traceContent: true };
+  const question = { role: "user" as const, content: "Weather in Oslo?" };
+  const response = (id: string | undefined, response: unknown, role = "tool", name?: string) => ({
+    role,
+    parts: [{ type: "tool_call_response", id, name, response }],
+  });
+
+  await new OpenAI(options).chat({
+    model: "gpt-4.1-mini",
+    messages: [
+      question,
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{
+          id: "call_1",
+          type: "function",
+          function: { name: "weather", arguments: ARGS_TEXT },
+        }],
+      },
+      { role: "tool", tool_call_id: "call_1", content: "sunny" },
+    ],
+  }).result();
+  // Chat Completions takes no reasoning back.
+  const call = { id: "call_1", name: "weather", arguments: ARGS_TEXT };
+  assert.deepEqual(inputOf(spans()[0]!), toolTurn(call, response("call_1", "sunny"), false));
+
+  // The Responses API's items: one role's items in a row are one message.
+  await new OpenAI(options).responses({
+    model: "gpt-5",
+    instructions: "Be brief.",
+    input: [
+      { role: "user", content: [{ type: "input_text", text: "Weather in Oslo?" }] },
+      { type: "reasoning", id: "rs_1", summary: [{ type: "summary_text", text: "Ask the tool." }] },
+      { type: "function_call", call_id: "call_1", name: "weather", arguments: ARGS_TEXT },
+      { type: "function_call_output", call_id: "call_1", output: "sunny" },
+    ],
+  }).result();
+  assert.deepEqual(inputOf(spans()[1]!), [
+    { role: "system", parts: [{ type: "text", content: "Be brief." }] },
+    ...toolTurn(call, response("call_1", "sunny")),
+  ]);
+
+  await new Anthropic(options).messages({
+    model: "claude-sonnet-4-5",
+    max_tokens: 100,
+    messages: [
+      question,
+      {
+        role: "assistant",
+        content: [
+          { type: "thinking", thinking: "Ask the tool.", signature: "sig" },
+          { type: "tool_use", id: "toolu_1", name: "weather", input: ARGS },
+        ],
+      },
+      {
+        role: "user",
+        content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "sunny" }],
+      },
+    ],
+  }).result();
+  assert.deepEqual(
+    inputOf(spans()[2]!),
+    toolTurn({ id: "toolu_1", name: "weather" }, response("toolu_1", "sunny", "user")),
+  );
+
+  await new Gemini(options).generateContent({
+    model: "gemini-2.5-flash",
+    contents: [
+      { role: "user", parts: [{ text: "Weather in Oslo?" }] },
+      {
+        role: "model",
+        parts: [
+          { text: "Ask the tool.", thought: true },
+          { functionCall: { name: "weather", args: ARGS }, thoughtSignature: "c2ln" },
+        ],
+      },
+      {
+        role: "user",
+        parts: [{ functionResponse: { name: "weather", response: { sky: "sunny" } } }],
+      },
+    ],
+  }).result();
+  assert.deepEqual(
+    inputOf(spans()[3]!),
+    toolTurn({ name: "weather" }, response(undefined, { sky: "sunny" }, "user", "weather")),
+  );
+
+  await new Ollama(options).chat({
+    model: "llama3.2",
+    messages: [
+      question,
+      {
+        role: "assistant",
+        content: "",
+        thinking: "Ask the tool.",
+        tool_calls: [{ function: { name: "weather", arguments: ARGS } }],
+      },
+      { role: "tool", content: "sunny", tool_name: "weather" },
+    ],
+  }).result();
+  assert.deepEqual(
+    inputOf(spans()[4]!),
+    toolTurn({ name: "weather" }, response(undefined, "sunny", "tool", "weather")),
+  );
+
+  // sluice's own messages, in both spellings of an assistant turn.
+  for (
+    const assistant of [
+      {
+        role: "assistant" as const,
+        content: [
+          { type: "reasoning" as const, text: "Ask the tool." },
+          { type: "tool-call" as const, id: "c1", name: "weather", arguments: ARGS },
+        ],
+      },
+      {
+        role: "assistant" as const,
+        content: "",
+        reasoning: [{ type: "reasoning" as const, text: "Ask the tool." }],
+        toolCalls: [{ id: "c1", name: "weather", arguments: ARGS }],
+      },
+    ]
+  ) {
+    await generateText({
+      model: openai("gpt-4.1-mini", { fetch, apiKey: "sk-test" }),
+      messages: [question, assistant, { role: "tool", id: "c1", name: "weather", result: "sunny" }],
+      tracer,
+      traceContent: true,
+    });
+    assert.deepEqual(
+      inputOf(spans().at(-1)!),
+      toolTurn({ id: "c1", name: "weather" }, response("c1", "sunny", "tool", "weather")),
+    );
+  }
+});
+
+test("traceContent: a complete (stream: false) answer's calls and reasoning, in each format", async () => {
+  const { tracer, spans } = otel();
+  const answer = (body: object) => () => Promise.resolve(Response.json(body));
+  const call = { type: "tool_call", id: "call_1", name: "weather" };
+  const outputOf = (span: ReadableSpan) =>
+    JSON.parse(span.attributes["gen_ai.output.messages"] as string);
+
+  await new OpenAI({
+    fetch: answer({
+      id: "resp_1",
+      object: "response",
+      model: "gpt-5",
+      status: "completed",
+      output: [
+        {
+          type: "reasoning",
+          id: "rs_1",
+          summary: [{ type: "summary_text", text: "Ask the tool." }],
+        },
+        {
+          type: "function_call",
+          id: "fc_1",
+          call_id: "call_1",
+          name: "weather",
+          arguments: ARGS_TEXT,
+          status: "completed",
+        },
+      ],
+      usage: { input_tokens: 5, output_tokens: 9, total_tokens: 14 },
+    }),
+    apiKey: "sk-test",
+    tracer,
+    traceContent: true,
+  }).responses({ model: "gpt-5", input: "Weather in Oslo?", stream: false });
+  assert.deepEqual(outputOf(spans()[0]!), [{
+    role: "assistant",
+    parts: [
+      { type: "reasoning", content: "Ask the tool." },
+      { ...call, arguments: ARGS_TEXT },
+    ],
+    finish_reason: "completed",
+  }]);
+
+  await new Anthropic({
+    fetch: answer({
+      id: "msg_1",
+      type: "message",
+      role: "assistant",
+      model: "claude-sonnet-4-5",
+      content: [
+        { type: "thinking", thinking: "Ask the tool.", signature: "sig" },
+        { type: "tool_use", id: "call_1", name: "weather", input: ARGS },
+      ],
+      stop_reason: "tool_use",
+      stop_sequence: null,
+      usage: { input_tokens: 5, output_tokens: 9 },
+    }),
+    apiKey: "sk-test",
+    tracer,
+    traceContent: true,
+  }).messages({
+    model: "claude-sonnet-4-5",
+    max_tokens: 100,
+    messages: USER,
+    stream: false,
+  });
+  assert.deepEqual(outputOf(spans()[1]!), [{
+    role: "assistant",
+    parts: [{ type: "reasoning", content: "Ask the tool." }, { ...call, arguments: ARGS }],
+    finish_reason: "tool_use",
+  }]);
+});
+
 // --- Every way a stream ends: the span ends exactly once --------------------------------------
 
 function ollamaWith(mock: MockServer, tracer: Tracer, extra: Record<string, unknown> = {}): Ollama {

@@ -1,7 +1,14 @@
 import {
   answerMessages,
+  callPart,
+  contentParts,
+  type GenAIMessage,
+  type GenAIPart,
   inputMessages,
+  kindPart,
+  resultPart,
   stringOf,
+  textPart,
   type TraceRequest,
   type TraceResponse,
 } from "../../shared/_trace.ts";
@@ -9,6 +16,27 @@ import type { AnthropicMessagesRequest } from "./types.ts";
 import { usagePart } from "./_protocol.ts";
 
 type Body = Record<string, unknown>;
+
+/** A content block as a GenAI part: text, thinking, a tool call or result; others by their type. */
+function blockOf(block: Body): GenAIPart {
+  switch (block.type) {
+    case "text":
+      return textPart(block.text);
+    case "thinking":
+      return textPart(block.thinking, "reasoning");
+    case "tool_use":
+    case "server_tool_use":
+      return callPart(block.id, block.name, block.input);
+    case "tool_result":
+      return resultPart(block.tool_use_id, block.content);
+    default:
+      return kindPart(block.type);
+  }
+}
+
+function messageOf(message: Body): GenAIMessage {
+  return { role: stringOf(message.role) ?? "user", parts: contentParts(message.content, blockOf) };
+}
 
 /** What the span of a messages call records at the start. */
 export function anthropicTrace(url: string, request: AnthropicMessagesRequest): TraceRequest {
@@ -24,7 +52,7 @@ export function anthropicTrace(url: string, request: AnthropicMessagesRequest): 
       maxTokens: request.max_tokens,
       stop: request.stop_sequences,
     },
-    input: () => inputMessages(request.system, request.messages),
+    input: () => inputMessages(contentParts(request.system, blockOf), request.messages, messageOf),
   };
 }
 
@@ -39,6 +67,6 @@ export function anthropicResponse(value: unknown): TraceResponse {
     finishReasons: reason === undefined ? undefined : [reason],
     // As the stream's result counts them: cache reads and writes included.
     usage: { inputTokens, outputTokens },
-    output: () => answerMessages(body, reason),
+    output: () => answerMessages(contentParts(body.content, blockOf), reason),
   };
 }

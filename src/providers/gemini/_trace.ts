@@ -1,14 +1,39 @@
 import {
   answerMessages,
+  callPart,
+  contentParts,
+  type GenAIMessage,
+  type GenAIPart,
   inputMessages,
+  kindPart,
+  resultPart,
   stringOf,
+  textPart,
   type TraceOperation,
   type TraceRequest,
   type TraceResponse,
 } from "../../shared/_trace.ts";
+import { isRecord } from "../../shared/_is_record.ts";
 import { usageOf } from "./_protocol.ts";
 
 type Body = Record<string, unknown>;
+
+/** A part as a GenAI part: text or a thought, a call or its response; others by their key. */
+function partOf(part: Body): GenAIPart {
+  if (typeof part.text === "string") {
+    return textPart(part.text, part.thought ? "reasoning" : "text");
+  }
+  const { functionCall: call, functionResponse: response } = part;
+  if (isRecord(call)) return callPart(call.id, call.name, call.args);
+  if (isRecord(response)) return resultPart(response.id, response.response, response.name);
+  // `inlineData`, `fileData`, `executableCode`, …: what it is, not what it holds.
+  return kindPart(Object.keys(part).find((key) => !/Signature$|Metadata$/.test(key)));
+}
+
+function contentOf(content: Body): GenAIMessage {
+  const role = content.role === "model" ? "assistant" : stringOf(content.role) ?? "user";
+  return { role, parts: contentParts(content.parts, partOf) };
+}
 
 /** What the span of a generate-content or embeddings call records at the start. */
 export function geminiTrace(
@@ -35,7 +60,9 @@ export function geminiTrace(
     },
   };
   if (operation !== "embeddings") {
-    trace.input = () => inputMessages(body.systemInstruction, body.contents);
+    const given = body.systemInstruction;
+    const system = isRecord(given) ? given.parts : given;
+    trace.input = () => inputMessages(contentParts(system, partOf), body.contents, contentOf);
   }
   return trace;
 }
@@ -47,12 +74,13 @@ export function geminiResponse(value: unknown): TraceResponse {
   const candidates = Array.isArray(body.candidates) ? body.candidates as Body[] : [];
   const reasons = candidates.map((candidate) => candidate.finishReason)
     .filter((reason): reason is string => typeof reason === "string");
+  const content = candidates[0]?.content;
   return {
     id: stringOf(body.responseId),
     model: stringOf(body.modelVersion),
     finishReasons: reasons.length > 0 ? reasons : undefined,
     // As the stream's result counts them: the thinking is output too.
     usage: { inputTokens, outputTokens },
-    output: () => answerMessages(candidates[0]?.content ?? {}, reasons[0]),
+    output: () => answerMessages(isRecord(content) ? contentOf(content).parts : [], reasons[0]),
   };
 }

@@ -10,15 +10,13 @@ import type { StreamOptions } from "../../response_stream/types.ts";
 import type { StreamResult } from "../../shared/types.ts";
 import { callbacksOf } from "../../response_stream/_callbacks.ts";
 import {
-  answerMessages,
-  inputMessages,
   numberOf,
   stringOf,
   traced,
-  type TraceOperation,
   type TraceRequest,
   type TraceResponse,
 } from "../../shared/_trace.ts";
+import { ollamaChatInput, ollamaGenerateInput, ollamaResponse, ollamaTrace } from "./_trace.ts";
 import { encodeBase64 } from "./_base64.ts";
 import { chatProtocol, generateProtocol, ollamaError } from "./_protocol.ts";
 import { progressProtocol } from "./_progress.ts";
@@ -63,48 +61,6 @@ const DEFAULT_PORT = "11434";
 
 const STREAM_HEADERS = { accept: "application/x-ndjson" };
 
-/** What the span of a chat, generate or embed call records at the start. */
-function ollamaTrace(
-  operation: TraceOperation,
-  url: string,
-  request: { model: string; options?: unknown },
-  input?: () => unknown,
-): TraceRequest {
-  const options = (request.options ?? {}) as Record<string, unknown>;
-  return {
-    operation,
-    system: "ollama",
-    model: request.model,
-    url,
-    params: {
-      temperature: options.temperature,
-      topP: options.top_p,
-      topK: options.top_k,
-      maxTokens: options.num_predict,
-      stop: options.stop,
-      frequencyPenalty: options.frequency_penalty,
-      presencePenalty: options.presence_penalty,
-      seed: options.seed,
-    },
-    input,
-  };
-}
-
-/** What the span of a complete (`stream: false`) answer records. */
-function ollamaResponse(value: unknown): TraceResponse {
-  const body = value as Record<string, unknown>;
-  const reason = stringOf(body.done_reason);
-  const message = body.message ?? { content: body.response, thinking: body.thinking };
-  return {
-    model: stringOf(body.model),
-    finishReasons: reason === undefined ? undefined : [reason],
-    usage: {
-      inputTokens: numberOf(body.prompt_eval_count),
-      outputTokens: numberOf(body.eval_count),
-    },
-    output: () => answerMessages(message, reason),
-  };
-}
 const JSON_HEADERS = { accept: "application/json" };
 
 /** The options of an {@linkcode Ollama} client; the request options apply to every call. */
@@ -372,7 +328,7 @@ export class Ollama {
         "chat",
         this.#url("/api/chat"),
         request,
-        () => inputMessages(undefined, request.messages),
+        () => ollamaChatInput(request),
       );
     if (request.stream === false) {
       return this.#json("POST", "/api/chat", body, options, hint, trace, ollamaResponse);
@@ -430,7 +386,7 @@ export class Ollama {
         "text_completion",
         this.#url("/api/generate"),
         request,
-        () => inputMessages(request.system, request.prompt),
+        () => ollamaGenerateInput(request),
       );
     if (request.stream === false) {
       return this.#json("POST", "/api/generate", body, options, hint, trace, ollamaResponse);
