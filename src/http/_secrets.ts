@@ -122,3 +122,24 @@ export function urlOptionError(problem: string, url: string, cause?: unknown): T
     ? new TypeError(message)
     : new TypeError(message, { cause: redactError(cause, secrets) });
 }
+
+/**
+ * A client's base URL (`given`, or `fallback`) without trailing slashes,
+ * checked to be an absolute http or https URL: `"localhost:8080"` parses as a
+ * URL of the scheme `localhost:`, and would fail only at the first request.
+ *
+ * @throws {TypeError} Any other `given` (its secrets redacted).
+ */
+export function baseURLOf(given: string | undefined, fallback: string): string {
+  const url = given ?? fallback;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // Reported below.
+  }
+  if (protocol !== "http:" && protocol !== "https:") {
+    throw urlOptionError("baseURL must be an absolute http or https URL", url);
+  }
+  return url.replace(/\/+$/, "");
+}

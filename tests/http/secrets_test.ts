@@ -413,11 +413,11 @@ Deno.test("a client constructor's error about its URL shows no credential of the
     ],
     [
       () => new Anthropic({ baseURL: "not a url?key=sk-ant-secret-2" }),
-      /^baseURL must be an absolute URL: received 'not a url\?key=\[redacted\]'$/,
+      /^baseURL must be an absolute http or https URL: received 'not a url\?key=\[redacted\]'$/,
     ],
     [
       () => new Gemini({ baseURL: "gemini?key=AIza-secret-3" }),
-      /^baseURL must be an absolute URL: received 'gemini\?key=\[redacted\]'$/,
+      /^baseURL must be an absolute http or https URL: received 'gemini\?key=\[redacted\]'$/,
     ],
     [
       () => new Ollama({ host: "http://exa mple:11434/?token=tok-secret-4" }),

@@ -1,7 +1,7 @@
 import type { RequestOptions } from "../../http/request_options.ts";
 import { resolveOptions } from "../../http/_resolve_options.ts";
 import type { RequestSpec } from "../../http/_open_request.ts";
-import { urlOptionError } from "../../http/_secrets.ts";
+import { baseURLOf } from "../../http/_secrets.ts";
 import { requestJson } from "../../http/_request_json.ts";
 import type { ResponseStream } from "../../response_stream/response_stream.ts";
 import { streamRequest } from "../../response_stream/_http_stream.ts";
@@ -127,17 +127,11 @@ export class Anthropic {
   /**
    * Creates a client. Nothing is sent until a call.
    *
-   * @throws {TypeError} A `baseURL` that is not a URL.
+   * @throws {TypeError} A `baseURL` that is not an absolute http or https URL.
    */
   constructor(options: AnthropicOptions = {}) {
     this.#options = options;
-    const given = options.baseURL ?? options.baseUrl;
-    const base = (given ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
-    try {
-      new URL(base);
-    } catch (cause) {
-      throw urlOptionError("baseURL must be an absolute URL", String(given), cause);
-    }
+    const base = baseURLOf(options.baseURL ?? options.baseUrl, DEFAULT_BASE_URL);
     this.#url = `${base}/v1/messages`;
     this.#apiKey = options.apiKey;
     this.#version = options.version ?? DEFAULT_VERSION;

@@ -1,7 +1,7 @@
 import type { RequestOptions } from "../../http/request_options.ts";
 import { type ResolvedOptions, resolveOptions } from "../../http/_resolve_options.ts";
 import type { RequestSpec } from "../../http/_open_request.ts";
-import { urlOptionError } from "../../http/_secrets.ts";
+import { baseURLOf } from "../../http/_secrets.ts";
 import { requestJson } from "../../http/_request_json.ts";
 import { CREDENTIAL_NAME } from "../../http/_secrets.ts";
 import { ParseError } from "../../errors/parse_error.ts";
@@ -166,15 +166,7 @@ export class OpenAI {
    */
   constructor(options: OpenAIOptions = {}) {
     const baseUrl = options.baseURL ?? options.baseUrl ?? OPENAI_BASE_URL;
-    let base: URL | undefined;
-    try {
-      base = new URL(baseUrl);
-    } catch {
-      // Reported below.
-    }
-    if (base?.protocol !== "http:" && base?.protocol !== "https:") {
-      throw urlOptionError("baseURL must be an absolute http or https URL", baseUrl);
-    }
+    const base = new URL(baseURLOf(baseUrl, OPENAI_BASE_URL));
     this.baseURL = baseUrl;
     this.#options = { ...options };
     this.#chatUrl = endpoint(base, "/chat/completions");

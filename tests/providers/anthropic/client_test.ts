@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { Gemini } from "../../../src/providers/gemini/mod.ts";
 import {
   Anthropic,
   type AnthropicMessage,
@@ -359,13 +360,27 @@ Deno.test("Anthropic hints that baseURL should not end with /v1 on a 404", async
 Deno.test("Anthropic rejects a baseURL that is not a URL", () => {
   assert.throws(() => new Anthropic({ baseURL: "api.anthropic.com" }), {
     name: "TypeError",
-    message: "baseURL must be an absolute URL: received 'api.anthropic.com'",
+    message: "baseURL must be an absolute http or https URL: received 'api.anthropic.com'",
   });
   // The 0.1 spelling is checked the same way.
   assert.throws(() => new Anthropic({ baseUrl: "api.anthropic.com" }), {
     name: "TypeError",
-    message: "baseURL must be an absolute URL: received 'api.anthropic.com'",
+    message: "baseURL must be an absolute http or https URL: received 'api.anthropic.com'",
   });
+});
+
+Deno.test("Anthropic and Gemini reject a baseURL a URL parser takes but fetch cannot use", () => {
+  // "localhost:8080" is a URL of the scheme `localhost:`: it would fail only at the first call.
+  for (const baseURL of ["localhost:8080", "ftp://files.example/v1"]) {
+    for (const make of [() => new Anthropic({ baseURL }), () => new Gemini({ baseURL })]) {
+      assert.throws(make, {
+        name: "TypeError",
+        message: `baseURL must be an absolute http or https URL: received '${baseURL}'`,
+      });
+    }
+  }
+  // The same check as OpenAI's, trailing slashes dropped.
+  assert.doesNotThrow(() => new Anthropic({ baseURL: "http://localhost:8080/" }));
 });
 
 Deno.test("Anthropic takes baseUrl as an alias of baseURL; baseURL wins when both are given", async () => {
