@@ -10,7 +10,13 @@ import type { ServerSentEvent } from "../../streams/server_sent_event.ts";
 import type { ServerSentEventMessage } from "../../streams/format_server_sent_event.ts";
 import { generatedCallId, parseArguments } from "../../shared/_tool_arguments.ts";
 import { usageOf } from "../../shared/_usage.ts";
-import type { FinishReason, StreamResult, ToolCallPart, Usage } from "../../shared/types.ts";
+import type {
+  ContentPart,
+  FinishReason,
+  StreamResult,
+  ToolCallPart,
+  Usage,
+} from "../../shared/types.ts";
 import type {
   OpenAIResponsesOutputItem,
   OpenAIResponsesResponse,
@@ -48,10 +54,11 @@ const PART_SEPARATOR = "\n\n";
 
 /**
  * Events that carry nothing a part must hand on: the progress of a built-in
- * tool call (only `item_id` and `output_index`), and the pieces of a built-in
- * call's code or arguments, which its item carries whole and which go out as
- * that item's `raw` part at `response.output_item.done`. Any other event the
- * reader does not model is a `raw` part.
+ * tool call (only `item_id` and `output_index`). The pieces of a built-in
+ * call's code or arguments give no part either: they are kept in its item,
+ * which carries them whole and goes out as a `raw` part at
+ * `response.output_item.done`. Any other event the reader does not model is
+ * a `raw` part.
  */
 const WITHOUT_CONTENT = new Set([
   "response.web_search_call.in_progress",
@@ -72,10 +79,6 @@ const WITHOUT_CONTENT = new Set([
   "response.mcp_list_tools.in_progress",
   "response.mcp_list_tools.completed",
   "response.mcp_list_tools.failed",
-  "response.code_interpreter_call_code.delta",
-  "response.code_interpreter_call_code.done",
-  "response.mcp_call_arguments.delta",
-  "response.mcp_call_arguments.done",
 ]);
 
 /** One output item being assembled. */
@@ -92,6 +95,13 @@ interface ItemState {
   args: string;
   /** The `tool-call` part went out. */
   completed: boolean;
+}
+
+/** Message text as a part: `output_text` as a `text-delta`, a refusal as a `raw` `refusal-delta`. */
+function contentDelta(type: unknown, text: string): ContentPart {
+  return type === "output_text"
+    ? { type: "text-delta", text }
+    : { type: "raw", value: { type: "refusal-delta", refusal: text } };
 }
 
 /** The unified finish reason of `response.incomplete`'s `incomplete_details.reason`. */
@@ -153,6 +163,8 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
   #last: OpenAIResponsesStreamEvent | undefined;
   /** Reasoning text emitted so far (a new part after some gets a separator). */
   #reasoned = false;
+  /** Message parts of a type the reader does not model, already handed on as `raw` parts. */
+  #handedOn = new WeakSet<Json>();
 
   constructor(customTools: ReadonlySet<string>) {
     this.#customTools = customTools;
@@ -211,6 +223,18 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
       case "response.custom_tool_call_input.done":
         this.#argumentsDone(event, str(event.input), emit);
         break;
+      case "response.code_interpreter_call_code.delta":
+        this.#builtInInput(event, "code", str(event.delta), false);
+        break;
+      case "response.code_interpreter_call_code.done":
+        this.#builtInInput(event, "code", str(event.code), true);
+        break;
+      case "response.mcp_call_arguments.delta":
+        this.#builtInInput(event, "arguments", str(event.delta), false);
+        break;
+      case "response.mcp_call_arguments.done":
+        this.#builtInInput(event, "arguments", str(event.arguments), true);
+        break;
       case "response.reasoning_summary_part.added":
         this.#reasoningPart(event, "summary", event.summary_index, "summary_text");
         break;
@@ -240,9 +264,8 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
       case "error":
         throw errorOf(event, false);
       default:
-        // A built-in tool's progress, or pieces of its input its item carries whole at
-        // `response.output_item.done` (handed on there): delivered, nothing more. Any other
-        // event (a partial image, a type added later) is handed on as a `raw` part, a copy.
+        // A built-in tool's progress: delivered, nothing more. Any other event (a partial
+        // image, a type added later) is handed on as a `raw` part, a copy.
         if (!WITHOUT_CONTENT.has(type)) emit({ type: "raw", value: structuredClone(event) });
         break;
     }
@@ -333,9 +356,9 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
     } else if (copy.type === "message" && Array.isArray(copy.content)) {
       // Content the item already carries is part of the answer.
       for (const part of copy.content) {
-        if (isRecord(part) && part.type === "output_text" && str(part.text)) {
-          emit({ type: "text-delta", text: part.text as string });
-        }
+        if (!isRecord(part) || (part.type !== "output_text" && part.type !== "refusal")) continue;
+        const text = str(part.type === "output_text" ? part.text : part.refusal);
+        if (text) emit(contentDelta(part.type, text));
       }
     } else if (copy.type === "reasoning") {
       for (const key of ["summary", "content"]) {
@@ -378,6 +401,16 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
     // Some servers send the arguments only here.
     if (state.args === "" && whole) this.#argumentsDelta(event, whole, emit);
     this.#complete(state, emit);
+  }
+
+  /**
+   * A piece of a built-in call's code or arguments (`whole`: all of it), kept
+   * in its item until the `.done` item, which carries it whole.
+   */
+  #builtInInput(event: Json, key: string, text: string | undefined, whole: boolean): void {
+    const state = this.#state(event);
+    if (!state || state.done || state.call || text === undefined) return;
+    state.item[key] = whole ? text : (str(state.item[key]) ?? "") + text;
   }
 
   /** Emits a call's `tool-call` part once, its arguments parsed (a custom tool's kept as text). */
@@ -440,17 +473,26 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
     if (typeof whole.id === "string") this.#byId.set(whole.id, state);
   }
 
-  /** Emits the text of a done message's parts that never streamed (the rest is already out). */
+  /** Emits what of a done message's parts never went out (the rest is already out). */
   #catchUpContent(before: Json, whole: Json, emit: PartSink): void {
     const parts = Array.isArray(whole.content) ? whole.content : [];
     const seen = Array.isArray(before.content) ? before.content : [];
     parts.forEach((part, i) => {
-      if (!isRecord(part) || part.type !== "output_text") return;
+      if (!isRecord(part)) return;
       const had = seen[i];
-      const streamed = isRecord(had) ? str(had.text) ?? "" : "";
-      const text = str(part.text) ?? "";
-      if (streamed === "" && text) emit({ type: "text-delta", text });
-      else if (streamed !== text) part.text = streamed; // The text as the parts carried it.
+      if (part.type !== "output_text" && part.type !== "refusal") {
+        // A type added later: a `raw` part (a copy), unless its `content_part.done` gave one.
+        if (!isRecord(had) || !this.#handedOn.has(had)) {
+          emit({ type: "raw", value: structuredClone(part) });
+        }
+        this.#handedOn.add(part);
+        return;
+      }
+      const key = part.type === "output_text" ? "text" : "refusal";
+      const streamed = isRecord(had) ? str(had[key]) ?? "" : "";
+      const text = str(part[key]) ?? "";
+      if (streamed === "" && text) emit(contentDelta(part.type, text));
+      else if (streamed !== text) part[key] = streamed; // The text as the parts carried it.
     });
   }
 
@@ -502,6 +544,15 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
       this.#contentDone(event, "output_text", "text", str(part.text), emit);
     } else if (part.type === "refusal") {
       this.#contentDone(event, "refusal", "refusal", str(part.refusal), emit);
+    } else if (this.#state(event)?.item.type === "message") {
+      // A type added later: kept whole, handed on once as a `raw` part (a copy).
+      const found = this.#content(event);
+      const had = found?.parts[found.index];
+      if (!found || (isRecord(had) && this.#handedOn.has(had))) return;
+      const copy = copyPart(part);
+      found.parts[found.index] = copy;
+      this.#handedOn.add(copy);
+      emit({ type: "raw", value: structuredClone(part) });
     }
   }
 
@@ -535,7 +586,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
     const part = this.#part(event, "refusal", "refusal");
     if (!part || !delta) return;
     part.refusal = (str(part.refusal) ?? "") + delta;
-    emit({ type: "raw", value: { type: "refusal-delta", refusal: delta } });
+    emit(contentDelta("refusal", delta));
   }
 
   /** A `.done` with the whole text: emitted only when none of it streamed. */
@@ -549,8 +600,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
     const part = this.#part(event, type, key);
     if (!part || !whole || str(part[key])) return;
     part[key] = whole;
-    if (type === "output_text") emit({ type: "text-delta", text: whole });
-    else emit({ type: "raw", value: { type: "refusal-delta", refusal: whole } });
+    emit(contentDelta(type, whole));
   }
 
   #annotation(event: Json): void {

@@ -1,19 +1,24 @@
 /**
  * Nothing a Responses stream carries is dropped from the parts: annotations
- * (citations), partial images and event types added later are `raw` parts
- * (copies, never the chunk the caller receives); a built-in tool's progress
- * events give none, nor do the pieces of code its item carries whole; and
- * `streamText` hands the raw parts on.
+ * (citations), partial images, event types and message parts of types added
+ * later are `raw` parts (copies, never the chunk the caller receives), and a
+ * refusal that never streamed is a raw `refusal-delta`; a built-in tool's
+ * progress events give none, nor do the pieces of code or arguments its item
+ * carries whole (kept in the item, so a cut stream's partial result has
+ * them); and `streamText` hands the raw parts on.
  *
  * @module
  */
 
 import assert from "node:assert/strict";
-import { OpenAI } from "../../../src/providers/openai/mod.ts";
+import { OpenAI, type OpenAIResponsesResult } from "../../../src/providers/openai/mod.ts";
+import { IncompleteStreamError } from "../../../src/errors/incomplete_stream_error.ts";
+import type { SluiceError } from "../../../src/errors/sluice_error.ts";
 import { responsesProtocol } from "../../../src/providers/openai/_responses_protocol.ts";
 import type { ContentPart } from "../../../src/shared/types.ts";
 import { openai, type StreamPart, streamText } from "../../../src/unified/mod.ts";
 import { collectParts } from "../../_parts.ts";
+import { assertAgree } from "../../unified/_agree.ts";
 import { chunkings, fakeFetch } from "../anthropic/_helpers.ts";
 import {
   RESPONSES_TRANSCRIPTS,
@@ -233,4 +238,221 @@ Deno.test("the ui-message stream of a Responses stream's raw parts is the one wi
   const text = await encode(EVENTS);
   assert.match(text, /"type":"text-delta"/);
   assert.equal(text, await encode(plain));
+});
+
+/** A message from `response.created` to `response.completed`, its `events` in between. */
+const answer = (events: Json[]): Json[] => [
+  { type: "response.created", response: response("in_progress") },
+  { type: "response.in_progress", response: response("in_progress") },
+  ...events,
+  { type: "response.completed", response: response("completed") },
+];
+
+/** The events as sent, with their `sequence_number`, read by the client and by `streamText`. */
+async function readAll(events: Json[], label: string, expect: (run: Run) => void) {
+  const body = responsesBody(events);
+  for (const { label: cut, pieces } of chunkings(body)) {
+    const stream = new OpenAI({ apiKey: "sk-test", fetch: fakeFetch(pieces) }).responses(REQUEST);
+    const { parts, error } = await collectParts(stream);
+    const result = error === undefined
+      ? await stream.result()
+      : (error as SluiceError).partial as OpenAIResponsesResult;
+    expect({ parts, error, result, label: `${label}, ${cut}` });
+  }
+  await assertAgree("openai-responses", body, label);
+}
+
+interface Run {
+  parts: ContentPart[];
+  error: unknown;
+  result: OpenAIResponsesResult;
+  label: string;
+}
+
+const at0 = { item_id: "msg_1", output_index: 0, content_index: 0 };
+const at1 = { ...at0, content_index: 1 };
+const hello = { type: "output_text", text: "Hello.", annotations: [] };
+/** A content part of a type added after this reader was written. */
+const future = { type: "output_audio", transcript: "Hello.", data: "UklGRg==", meta: { ms: 300 } };
+
+Deno.test("responses() hands a message part of a type added later on once as a raw part: at its content_part.done, else at the item's done", async () => {
+  const variants: Record<string, Json[]> = {
+    "content_part.added and .done": [
+      { type: "response.output_item.added", output_index: 0, item: message("in_progress", []) },
+      { type: "response.content_part.added", ...at0, part: { ...hello, text: "" } },
+      { type: "response.output_text.delta", ...at0, delta: "Hello.", logprobs: [] },
+      { type: "response.output_text.done", ...at0, text: "Hello.", logprobs: [] },
+      { type: "response.content_part.done", ...at0, part: hello },
+      { type: "response.content_part.added", ...at1, part: { ...future, data: "" } },
+      { type: "response.content_part.done", ...at1, part: future },
+      {
+        type: "response.output_item.done",
+        output_index: 0,
+        item: message("completed", [hello, future]),
+      },
+    ],
+    "only the .done item": [
+      { type: "response.output_item.added", output_index: 0, item: message("in_progress", []) },
+      {
+        type: "response.output_item.done",
+        output_index: 0,
+        item: message("completed", [hello, future]),
+      },
+    ],
+    "the added item": [
+      {
+        type: "response.output_item.added",
+        output_index: 0,
+        item: message("in_progress", [hello, future]),
+      },
+      {
+        type: "response.output_item.done",
+        output_index: 0,
+        item: message("completed", [hello, future]),
+      },
+    ],
+    "a content_part.done after the .done item": [
+      { type: "response.output_item.added", output_index: 0, item: message("in_progress", []) },
+      {
+        type: "response.output_item.done",
+        output_index: 0,
+        item: message("completed", [hello, future]),
+      },
+      { type: "response.content_part.done", ...at1, part: future },
+    ],
+  };
+  for (const [label, events] of Object.entries(variants)) {
+    await readAll(answer(events), label, ({ parts, error, result, label }) => {
+      assert.equal(error, undefined, label);
+      assert.deepEqual(raws(parts), [{ type: "raw", value: future }], label);
+      assert.equal(result.text, "Hello.", label);
+      assert.deepEqual(result.output, [message("completed", [hello, future])], label);
+    });
+  }
+  // Cut before the .done item: the part is out once, and in the partial result.
+  const cut = variants["content_part.added and .done"]!.slice(0, -1);
+  await readAll(answer(cut).slice(0, -1), "cut", ({ parts, error, result, label }) => {
+    assert.ok(error instanceof IncompleteStreamError, label);
+    assert.deepEqual(raws(parts), [{ type: "raw", value: future }], label);
+    assert.deepEqual(result.output, [message("in_progress", [hello, future])], label);
+  });
+});
+
+Deno.test("responses() hands on a refusal that never streamed once, as a raw refusal-delta", async () => {
+  const refusal = { type: "refusal", refusal: "I can't help with that." };
+  const done = message("completed", [refusal]);
+  const variants: Record<string, Json[]> = {
+    "only the .done item": [
+      { type: "response.output_item.added", output_index: 0, item: message("in_progress", []) },
+      { type: "response.output_item.done", output_index: 0, item: done },
+    ],
+    "the added item": [
+      { type: "response.output_item.added", output_index: 0, item: done },
+      { type: "response.output_item.done", output_index: 0, item: done },
+    ],
+    "a content_part.added, then the .done item": [
+      { type: "response.output_item.added", output_index: 0, item: message("in_progress", []) },
+      { type: "response.content_part.added", ...at0, part: { ...refusal, refusal: "" } },
+      { type: "response.output_item.done", output_index: 0, item: done },
+    ],
+  };
+  for (const [label, events] of Object.entries(variants)) {
+    await readAll(answer(events), label, ({ parts, error, result, label }) => {
+      assert.equal(error, undefined, label);
+      assert.deepEqual(raws(parts), [{
+        type: "raw",
+        value: { type: "refusal-delta", refusal: refusal.refusal },
+      }], label);
+      assert.equal(result.refusal, refusal.refusal, label);
+      assert.equal(result.text, "", label);
+      assert.deepEqual(result.output, [done], label);
+    });
+  }
+});
+
+const mcp = {
+  type: "mcp_call",
+  id: "mcp_1",
+  server_label: "deepwiki",
+  name: "ask_question",
+  error: null,
+};
+const mcpArguments = '{"repoName":"openai/codex","question":"Which language?"}';
+const mcpDone = { ...mcp, status: "completed", arguments: mcpArguments, output: "Rust." };
+const ci = { item_id: "ci_1", output_index: 0 };
+const mc = { item_id: "mcp_1", output_index: 1 };
+
+/** A code interpreter call whose code streams, then an MCP call whose arguments stream. */
+const BUILT_IN: Json[] = answer([
+  {
+    type: "response.output_item.added",
+    output_index: 0,
+    item: { ...code, status: "in_progress", code: "", outputs: null },
+  },
+  { type: "response.code_interpreter_call.in_progress", ...ci },
+  { type: "response.code_interpreter_call_code.delta", ...ci, delta: "print(" },
+  { type: "response.code_interpreter_call_code.delta", ...ci, delta: "2 + 2)" },
+  { type: "response.code_interpreter_call_code.done", ...ci, code: "print(2 + 2)" },
+  { type: "response.code_interpreter_call.interpreting", ...ci },
+  { type: "response.code_interpreter_call.completed", ...ci },
+  { type: "response.output_item.done", output_index: 0, item: codeDone },
+  {
+    type: "response.output_item.added",
+    output_index: 1,
+    item: { ...mcp, status: "in_progress", arguments: "", output: null },
+  },
+  { type: "response.mcp_call.in_progress", ...mc },
+  { type: "response.mcp_call_arguments.delta", ...mc, delta: '{"repoName":"openai/codex",' },
+  { type: "response.mcp_call_arguments.delta", ...mc, delta: '"question":"Which language?"}' },
+  { type: "response.mcp_call_arguments.done", ...mc, arguments: mcpArguments },
+  { type: "response.mcp_call.completed", ...mc },
+  { type: "response.output_item.done", output_index: 1, item: mcpDone },
+]);
+
+Deno.test("responses() keeps a code interpreter's code and an MCP call's arguments in the partial result of a cut stream", async () => {
+  const upTo = (type: string, nth = 1) => {
+    const index = BUILT_IN.findIndex((event) => event.type === type && --nth === 0);
+    assert.notEqual(index, -1, type);
+    return BUILT_IN.slice(0, index + 1);
+  };
+  const added = (index: number) =>
+    (BUILT_IN.filter((event) => event.type === "response.output_item.added")[index]!.item) as Json;
+  const cuts: [string, Json[], Json[], Json[]][] = [
+    ["one code delta", upTo("response.code_interpreter_call_code.delta"), [], [{
+      ...added(0),
+      code: "print(",
+    }]],
+    ["the code deltas", upTo("response.code_interpreter_call_code.delta", 2), [], [{
+      ...added(0),
+      code: "print(2 + 2)",
+    }]],
+    ["the code's .done", upTo("response.code_interpreter_call.completed"), [], [{
+      ...added(0),
+      code: "print(2 + 2)",
+    }]],
+    ["one arguments delta", upTo("response.mcp_call_arguments.delta"), [codeDone], [codeDone, {
+      ...added(1),
+      arguments: '{"repoName":"openai/codex",',
+    }]],
+    ["the arguments' .done", upTo("response.mcp_call.completed"), [codeDone], [codeDone, {
+      ...added(1),
+      arguments: mcpArguments,
+    }]],
+  ];
+  for (const [label, events, raw, output] of cuts) {
+    await readAll(events, label, ({ parts, error, result, label }) => {
+      assert.ok(error instanceof IncompleteStreamError, label);
+      assert.deepEqual(raws(parts), raw.map((value) => ({ type: "raw", value })), label);
+      assert.deepEqual(result.output, output, label);
+    });
+  }
+  // Whole: each item is one raw part, its code or arguments as the .done item has them.
+  await readAll(BUILT_IN, "whole", ({ parts, error, result, label }) => {
+    assert.equal(error, undefined, label);
+    assert.deepEqual(raws(parts), [{ type: "raw", value: codeDone }, {
+      type: "raw",
+      value: mcpDone,
+    }], label);
+    assert.deepEqual(result.output, [codeDone, mcpDone], label);
+  });
 });
