@@ -532,7 +532,7 @@ class ResponsesReader implements ProtocolReader<OpenAIResponsesStreamEvent, Open
     if (isRecord(found.parts[found.index])) return;
     const part = copyPart(event.part);
     // Text a server put in the added part streams again in deltas: start empty.
-    if (part.type === "output_text") part.text = "";
+    if (part.type === "output_text" || part.type === "reasoning_text") part.text = "";
     if (part.type === "refusal") part.refusal = "";
     found.parts[found.index] = part;
   }

@@ -235,8 +235,19 @@ Deno.test("responses() takes arguments sent only whole, and raw reasoning text",
       response: { id: "resp_x", status: "completed", output: [], usage: null },
     },
   ];
-  const body = responsesBody(events);
-  for (const { label, pieces } of chunkings(body)) {
+  // A server may announce the raw reasoning part with its text, then stream the text again.
+  const announced = {
+    type: "response.content_part.added",
+    item_id: "rs_1",
+    output_index: 0,
+    content_index: 0,
+    part: { type: "reasoning_text", text: "Thinking." },
+  };
+  const bodies = [events, [...events.slice(0, 2), announced, ...events.slice(2)]];
+  const runs = bodies.flatMap((list, i) =>
+    chunkings(responsesBody(list)).map((run) => ({ ...run, label: `${i}: ${run.label}` }))
+  );
+  for (const { label, pieces } of runs) {
     const stream = client(pieces).responses(REQUEST);
     const { parts, error } = await collectParts(stream);
     assert.equal(error, undefined, label);
