@@ -117,7 +117,12 @@ export async function assertAgree(api: Api, body: string, label: string): Promis
   );
   if (provider.error === undefined) {
     const calls = unified.parts.filter((part) => part.type === "tool-call")
-      .map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));
+      .map(({ id, name, arguments: args, parseError }) => ({
+        id,
+        name,
+        arguments: args,
+        parseError,
+      }));
     assert.deepEqual(same(calls), same(provider.result.toolCalls), `${label}: tool-call parts`);
     const starts = unified.parts.filter((part) => part.type === "tool-call-start");
     assert.equal(starts.length, provider.result.toolCalls.length, `${label}: one start a call`);
