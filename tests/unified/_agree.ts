@@ -4,8 +4,9 @@
  * agree with the provider result (text, reasoning, tool calls, finish reason
  * and usage, and the raw parts of what no part models), also when the stream
  * fails. Used by the fixture and drift tests (agreement_test.ts), the
- * recorded-stream shapes (real_streams_test.ts), and the Gemini and Responses
- * API transcripts.
+ * recorded-stream shapes (real_streams_test.ts), the Gemini and Responses
+ * API transcripts, and the generated streams (_generated.ts, which also reads
+ * through `providerRun` and `unifiedRun` over a `fetch` of its own).
  *
  * @module
  */
@@ -21,13 +22,12 @@ import type { ContentPart, StreamResult } from "../../src/shared/types.ts";
 /** A wire format both a client and `streamText` read. */
 export type Api = "ollama" | "openai" | "openai-responses" | "anthropic" | "gemini";
 
-function fetchOf(body: string): typeof fetch {
+function fetchOf(body: string | Uint8Array<ArrayBuffer>): typeof fetch {
   return () => Promise.resolve(new Response(body));
 }
 
-/** The provider client's parts and result (or its error's partial) for a body. */
-async function providerRun(api: Api, body: string) {
-  const fetch = fetchOf(body);
+/** The provider client's parts and result (or its error's partial) over `fetch`. */
+export async function providerRun(api: Api, fetch: typeof globalThis.fetch) {
   const stream = api === "ollama"
     ? new Ollama({ fetch }).chat({ model: "m", messages: [] })
     : api === "openai"
@@ -49,8 +49,7 @@ async function providerRun(api: Api, body: string) {
   }
 }
 
-function modelOf(api: Api, body: string): LanguageModel {
-  const fetch = fetchOf(body);
+function modelOf(api: Api, fetch: typeof globalThis.fetch): LanguageModel {
   return api === "ollama"
     ? ollama("m", { fetch })
     : api === "openai"
@@ -63,8 +62,8 @@ function modelOf(api: Api, body: string): LanguageModel {
 }
 
 /** `streamText`'s parts and its view of the step (from the result, or partial after a failure). */
-async function unifiedRun(api: Api, body: string) {
-  const stream = streamText({ model: modelOf(api, body), prompt: "x" });
+export async function unifiedRun(api: Api, fetch: typeof globalThis.fetch) {
+  const stream = streamText({ model: modelOf(api, fetch), prompt: "x" });
   const parts: StreamPart[] = [];
   for await (const part of stream) parts.push(part);
   let error: unknown;
@@ -97,9 +96,13 @@ function shared(result: StreamResult) {
 }
 
 /** Asserts that `streamText` reads `body` as the provider client does. */
-export async function assertAgree(api: Api, body: string, label: string): Promise<void> {
-  const provider = await providerRun(api, body);
-  const unified = await unifiedRun(api, body);
+export async function assertAgree(
+  api: Api,
+  body: string | Uint8Array<ArrayBuffer>,
+  label: string,
+): Promise<void> {
+  const provider = await providerRun(api, fetchOf(body));
+  const unified = await unifiedRun(api, fetchOf(body));
   assert.equal(String(unified.error), String(provider.error), `${label}: the same failure`);
   assert.deepEqual(shared(unified.result), shared(provider.result), `${label}: the same result`);
   const partsText = unified.parts.flatMap((part) => part.type === "text-delta" ? [part.text] : [])
